@@ -1,0 +1,277 @@
+//! Folder content: `GET`/`HEAD` on any path outside `/@/` (CONTRACT §2).
+//!
+//! Today this is the file step and the directory step of OwnDir's order; static mounts
+//! (`.owndir/static`) and ranges/conditional requests slot in here.
+
+use crate::error::{ApiError, FolderError};
+use crate::folder::{Entry, FileMeta, Folder};
+use crate::http::{HttpResponse, Method, ResponseBody};
+use crate::listing::listing_json;
+use crate::path::{RequestPath, SafePath};
+use std::time::{Duration, UNIX_EPOCH};
+
+/// What the core needs to know of a content request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContentRequest<'a> {
+    /// The method.
+    pub method: Method,
+    /// The URL path, still percent-encoded.
+    pub url_path: &'a str,
+    /// The query string without `?`, kept on redirects.
+    pub query: Option<&'a str>,
+    /// The request's `Accept` asks for JSON (a directory then answers with its listing).
+    pub accepts_json: bool,
+    /// The request is a navigation (`mode: "navigate"`): it gets the app's frame where
+    /// there is no file.
+    pub is_navigation: bool,
+}
+
+/// Answers a content request from `folder`.
+///
+/// ```
+/// use owndir_core::{block_on, ContentRequest, MemoryFolder, Method, ResponseBody, serve_content};
+/// let folder = MemoryFolder::new();
+/// folder.insert_file("hello.txt", b"hi", 1_700_000_000_000);
+/// let request = ContentRequest {
+///     method: Method::Get, url_path: "/hello.txt", query: None,
+///     accepts_json: false, is_navigation: false,
+/// };
+/// let response = block_on(serve_content(&folder, &request));
+/// assert_eq!(response.status, 200);
+/// assert_eq!(response.header("content-type"), Some("text/plain; charset=utf-8"));
+/// assert_eq!(response.body, ResponseBody::File(b"hi".to_vec()));
+/// ```
+pub async fn serve_content<F: Folder>(folder: &F, request: &ContentRequest<'_>) -> HttpResponse<F::Body> {
+    if !request.method.is_read() {
+        let mut response = HttpResponse::error(&ApiError::new(405, "only GET and HEAD are allowed here"));
+        response.headers.push(("Allow", "GET, HEAD".to_owned()));
+        return response;
+    }
+    let response = match RequestPath::from_url_path(request.url_path) {
+        Ok(parsed) => answer(folder, request, parsed).await.unwrap_or_else(|error| HttpResponse::error(&error.into())),
+        Err(error) => HttpResponse::error(&error.into()),
+    };
+    if request.method == Method::Head { response.without_body() } else { response }
+}
+
+async fn answer<F: Folder>(
+    folder: &F,
+    request: &ContentRequest<'_>,
+    parsed: RequestPath,
+) -> Result<HttpResponse<F::Body>, FolderError> {
+    let RequestPath { path, trailing_slash } = parsed;
+    match folder.lookup(&path).await? {
+        // `/file.txt/` names a directory that is not there, as nginx and ServeDir say.
+        Some(Entry::File { meta, body }) if !trailing_slash => Ok(file_response(&path, meta, body)),
+        Some(Entry::File { .. }) => Ok(not_found(request, &path)),
+        Some(Entry::Directory) if !trailing_slash => Ok(redirect(&path.to_dir_url(), request.query)),
+        Some(Entry::Directory) if request.accepts_json => {
+            Ok(HttpResponse::json(200, listing_json(folder.list(&path).await?)))
+        }
+        Some(Entry::Directory) => Ok(frame(200)),
+        None => Ok(not_found(request, &path)),
+    }
+}
+
+/// `200` with the file's bytes and the headers of CONTRACT §2.
+pub fn file_response<B>(path: &SafePath, meta: FileMeta, body: B) -> HttpResponse<B> {
+    let name = path.name().unwrap_or_default();
+    HttpResponse {
+        status: 200,
+        headers: vec![
+            ("Content-Type", crate::mime::content_type(name)),
+            ("Content-Length", meta.size.to_string()),
+            ("Last-Modified", http_date(meta.modified_ms)),
+            ("ETag", etag(meta)),
+            ("Accept-Ranges", "bytes".to_owned()),
+        ],
+        body: ResponseBody::File(body),
+    }
+}
+
+/// A strong validator from size and modification time: it changes whenever either does.
+///
+/// ```
+/// use owndir_core::{FileMeta, content::etag};
+/// assert_eq!(etag(FileMeta { size: 255, modified_ms: 4096 }), "\"ff-1000\"");
+/// ```
+pub fn etag(meta: FileMeta) -> String {
+    format!("\"{:x}-{:x}\"", meta.size, meta.modified_ms)
+}
+
+/// An HTTP date (RFC 9110 §5.6.7) for a time in epoch milliseconds.
+///
+/// ```
+/// assert_eq!(owndir_core::content::http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+/// ```
+pub fn http_date(epoch_ms: u64) -> String {
+    httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_millis(epoch_ms))
+}
+
+fn redirect<B>(location: &str, query: Option<&str>) -> HttpResponse<B> {
+    let location = match query {
+        Some(query) if !query.is_empty() => format!("{location}?{query}"),
+        _ => location.to_owned(),
+    };
+    HttpResponse { status: 301, headers: vec![("Location", location)], body: ResponseBody::Empty }
+}
+
+/// The app's page: it reads the URL and shows the directory, or "not found".
+fn frame<B>(status: u16) -> HttpResponse<B> {
+    HttpResponse {
+        status,
+        headers: vec![("Content-Type", "text/html; charset=utf-8".to_owned())],
+        body: ResponseBody::AppPage,
+    }
+}
+
+fn not_found<B>(request: &ContentRequest<'_>, path: &SafePath) -> HttpResponse<B> {
+    if request.is_navigation {
+        frame(404)
+    } else {
+        HttpResponse::error(&ApiError::new(404, format!("{} not found", path.to_url())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{MemoryFolder, block_on};
+
+    const MTIME: u64 = 1_700_000_000_000;
+
+    fn fixture() -> MemoryFolder {
+        let folder = MemoryFolder::new();
+        folder.insert_file("hello.txt", b"hello", MTIME);
+        folder.insert_file("docs/a b.md", b"# A", MTIME);
+        folder.insert_file("docs/.hidden", b"", MTIME);
+        folder.insert_file("docs/x.crswap", b"partial", MTIME);
+        folder.insert_file("日本/😀.png", b"\x89PNG", MTIME);
+        folder.insert_dir("empty");
+        folder
+    }
+
+    fn get(path: &str) -> ContentRequest<'_> {
+        ContentRequest { method: Method::Get, url_path: path, query: None, accepts_json: false, is_navigation: false }
+    }
+
+    fn serve(request: ContentRequest<'_>) -> HttpResponse<Vec<u8>> {
+        block_on(serve_content(&fixture(), &request))
+    }
+
+    fn json_error(response: &HttpResponse<Vec<u8>>) -> serde_json::Value {
+        match &response.body {
+            ResponseBody::Text(text) => serde_json::from_str(text).unwrap(),
+            other => panic!("expected a JSON body, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_file_is_served_with_its_headers() {
+        let response = serve(get("/hello.txt"));
+        assert_eq!(response.status, 200);
+        assert_eq!(response.body, ResponseBody::File(b"hello".to_vec()));
+        assert_eq!(response.header("Content-Type"), Some("text/plain; charset=utf-8"));
+        assert_eq!(response.header("Content-Length"), Some("5"));
+        assert_eq!(response.header("Last-Modified"), Some("Tue, 14 Nov 2023 22:13:20 GMT"));
+        assert_eq!(response.header("ETag"), Some("\"5-18bcfe56800\""));
+        assert_eq!(response.header("Accept-Ranges"), Some("bytes"));
+    }
+
+    #[test]
+    fn head_sends_the_headers_alone() {
+        let response = serve(ContentRequest { method: Method::Head, ..get("/hello.txt") });
+        assert_eq!(response.status, 200);
+        assert_eq!(response.body, ResponseBody::Empty);
+        assert_eq!(response.header("Content-Length"), Some("5"));
+    }
+
+    #[test]
+    fn awkward_names_are_found_by_their_encoded_url() {
+        assert_eq!(serve(get("/docs/a%20b.md")).body, ResponseBody::File(b"# A".to_vec()));
+        let emoji = serve(get("/%E6%97%A5%E6%9C%AC/%F0%9F%98%80.png"));
+        assert_eq!(emoji.status, 200);
+        assert_eq!(emoji.header("Content-Type"), Some("image/png"));
+    }
+
+    #[test]
+    fn a_missing_file_is_404_with_a_json_error() {
+        let response = serve(get("/nope.txt"));
+        assert_eq!(response.status, 404);
+        assert_eq!(json_error(&response)["error"], "/nope.txt not found");
+        assert_eq!(json_error(&response)["success"], false);
+    }
+
+    #[test]
+    fn a_missing_file_under_a_file_is_404() {
+        assert_eq!(serve(get("/hello.txt/x")).status, 404);
+    }
+
+    #[test]
+    fn a_file_with_a_trailing_slash_is_404() {
+        assert_eq!(serve(get("/hello.txt/")).status, 404);
+    }
+
+    #[test]
+    fn a_missing_navigation_gets_the_frame_with_404() {
+        let response = serve(ContentRequest { is_navigation: true, ..get("/nope/") });
+        assert_eq!((response.status, response.body), (404, ResponseBody::AppPage));
+    }
+
+    #[test]
+    fn a_directory_without_slash_redirects_keeping_the_query() {
+        let response = serve(ContentRequest { query: Some("x=1"), ..get("/docs") });
+        assert_eq!(response.status, 301);
+        assert_eq!(response.header("Location"), Some("/docs/?x=1"));
+        let encoded = serve(get("/%E6%97%A5%E6%9C%AC"));
+        assert_eq!(encoded.header("Location"), Some("/%E6%97%A5%E6%9C%AC/"));
+    }
+
+    #[test]
+    fn a_directory_navigation_gets_the_frame() {
+        let response = serve(ContentRequest { is_navigation: true, ..get("/docs/") });
+        assert_eq!((response.status, response.body), (200, ResponseBody::AppPage));
+    }
+
+    #[test]
+    fn a_directory_asked_for_json_gets_its_listing_without_swap_files() {
+        let response = serve(ContentRequest { accepts_json: true, ..get("/docs/") });
+        assert_eq!(response.status, 200);
+        let listing = json_error(&response);
+        let names: Vec<&str> = listing.as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap()).collect();
+        assert_eq!(names, [".hidden", "a b.md"]);
+        assert_eq!(listing[1]["size"], 3);
+        assert_eq!(listing[1]["mime"], "text/markdown");
+    }
+
+    #[test]
+    fn the_root_lists_files_and_directories() {
+        let response = serve(ContentRequest { accepts_json: true, ..get("/") });
+        let listing = json_error(&response);
+        let rows: Vec<(&str, bool)> = listing
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["name"].as_str().unwrap(), e["isDirectory"].as_bool().unwrap()))
+            .collect();
+        assert_eq!(rows, [("docs", true), ("empty", true), ("hello.txt", false), ("日本", true)]);
+    }
+
+    #[test]
+    fn hostile_paths_are_refused_before_the_folder_is_asked() {
+        assert_eq!(serve(get("/%2e%2e/etc/passwd")).status, 403);
+        assert_eq!(json_error(&serve(get("/..")))["error"], "Out of Bounds");
+        assert_eq!(serve(get("/docs/..")).status, 400);
+        assert_eq!(serve(get("/a%00b")).status, 400);
+        assert_eq!(serve(get("//hello.txt")).status, 400);
+    }
+
+    #[test]
+    fn writes_are_405_with_allow() {
+        for method in [Method::Post, Method::Put, Method::Delete, Method::Other("PATCH".into())] {
+            let response = serve(ContentRequest { method, ..get("/hello.txt") });
+            assert_eq!(response.status, 405);
+            assert_eq!(response.header("Allow"), Some("GET, HEAD"));
+        }
+    }
+}

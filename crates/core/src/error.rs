@@ -1,0 +1,150 @@
+//! Errors: what a folder can fail with, and the one place they become HTTP answers.
+
+use crate::path::PathError;
+use serde::Serialize;
+use std::fmt;
+
+/// A failure of the platform's file system, keeping the browser's `DOMException` name
+/// where there was one (`NotFoundError`, `NotAllowedError`, `QuotaExceededError`, …).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FolderError {
+    /// Nothing at that path.
+    NotFound,
+    /// A directory was expected and a file found.
+    NotADirectory,
+    /// Permission to the folder is not granted (`NotAllowedError`, `SecurityError`).
+    PermissionDenied,
+    /// The disk or the origin's quota is full (`QuotaExceededError`).
+    QuotaExceeded,
+    /// Any other failure, with the platform's error name and message.
+    Other {
+        /// The `DOMException` name or I/O error kind.
+        name: String,
+        /// The platform's message.
+        message: String,
+    },
+}
+
+impl fmt::Display for FolderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FolderError::NotFound => f.write_str("not found"),
+            FolderError::NotADirectory => f.write_str("not a directory"),
+            FolderError::PermissionDenied => f.write_str("permission to the folder is not granted"),
+            FolderError::QuotaExceeded => f.write_str("the disk is full"),
+            FolderError::Other { name, message } => write!(f, "{name}: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for FolderError {}
+
+/// An answer that is an error: a status and a message, sent as
+/// `{"success": false, "status": <code>, "error": "<message>"}` (CONTRACT §3).
+///
+/// ```
+/// use owndir_core::ApiError;
+/// let error = ApiError::new(404, "docs is not a directory");
+/// assert_eq!(error.to_json(), r#"{"success":false,"status":404,"error":"docs is not a directory"}"#);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: u16,
+    /// What went wrong, for a person.
+    pub message: String,
+}
+
+#[derive(Serialize)]
+struct ApiErrorBody<'a> {
+    success: bool,
+    status: u16,
+    error: &'a str,
+}
+
+impl ApiError {
+    /// An error answer with this status and message.
+    pub fn new(status: u16, message: impl Into<String>) -> ApiError {
+        ApiError { status, message: message.into() }
+    }
+
+    /// `503`: no folder is connected, or its permission is not granted.
+    pub fn not_connected(message: impl Into<String>) -> ApiError {
+        ApiError::new(503, message)
+    }
+
+    /// The JSON body.
+    pub fn to_json(&self) -> String {
+        let body = ApiErrorBody { success: false, status: self.status, error: &self.message };
+        serde_json::to_string(&body).unwrap_or_default()
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.status, self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl From<PathError> for ApiError {
+    fn from(error: PathError) -> ApiError {
+        ApiError::new(error.status(), error.to_string())
+    }
+}
+
+impl From<FolderError> for ApiError {
+    fn from(error: FolderError) -> ApiError {
+        let status = match error {
+            FolderError::NotFound => 404,
+            FolderError::NotADirectory => 404,
+            // The folder is there but the browser withholds it: the page must re-ask.
+            FolderError::PermissionDenied => 503,
+            // RFC 4918 §11.5 Insufficient Storage.
+            FolderError::QuotaExceeded => 507,
+            FolderError::Other { .. } => 500,
+        };
+        ApiError::new(status, error.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folder_errors_map_to_statuses() {
+        let cases = [
+            (FolderError::NotFound, 404),
+            (FolderError::NotADirectory, 404),
+            (FolderError::PermissionDenied, 503),
+            (FolderError::QuotaExceeded, 507),
+            (FolderError::Other { name: "InvalidStateError".into(), message: "x".into() }, 500),
+        ];
+        for (error, status) in cases {
+            assert_eq!(ApiError::from(error.clone()).status, status, "{error}");
+        }
+    }
+
+    #[test]
+    fn other_errors_keep_the_platform_name() {
+        let error = FolderError::Other { name: "InvalidStateError".into(), message: "gone".into() };
+        assert_eq!(ApiError::from(error).message, "InvalidStateError: gone");
+    }
+
+    #[test]
+    fn path_errors_keep_their_wording() {
+        let error = ApiError::from(PathError::OutOfBounds);
+        assert_eq!((error.status, error.message.as_str()), (403, "Out of Bounds"));
+    }
+
+    #[test]
+    fn error_json_escapes_quotes() {
+        let json = ApiError::new(400, "bad \"x\"").to_json();
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(value["error"], "bad \"x\"");
+        assert_eq!(value["success"], false);
+    }
+}

@@ -1,0 +1,76 @@
+//! The folder as a trait: what the core asks of a platform's file system.
+
+use crate::error::FolderError;
+use crate::path::SafePath;
+
+/// Whether an entry is a file or a directory. There are no symbolic links in the
+/// File System Access API, so there are none here either.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A regular file.
+    File,
+    /// A directory.
+    Directory,
+}
+
+/// What is known of a file without reading it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileMeta {
+    /// Size in bytes.
+    pub size: u64,
+    /// Last modification, in milliseconds since the Unix epoch.
+    pub modified_ms: u64,
+}
+
+/// What is known of any entry. Directories have no size, and the browser keeps no
+/// directory times, so theirs are `None`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Metadata {
+    /// File or directory.
+    pub kind: EntryKind,
+    /// Size and time for a file; `None` for a directory.
+    pub file: Option<FileMeta>,
+}
+
+/// One child of a directory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DirEntry {
+    /// The child's name.
+    pub name: String,
+    /// Its kind, size and time.
+    pub meta: Metadata,
+}
+
+/// What a path names: a file, with a handle to read it, or a directory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Entry<B> {
+    /// A file: its metadata and the platform's handle to its bytes (a `File` blob in the
+    /// browser), which the platform streams without the core ever holding the content.
+    File {
+        /// Size and modification time.
+        meta: FileMeta,
+        /// The readable handle.
+        body: B,
+    },
+    /// A directory.
+    Directory,
+}
+
+/// A folder the runtime serves. The service worker implements it over a
+/// `FileSystemDirectoryHandle`; [`crate::MemoryFolder`] and [`crate::StdFolder`] are the
+/// native implementations for tests and tools.
+///
+/// Futures are deliberately not `Send`: wasm in a service worker is single-threaded.
+#[allow(async_fn_in_trait)] // Send-ness of the futures is not wanted (see above).
+pub trait Folder {
+    /// The platform's handle to a file's bytes.
+    type Body;
+
+    /// Looks up `path`: `Ok(None)` when nothing is there (or a parent is a file).
+    async fn lookup(&self, path: &SafePath) -> Result<Option<Entry<Self::Body>>, FolderError>;
+
+    /// The children of the directory at `path`, in no particular order.
+    /// [`FolderError::NotFound`] when it does not exist, [`FolderError::NotADirectory`]
+    /// when it is a file.
+    async fn list(&self, path: &SafePath) -> Result<Vec<DirEntry>, FolderError>;
+}

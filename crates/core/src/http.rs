@@ -1,0 +1,95 @@
+//! A platform-free HTTP answer: the platform turns it into its own `Response`.
+
+use crate::error::ApiError;
+
+/// The request methods the runtime tells apart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// `GET`
+    Get,
+    /// `HEAD`: the headers of a `GET`, without the body.
+    Head,
+    /// `POST`
+    Post,
+    /// `PUT`
+    Put,
+    /// `DELETE`
+    Delete,
+    /// Anything else, upper-cased.
+    Other(String),
+}
+
+impl Method {
+    /// Parses a method name, case-insensitively.
+    ///
+    /// ```
+    /// use owndir_core::Method;
+    /// assert_eq!(Method::parse("head"), Method::Head);
+    /// assert_eq!(Method::parse("PATCH"), Method::Other("PATCH".into()));
+    /// ```
+    pub fn parse(name: &str) -> Method {
+        match name.to_ascii_uppercase().as_str() {
+            "GET" => Method::Get,
+            "HEAD" => Method::Head,
+            "POST" => Method::Post,
+            "PUT" => Method::Put,
+            "DELETE" => Method::Delete,
+            other => Method::Other(other.to_owned()),
+        }
+    }
+
+    /// True for `GET` and `HEAD`, the methods that only read.
+    pub fn is_read(&self) -> bool {
+        matches!(self, Method::Get | Method::Head)
+    }
+}
+
+/// What a response carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ResponseBody<B> {
+    /// No body (`HEAD`, redirects, `304`).
+    Empty,
+    /// A small text body built by the core (JSON, messages).
+    Text(String),
+    /// A file's bytes, streamed by the platform from its handle.
+    File(B),
+    /// The app's page (the default frame), which the platform keeps in its cache.
+    AppPage,
+}
+
+/// A complete answer: status, headers and body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpResponse<B> {
+    /// The HTTP status.
+    pub status: u16,
+    /// Header names and values, in order.
+    pub headers: Vec<(&'static str, String)>,
+    /// The body.
+    pub body: ResponseBody<B>,
+}
+
+/// The `Content-Type` of every JSON answer.
+pub const JSON: &str = "application/json; charset=utf-8";
+
+impl<B> HttpResponse<B> {
+    /// A JSON answer with this status.
+    pub fn json(status: u16, json: String) -> HttpResponse<B> {
+        HttpResponse { status, headers: vec![("Content-Type", JSON.to_owned())], body: ResponseBody::Text(json) }
+    }
+
+    /// The error answer of CONTRACT §3.
+    pub fn error(error: &ApiError) -> HttpResponse<B> {
+        HttpResponse::json(error.status, error.to_json())
+    }
+
+    /// The value of header `name` (case-insensitive), if set.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, value)| value.as_str())
+    }
+
+    /// Drops the body, keeping the headers: the answer to a `HEAD`.
+    pub fn without_body(mut self) -> HttpResponse<B> {
+        self.body = ResponseBody::Empty;
+        self
+    }
+}

@@ -1,0 +1,147 @@
+//! Directory listings and entry info in the FsNode shape (CONTRACT §3 `info`).
+
+use crate::folder::{DirEntry, EntryKind, Metadata};
+use serde::Serialize;
+
+/// `mode` as Node's `fs.stat` reports it: a regular file, `0644`.
+const FILE_MODE: u32 = 0o100_644;
+/// `mode` as Node's `fs.stat` reports it: a directory, `0755`.
+const DIR_MODE: u32 = 0o040_755;
+
+/// Swap files that Chrome's `createWritable()` leaves beside a file when a write is cut
+/// off (PLATFORM.md): never shown.
+pub fn is_hidden_artifact(name: &str) -> bool {
+    name.ends_with(".crswap")
+}
+
+/// FsNode's `info` for one entry.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Info {
+    /// True for a file.
+    pub is_file: bool,
+    /// True for a directory.
+    pub is_directory: bool,
+    /// Always false: the File System Access API has no links.
+    pub is_sym_link: bool,
+    /// Bytes; 0 for a directory.
+    pub size: u64,
+    /// Modification time, epoch ms (0 where the platform keeps none).
+    pub mtime: u64,
+    /// Change time, epoch ms: the platform has none, so it is the modification time.
+    pub ctime: u64,
+    /// Unix mode bits, as Node reports them.
+    pub mode: u32,
+    /// The media type for a file, `None` for a directory.
+    pub mime: Option<&'static str>,
+}
+
+impl Info {
+    /// The info of an entry called `name`.
+    pub fn new(name: &str, meta: &Metadata) -> Info {
+        match (meta.kind, meta.file) {
+            (EntryKind::File, file) => {
+                let file = file.unwrap_or(crate::folder::FileMeta { size: 0, modified_ms: 0 });
+                Info {
+                    is_file: true,
+                    is_directory: false,
+                    is_sym_link: false,
+                    size: file.size,
+                    mtime: file.modified_ms,
+                    ctime: file.modified_ms,
+                    mode: FILE_MODE,
+                    mime: Some(crate::mime::essence(name)),
+                }
+            }
+            (EntryKind::Directory, _) => Info {
+                is_file: false,
+                is_directory: true,
+                is_sym_link: false,
+                size: 0,
+                mtime: 0,
+                ctime: 0,
+                mode: DIR_MODE,
+                mime: None,
+            },
+        }
+    }
+}
+
+/// One row of a listing: the name and its info, flattened (`{"name", "isFile", …}`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ListingEntry {
+    /// The child's name.
+    pub name: String,
+    /// Its info.
+    #[serde(flatten)]
+    pub info: Info,
+}
+
+/// The listing of a directory: swap files hidden, sorted by code point (Rust's `str`
+/// order, since UTF-8 byte order is code point order).
+///
+/// ```
+/// use owndir_core::folder::{DirEntry, EntryKind, Metadata};
+/// use owndir_core::listing::listing;
+/// let dir = Metadata { kind: EntryKind::Directory, file: None };
+/// let entries = vec![
+///     DirEntry { name: "b".into(), meta: dir },
+///     DirEntry { name: "a.crswap".into(), meta: dir },
+///     DirEntry { name: "B".into(), meta: dir },
+/// ];
+/// let names: Vec<_> = listing(entries).into_iter().map(|entry| entry.name).collect();
+/// assert_eq!(names, ["B", "b"]);
+/// ```
+pub fn listing(entries: Vec<DirEntry>) -> Vec<ListingEntry> {
+    let mut rows: Vec<ListingEntry> = entries
+        .into_iter()
+        .filter(|entry| !is_hidden_artifact(&entry.name))
+        .map(|entry| ListingEntry { info: Info::new(&entry.name, &entry.meta), name: entry.name })
+        .collect();
+    rows.sort_by(|a, b| a.name.cmp(&b.name));
+    rows
+}
+
+/// The listing as JSON.
+pub fn listing_json(entries: Vec<DirEntry>) -> String {
+    serde_json::to_string(&listing(entries)).unwrap_or_else(|_| "[]".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::folder::FileMeta;
+
+    #[test]
+    fn file_info_has_the_fsnode_shape() {
+        let meta = Metadata { kind: EntryKind::File, file: Some(FileMeta { size: 5, modified_ms: 1_700_000_000_000 }) };
+        let json =
+            serde_json::to_value(ListingEntry { name: "a.txt".into(), info: Info::new("a.txt", &meta) }).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "name": "a.txt", "isFile": true, "isDirectory": false, "isSymLink": false,
+                "size": 5, "mtime": 1_700_000_000_000u64, "ctime": 1_700_000_000_000u64,
+                "mode": 33188, "mime": "text/plain"
+            })
+        );
+    }
+
+    #[test]
+    fn directory_info_has_no_size_and_no_mime() {
+        let meta = Metadata { kind: EntryKind::Directory, file: None };
+        let json = serde_json::to_value(Info::new("docs", &meta)).unwrap();
+        assert_eq!(json["size"], 0);
+        assert_eq!(json["mime"], serde_json::Value::Null);
+        assert_eq!(json["isDirectory"], true);
+    }
+
+    #[test]
+    fn listing_sorts_by_code_point() {
+        let meta = Metadata { kind: EntryKind::Directory, file: None };
+        let names = ["é", "z", "Z", "a", "日", "😀", "_"];
+        let entries = names.iter().map(|name| DirEntry { name: name.to_string(), meta }).collect();
+        let sorted: Vec<_> = listing(entries).into_iter().map(|entry| entry.name).collect();
+        assert_eq!(sorted, ["Z", "_", "a", "z", "é", "日", "😀"]);
+    }
+}

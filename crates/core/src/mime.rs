@@ -1,0 +1,86 @@
+//! Content types from file extensions.
+
+/// The `Content-Type` for a file name: from its extension (by `mime_guess`),
+/// `application/octet-stream` when unknown, with `; charset=utf-8` on text types.
+///
+/// ```
+/// use owndir_core::mime::content_type;
+/// assert_eq!(content_type("notes.md"), "text/markdown; charset=utf-8");
+/// assert_eq!(content_type("photo.JPG"), "image/jpeg");
+/// assert_eq!(content_type("README"), "application/octet-stream");
+/// ```
+pub fn content_type(name: &str) -> String {
+    let essence = essence(name);
+    if is_text(essence) { format!("{essence}; charset=utf-8") } else { essence.to_owned() }
+}
+
+/// The bare media type for a file name, without parameters: what FsNode's `info`
+/// reports as `mime`.
+///
+/// ```
+/// assert_eq!(owndir_core::mime::essence("app.wasm"), "application/wasm");
+/// ```
+pub fn essence(name: &str) -> &'static str {
+    let extension = match name.rsplit_once('.') {
+        Some((stem, extension)) if !stem.is_empty() => extension,
+        _ => return "application/octet-stream",
+    };
+    match extension.to_ascii_lowercase().as_str() {
+        // mime_guess gives these generic or legacy types; browsers need the precise ones.
+        "js" | "mjs" => "text/javascript",
+        "wasm" => "application/wasm",
+        "webmanifest" => "application/manifest+json",
+        "md" | "markdown" => "text/markdown",
+        lower => mime_guess::from_ext(lower).first_raw().unwrap_or("application/octet-stream"),
+    }
+}
+
+/// Text types get a charset: everything `text/*`, and the structured text formats.
+fn is_text(essence: &str) -> bool {
+    essence.starts_with("text/")
+        || matches!(
+            essence,
+            "application/json"
+                | "application/manifest+json"
+                | "application/xml"
+                | "application/javascript"
+                | "application/x-sh"
+                | "image/svg+xml"
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_types() {
+        let cases = [
+            ("index.html", "text/html; charset=utf-8"),
+            ("style.css", "text/css; charset=utf-8"),
+            ("app.js", "text/javascript; charset=utf-8"),
+            ("data.json", "application/json; charset=utf-8"),
+            ("notes.txt", "text/plain; charset=utf-8"),
+            ("icon.svg", "image/svg+xml; charset=utf-8"),
+            ("app.webmanifest", "application/manifest+json; charset=utf-8"),
+            ("app.wasm", "application/wasm"),
+            ("photo.png", "image/png"),
+            ("clip.mp4", "video/mp4"),
+            ("song.mp3", "audio/mpeg"),
+            ("paper.pdf", "application/pdf"),
+            ("archive.unknownext", "application/octet-stream"),
+            ("noextension", "application/octet-stream"),
+            (".bashrc", "application/octet-stream"),
+            ("trailingdot.", "application/octet-stream"),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(content_type(name), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn extensions_are_case_insensitive() {
+        assert_eq!(content_type("A.HTML"), "text/html; charset=utf-8");
+        assert_eq!(essence("Image.PnG"), "image/png");
+    }
+}

@@ -1,0 +1,190 @@
+//! A folder on the native file system, for tests and native tools.
+
+use crate::error::FolderError;
+use crate::folder::{DirEntry, Entry, EntryKind, FileMeta, Folder, Metadata};
+use crate::path::SafePath;
+use std::io::ErrorKind;
+use std::path::PathBuf;
+use std::time::UNIX_EPOCH;
+
+/// A folder rooted at a native directory. Its file bodies are the files' native paths.
+/// Symbolic links are not followed out of the folder: a link is reported as missing,
+/// as the browser's folders have none.
+///
+/// ```
+/// use owndir_core::{block_on, Entry, Folder, SafePath, StdFolder};
+/// let dir = tempfile::tempdir().unwrap();
+/// std::fs::write(dir.path().join("a.txt"), "hi").unwrap();
+/// let folder = StdFolder::new(dir.path());
+/// let entry = block_on(folder.lookup(&SafePath::parse("a.txt").unwrap())).unwrap();
+/// assert!(matches!(entry, Some(Entry::File { meta, .. }) if meta.size == 2));
+/// ```
+#[derive(Clone, Debug)]
+pub struct StdFolder {
+    root: PathBuf,
+}
+
+impl StdFolder {
+    /// The folder rooted at `root`.
+    pub fn new(root: impl Into<PathBuf>) -> StdFolder {
+        StdFolder { root: root.into() }
+    }
+
+    /// The native path of a safe path: safe segments can only name things under `root`.
+    pub fn native_path(&self, path: &SafePath) -> PathBuf {
+        let mut native = self.root.clone();
+        native.extend(path.segments());
+        native
+    }
+}
+
+fn metadata_of(meta: &std::fs::Metadata) -> Option<Metadata> {
+    if meta.is_dir() {
+        Some(Metadata { kind: EntryKind::Directory, file: None })
+    } else if meta.is_file() {
+        let modified_ms = meta
+            .modified()
+            .ok()
+            .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |since| since.as_millis() as u64);
+        Some(Metadata { kind: EntryKind::File, file: Some(FileMeta { size: meta.len(), modified_ms }) })
+    } else {
+        None
+    }
+}
+
+fn folder_error(error: std::io::Error) -> FolderError {
+    match error.kind() {
+        ErrorKind::NotFound => FolderError::NotFound,
+        ErrorKind::NotADirectory => FolderError::NotADirectory,
+        ErrorKind::PermissionDenied => FolderError::PermissionDenied,
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => FolderError::QuotaExceeded,
+        kind => FolderError::Other { name: format!("{kind:?}"), message: error.to_string() },
+    }
+}
+
+impl Folder for StdFolder {
+    type Body = PathBuf;
+
+    async fn lookup(&self, path: &SafePath) -> Result<Option<Entry<PathBuf>>, FolderError> {
+        // Check every component, not only the last: a link in the middle of the path
+        // would otherwise lead out of the folder.
+        let mut native = self.root.clone();
+        let mut meta = std::fs::metadata(&native).map_err(folder_error)?;
+        for segment in path.segments() {
+            native.push(segment);
+            meta = match std::fs::symlink_metadata(&native) {
+                Ok(meta) if meta.file_type().is_symlink() => return Ok(None),
+                Ok(meta) => meta,
+                Err(error) if matches!(error.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {
+                    return Ok(None);
+                }
+                Err(error) => return Err(folder_error(error)),
+            };
+        }
+        Ok(metadata_of(&meta).map(|meta| match meta.file {
+            Some(file) => Entry::File { meta: file, body: native },
+            None => Entry::Directory,
+        }))
+    }
+
+    async fn list(&self, path: &SafePath) -> Result<Vec<DirEntry>, FolderError> {
+        let mut entries = Vec::new();
+        for child in std::fs::read_dir(self.native_path(path)).map_err(folder_error)? {
+            let child = child.map_err(folder_error)?;
+            let Ok(name) = child.file_name().into_string() else { continue };
+            let Ok(meta) = child.metadata() else { continue };
+            if let Some(meta) = metadata_of(&meta).filter(|_| !child.file_type().is_ok_and(|kind| kind.is_symlink())) {
+                entries.push(DirEntry { name, meta });
+            }
+        }
+        Ok(entries)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{ContentRequest, serve_content};
+    use crate::http::{Method, ResponseBody};
+    use crate::{MemoryFolder, block_on};
+
+    /// A tree with awkward names, written both to disk and to memory.
+    const FIXTURE: &[(&str, &[u8])] = &[
+        ("hello.txt", b"hello"),
+        ("with space/a b.txt", b"spaces"),
+        ("sym#?%+/\"q'.md", b"symbols"),
+        ("日本語/文書.txt", b"cjk"),
+        ("emoji/😀.png", b"\x89PNG"),
+        ("combining/e\u{301}.txt", b"combining"),
+        ("noext", b"raw"),
+    ];
+
+    fn on_disk() -> (tempfile::TempDir, StdFolder) {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, bytes) in FIXTURE {
+            let native = dir.path().join(path);
+            std::fs::create_dir_all(native.parent().unwrap()).unwrap();
+            std::fs::write(native, bytes).unwrap();
+        }
+        let folder = StdFolder::new(dir.path());
+        (dir, folder)
+    }
+
+    fn in_memory() -> MemoryFolder {
+        let folder = MemoryFolder::new();
+        for (path, bytes) in FIXTURE {
+            folder.insert_file(path, bytes, 0);
+        }
+        folder
+    }
+
+    fn get(path: &str) -> ContentRequest<'_> {
+        ContentRequest { method: Method::Get, url_path: path, query: None, accepts_json: false, is_navigation: false }
+    }
+
+    #[test]
+    fn disk_and_memory_folders_answer_alike() {
+        let (_dir, disk) = on_disk();
+        let memory = in_memory();
+        for (path, bytes) in FIXTURE {
+            let url = SafePath::parse(path).unwrap().to_url();
+            let from_disk = block_on(serve_content(&disk, &get(&url)));
+            let from_memory = block_on(serve_content(&memory, &get(&url)));
+            assert_eq!(from_disk.status, 200, "{path}");
+            assert_eq!(from_memory.status, 200, "{path}");
+            assert_eq!(from_disk.header("Content-Type"), from_memory.header("Content-Type"), "{path}");
+            let ResponseBody::File(native) = from_disk.body else { panic!("{path}: no file body") };
+            assert_eq!(std::fs::read(native).unwrap(), *bytes, "{path}");
+            assert_eq!(from_memory.body, ResponseBody::File(bytes.to_vec()), "{path}");
+        }
+    }
+
+    fn listing_names<B>(body: ResponseBody<B>) -> Vec<String> {
+        let ResponseBody::Text(json) = body else { panic!("not a listing") };
+        let listing: serde_json::Value = serde_json::from_str(&json).unwrap();
+        listing.as_array().unwrap().iter().map(|entry| entry["name"].as_str().unwrap().to_owned()).collect()
+    }
+
+    #[test]
+    fn disk_listing_matches_memory_listing() {
+        let (_dir, disk) = on_disk();
+        let memory = in_memory();
+        let request = ContentRequest { accepts_json: true, ..get("/") };
+        let from_disk = listing_names(block_on(serve_content(&disk, &request)).body);
+        let from_memory = listing_names(block_on(serve_content(&memory, &request)).body);
+        assert_eq!(from_disk, from_memory);
+        assert_eq!(from_disk.len(), 7);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_out_of_the_folder_are_not_followed() {
+        let (dir, disk) = on_disk();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret"), "secret").unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("link")).unwrap();
+        assert_eq!(block_on(serve_content(&disk, &get("/link/secret"))).status, 404);
+        assert_eq!(block_on(serve_content(&disk, &get("/link"))).status, 404);
+    }
+}
