@@ -1,0 +1,67 @@
+//! The `fetch` listener: which requests the worker answers, and how.
+
+use crate::connection;
+use crate::{global_scope, respond, shell};
+use owndir_browser::DomError;
+use owndir_core::{ApiError, ContentRequest, Method, Route, serve_content};
+use wasm_bindgen_futures::future_to_promise;
+use web_sys::{FetchEvent, Request, RequestMode, Response, Url};
+
+/// Answers every same-origin request; others go to the network untouched. The choice
+/// is made synchronously, and `respondWith` is called inside the event, as required.
+pub fn on_fetch(event: &FetchEvent) {
+    let request = event.request();
+    let Ok(url) = Url::new(&request.url()) else { return };
+    if url.origin() != global_scope().location().origin() {
+        return;
+    }
+    let answer = future_to_promise(async move {
+        let response = match answer(&request, &url).await {
+            Ok(response) => response,
+            Err(error) => {
+                web_sys::console::error_1(&format!("owndir: {} failed: {error}", url.pathname()).into());
+                respond::error(&ApiError::new(500, format!("internal error: {error}")))?
+            }
+        };
+        Ok(response.into())
+    });
+    if let Err(error) = event.respond_with(&answer) {
+        web_sys::console::error_2(&"owndir: respondWith failed".into(), &error);
+    }
+}
+
+async fn answer(request: &Request, url: &Url) -> Result<Response, DomError> {
+    let path = url.pathname();
+    match Route::of(&path) {
+        Route::Status => {
+            let connection = connection::current().await?;
+            let report = connection.report();
+            let response = owndir_core::HttpResponse::json(200, report.to_json());
+            Ok(respond::to_web(response).await?)
+        }
+        Route::AppAsset => Ok(shell::asset(request).await?),
+        Route::Browse(_) => Ok(shell::app_page(200).await?),
+        Route::UnknownRuntime => Ok(respond::error(&ApiError::new(404, format!("no runtime route {path}")))?),
+        Route::Content(_) => content(request, url, &path).await,
+    }
+}
+
+async fn content(request: &Request, url: &Url, path: &str) -> Result<Response, DomError> {
+    let is_navigation = request.mode() == RequestMode::Navigate;
+    let folder = match connection::current().await?.folder() {
+        Ok(folder) => folder,
+        // The app explains how to connect; everything else is told plainly.
+        Err(_) if is_navigation => return Ok(shell::app_page(200).await?),
+        Err(error) => return Ok(respond::error(&error)?),
+    };
+    let accept = request.headers().get("Accept")?.unwrap_or_default();
+    let search = url.search();
+    let content_request = ContentRequest {
+        method: Method::parse(&request.method()),
+        url_path: path,
+        query: search.strip_prefix('?'),
+        accepts_json: accept.contains("application/json"),
+        is_navigation,
+    };
+    Ok(respond::to_web(serve_content(&folder, &content_request).await).await?)
+}

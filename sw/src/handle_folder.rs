@@ -1,0 +1,120 @@
+//! [`Folder`] over a `FileSystemDirectoryHandle` (a picked folder or the OPFS root).
+
+use owndir_browser::DomError;
+use owndir_core::folder::{DirEntry, Entry, EntryKind, FileMeta, Folder, Metadata};
+use owndir_core::{FolderError, SafePath};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{File, FileSystemDirectoryHandle, FileSystemFileHandle, FileSystemHandle, FileSystemHandleKind};
+
+/// The connected folder. File bodies are `File` blobs: the browser streams them from
+/// disk when they become a `Response` body, without copying through wasm memory.
+#[derive(Debug)]
+pub struct HandleFolder {
+    root: FileSystemDirectoryHandle,
+}
+
+/// How a step of a lookup ended.
+enum Step<T> {
+    Found(T),
+    /// Nothing there, or a file where a directory was expected.
+    Missing,
+}
+
+fn step<T>(result: Result<T, DomError>) -> Result<Step<T>, FolderError> {
+    match result {
+        Ok(value) => Ok(Step::Found(value)),
+        Err(error) if matches!(error.name.as_str(), "NotFoundError" | "TypeMismatchError") => Ok(Step::Missing),
+        Err(error) => Err(error.to_folder_error()),
+    }
+}
+
+async fn await_as<T: JsCast>(promise: js_sys::Promise) -> Result<T, DomError> {
+    let value = wasm_bindgen_futures::JsFuture::from(promise).await?;
+    value.dyn_into::<T>().map_err(|value| DomError::new("TypeError", format!("unexpected value {value:?}")))
+}
+
+fn file_meta(file: &File) -> FileMeta {
+    FileMeta { size: file.size() as u64, modified_ms: file.last_modified() as u64 }
+}
+
+impl HandleFolder {
+    /// The folder behind `root`.
+    pub fn new(root: FileSystemDirectoryHandle) -> HandleFolder {
+        HandleFolder { root }
+    }
+
+    /// Walks down to the directory at `segments`, one handle per segment.
+    async fn directory(&self, segments: &[String]) -> Result<Step<FileSystemDirectoryHandle>, FolderError> {
+        let mut directory = self.root.clone();
+        for name in segments {
+            match step(await_as(directory.get_directory_handle(name)).await)? {
+                Step::Found(child) => directory = child,
+                Step::Missing => return Ok(Step::Missing),
+            }
+        }
+        Ok(Step::Found(directory))
+    }
+}
+
+impl Folder for HandleFolder {
+    type Body = File;
+
+    async fn lookup(&self, path: &SafePath) -> Result<Option<Entry<File>>, FolderError> {
+        let Some((name, parents)) = path.segments().split_last() else { return Ok(Some(Entry::Directory)) };
+        let Step::Found(parent) = self.directory(parents).await? else { return Ok(None) };
+        match await_as::<FileSystemFileHandle>(parent.get_file_handle(name)).await {
+            Ok(handle) => {
+                let file: File = await_as(handle.get_file()).await?;
+                Ok(Some(Entry::File { meta: file_meta(&file), body: file }))
+            }
+            // A directory of that name is there.
+            Err(error) if error.name == "TypeMismatchError" => Ok(Some(Entry::Directory)),
+            Err(error) if error.name == "NotFoundError" => Ok(None),
+            Err(error) => Err(error.to_folder_error()),
+        }
+    }
+
+    async fn list(&self, path: &SafePath) -> Result<Vec<DirEntry>, FolderError> {
+        let directory = match self.directory(path.segments()).await? {
+            Step::Found(directory) => directory,
+            Step::Missing => {
+                // Tell a file apart from nothing, as `list` promises.
+                return Err(match self.lookup(path).await? {
+                    Some(Entry::File { .. }) => FolderError::NotADirectory,
+                    _ => FolderError::NotFound,
+                });
+            }
+        };
+        let mut directories = Vec::new();
+        let mut files = Vec::new();
+        let iterator = directory.values();
+        loop {
+            // An iterator result is a plain object: no class to check it against.
+            let next = wasm_bindgen_futures::JsFuture::from(iterator.next().map_err(DomError::from)?)
+                .await
+                .map_err(DomError::from)?
+                .unchecked_into::<js_sys::IteratorNext>();
+            if next.done() {
+                break;
+            }
+            let handle: FileSystemHandle = next.value().unchecked_into();
+            match handle.kind() {
+                FileSystemHandleKind::Directory => directories.push(handle.name()),
+                _ => files.push(handle.unchecked_into::<FileSystemFileHandle>()),
+            }
+        }
+        // Ask for every file at once rather than one round trip each.
+        let pending: js_sys::Array = files.iter().map(|handle| JsValue::from(handle.get_file())).collect();
+        let opened: js_sys::Array = await_as(js_sys::Promise::all(&pending)).await?;
+        let mut entries: Vec<DirEntry> = directories
+            .into_iter()
+            .map(|name| DirEntry { name, meta: Metadata { kind: EntryKind::Directory, file: None } })
+            .collect();
+        for file in opened.iter() {
+            let file: File = file.unchecked_into();
+            let meta = Metadata { kind: EntryKind::File, file: Some(file_meta(&file)) };
+            entries.push(DirEntry { name: file.name(), meta });
+        }
+        Ok(entries)
+    }
+}

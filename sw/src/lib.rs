@@ -1,0 +1,40 @@
+//! The owndir service worker.
+//!
+//! `sw.js` (assembled by `cargo xtask build`) holds the wasm-bindgen glue, this crate's
+//! wasm as bytes, and one line that instantiates it synchronously. So the listeners
+//! below are added during the script's first evaluation, as Chrome requires (a worker
+//! whose listeners come after an async start never receives fetches), and a cold or
+//! offline start needs nothing from the network.
+
+mod build_info;
+mod connection;
+mod fetch;
+mod handle_folder;
+mod respond;
+mod shell;
+
+use wasm_bindgen::prelude::*;
+use web_sys::{ExtendableEvent, FetchEvent, ServiceWorkerGlobalScope};
+
+/// Adds the worker's listeners. Runs inside `initSync`, during first evaluation.
+#[wasm_bindgen(start)]
+pub fn start() {
+    let scope = global_scope();
+    listen(&scope, "install", |event: ExtendableEvent| shell::on_install(&event));
+    listen(&scope, "activate", |event: ExtendableEvent| shell::on_activate(&event));
+    listen(&scope, "fetch", |event: FetchEvent| fetch::on_fetch(&event));
+}
+
+fn listen<E: JsCast + 'static>(scope: &ServiceWorkerGlobalScope, kind: &str, handler: impl Fn(E) + 'static) {
+    let closure = Closure::<dyn Fn(JsValue)>::new(move |event: JsValue| handler(event.unchecked_into::<E>()));
+    if let Err(error) = scope.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref()) {
+        web_sys::console::error_2(&format!("owndir: cannot listen to {kind}").into(), &error);
+    }
+    // The listeners live as long as the worker.
+    closure.forget();
+}
+
+/// The worker's global scope.
+pub(crate) fn global_scope() -> ServiceWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}

@@ -1,0 +1,33 @@
+//! The core's [`HttpResponse`] as a browser `Response`.
+
+use owndir_core::{ApiError, HttpResponse, ResponseBody};
+use wasm_bindgen::JsValue;
+use web_sys::{File, Headers, Response, ResponseInit};
+
+/// Builds the browser response. A file body is the `File` itself, so the browser
+/// streams it from disk.
+pub async fn to_web(response: HttpResponse<File>) -> Result<Response, JsValue> {
+    let headers = Headers::new()?;
+    for (name, value) in &response.headers {
+        headers.append(name, value)?;
+    }
+    let init = ResponseInit::new();
+    init.set_status(response.status);
+    init.set_headers(&headers);
+    match &response.body {
+        ResponseBody::Empty => Response::new_with_opt_str_and_init(None, &init),
+        ResponseBody::Text(text) => Response::new_with_opt_str_and_init(Some(text), &init),
+        ResponseBody::File(file) => Response::new_with_opt_blob_and_init(Some(file), &init),
+        ResponseBody::AppPage => crate::shell::app_page(response.status).await,
+    }
+}
+
+/// A JSON error response.
+pub fn error(error: &ApiError) -> Result<Response, JsValue> {
+    let headers = Headers::new()?;
+    headers.append("Content-Type", owndir_core::http::JSON)?;
+    let init = ResponseInit::new();
+    init.set_status(error.status);
+    init.set_headers(&headers);
+    Response::new_with_opt_str_and_init(Some(&error.to_json()), &init)
+}

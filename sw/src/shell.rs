@@ -1,0 +1,84 @@
+//! The app shell: cached at install, served from the cache, old caches dropped.
+
+use crate::build_info::{CACHE_PREFIX, cache_name, shell_urls};
+use crate::global_scope;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::{JsFuture, future_to_promise};
+use web_sys::{Cache, ExtendableEvent, Headers, Request, RequestCache, RequestInit, Response, ResponseInit};
+
+/// The app's page, served for directory navigations and `/@/browse/`.
+pub const APP_PAGE: &str = "/@/app/index.html";
+
+fn log_error(context: &str, error: &JsValue) {
+    web_sys::console::error_2(&format!("owndir: {context}").into(), error);
+}
+
+/// `install`: put this build's shell in its cache, then take over at once.
+pub fn on_install(event: &ExtendableEvent) {
+    let work = future_to_promise(async {
+        let scope = global_scope();
+        let cache: Cache = JsFuture::from(scope.caches()?.open(&cache_name())).await?.unchecked_into();
+        let requests = js_sys::Array::<Request>::new_typed();
+        for url in shell_urls() {
+            // Past any HTTP cache: the shell must be this build's files.
+            let init = RequestInit::new();
+            init.set_cache(RequestCache::Reload);
+            requests.push(&Request::new_with_str_and_init(&url, &init)?);
+        }
+        JsFuture::from(cache.add_all_with_request_sequence(&requests)).await?;
+        JsFuture::from(scope.skip_waiting()?).await?;
+        Ok(JsValue::UNDEFINED)
+    });
+    if let Err(error) = event.wait_until(&work) {
+        log_error("install failed", &error);
+    }
+}
+
+/// `activate`: delete other builds' caches and control the open pages.
+pub fn on_activate(event: &ExtendableEvent) {
+    let work = future_to_promise(async {
+        let scope = global_scope();
+        let caches = scope.caches()?;
+        let current = cache_name();
+        let names: js_sys::Array = JsFuture::from(caches.keys()).await?.unchecked_into();
+        for name in names.iter().filter_map(|name| name.as_string()) {
+            if name.starts_with(CACHE_PREFIX) && name != current {
+                JsFuture::from(caches.delete(&name)).await?;
+            }
+        }
+        JsFuture::from(scope.clients().claim()).await?;
+        Ok(JsValue::UNDEFINED)
+    });
+    if let Err(error) = event.wait_until(&work) {
+        log_error("activate failed", &error);
+    }
+}
+
+/// A shell file from this build's cache, or from the network if it is missing there.
+pub async fn asset(request: &Request) -> Result<Response, JsValue> {
+    if let Some(response) = cached(&request.url()).await? {
+        return Ok(response);
+    }
+    JsFuture::from(global_scope().fetch_with_request(request)).await.map(JsCast::unchecked_into)
+}
+
+async fn cached(url: &str) -> Result<Option<Response>, JsValue> {
+    let cache: Cache = JsFuture::from(global_scope().caches()?.open(&cache_name())).await?.unchecked_into();
+    let found = JsFuture::from(cache.match_with_str(url)).await?;
+    Ok(found.dyn_into::<Response>().ok())
+}
+
+/// The app's page with `status` (404 when it is to show "not found").
+pub async fn app_page(status: u16) -> Result<Response, JsValue> {
+    let page = match cached(APP_PAGE).await? {
+        Some(page) => page,
+        None => JsFuture::from(global_scope().fetch_with_str(APP_PAGE)).await?.unchecked_into(),
+    };
+    let body: web_sys::Blob = JsFuture::from(page.blob()?).await?.unchecked_into();
+    let headers = Headers::new()?;
+    headers.append("Content-Type", "text/html; charset=utf-8")?;
+    let init = ResponseInit::new();
+    init.set_status(status);
+    init.set_headers(&headers);
+    Response::new_with_opt_blob_and_init(Some(&body), &init)
+}

@@ -1,0 +1,385 @@
+//! The browser test harness, shared by every end-to-end test in `tests/tests/`.
+//!
+//! [`Harness::start`] serves `dist/` on a free loopback port with our static server,
+//! launches Debian's headless Chromium with a fresh profile through chromedriver, and
+//! gives helpers to connect browser storage (OPFS), seed files into it, fetch through the
+//! worker from the page, stop the worker (CDP), take screenshots and collect console
+//! errors. Build `dist/` first (`cargo xtask test` does; `OWNDIR_DIST` points at it).
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use fantoccini::wd::WebDriverCompatibleCommand;
+use fantoccini::{Client, ClientBuilder, Locator};
+use owndir_devserver::StaticServer;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Chromium flags for this machine (PLATFORM.md): headless, as root, no network chatter.
+const CHROMIUM_FLAGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+];
+
+/// How long to wait for the page to reach a state before failing.
+pub const WAIT: Duration = Duration::from_secs(20);
+
+/// A failed step, with what was going on.
+pub type Result<T = ()> = std::result::Result<T, String>;
+
+fn fail<E: std::fmt::Display>(context: &'static str) -> impl FnOnce(E) -> String {
+    move |error| format!("{context}: {error}")
+}
+
+/// The built app: `$OWNDIR_DIST`, or `dist/` at the workspace root.
+pub fn dist_dir() -> PathBuf {
+    std::env::var_os("OWNDIR_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("dist"))
+}
+
+/// Where screenshots go: `target/screenshots/`.
+pub fn screenshot_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("target").join("screenshots")
+}
+
+fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(fail("no free port"))?;
+    listener.local_addr().map(|address| address.port()).map_err(fail("no free port"))
+}
+
+/// An answer to a `fetch` made by the page.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    /// The status (0 for an opaque redirect).
+    pub status: u16,
+    /// Headers, names lower-case.
+    pub headers: BTreeMap<String, String>,
+    /// The body bytes.
+    pub body: Vec<u8>,
+    /// The final URL, after redirects.
+    pub url: String,
+    /// True when a redirect was followed.
+    pub redirected: bool,
+}
+
+impl Fetched {
+    /// A header's value.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(&name.to_ascii_lowercase()).map(String::as_str)
+    }
+
+    /// The body as JSON.
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|error| panic!("not JSON ({error}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    /// The body as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// A browser on the served app.
+#[derive(Debug)]
+pub struct Harness {
+    /// The WebDriver client, for anything the helpers do not cover.
+    pub client: Client,
+    /// The app's origin, `http://127.0.0.1:PORT`.
+    pub origin: String,
+    server: StaticServer,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Harness {
+    /// Serves `dist/` and opens a fresh headless Chromium on it (at `/`).
+    pub async fn start() -> Result<Harness> {
+        let dist = dist_dir();
+        if !dist.join("sw.js").exists() {
+            return Err(format!("{} has no sw.js: run `cargo xtask build` (or `cargo xtask test`)", dist.display()));
+        }
+        let server = StaticServer::start(&dist, 0).map_err(fail("cannot start the static server"))?;
+        let origin = server.url();
+        let driver_port = free_port()?;
+        let driver = Command::new("/usr/bin/chromedriver")
+            .arg(format!("--port={driver_port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(fail("cannot start /usr/bin/chromedriver (apt-get install chromium-driver)"))?;
+        let profile = tempfile::tempdir().map_err(fail("no temporary profile"))?;
+        let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|flag| flag.to_string()).collect();
+        args.push(format!("--user-data-dir={}", profile.path().display()));
+        args.push("--window-size=1280,800".to_owned());
+        let capabilities = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": { "binary": "/usr/bin/chromium", "args": args },
+            "goog:loggingPrefs": { "browser": "ALL" },
+        });
+        let serde_json::Value::Object(capabilities) = capabilities else { unreachable!() };
+        let webdriver = format!("http://127.0.0.1:{driver_port}");
+        let deadline = Instant::now() + WAIT;
+        let client = loop {
+            let mut builder = ClientBuilder::rustls().map_err(fail("no TLS roots"))?;
+            match builder.capabilities(capabilities.clone()).connect(&webdriver).await {
+                Ok(client) => break client,
+                Err(error) if Instant::now() > deadline => return Err(format!("chromedriver session: {error}")),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        };
+        let harness = Harness { client, origin, server, driver, _profile: profile };
+        harness.open("/").await?;
+        Ok(harness)
+    }
+
+    /// Navigates to `path` on the app's origin.
+    pub async fn open(&self, path: &str) -> Result {
+        self.client.goto(&format!("{}{path}", self.origin)).await.map_err(fail("navigation failed"))
+    }
+
+    /// Waits for a button with this visible text (its accessible name) and returns it.
+    pub async fn button(&self, name: &str) -> Result<fantoccini::elements::Element> {
+        let xpath = format!("//button[normalize-space()='{name}']");
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .map_err(|error| format!("no button {name:?}: {error}"))
+    }
+
+    /// Waits for an element matching a CSS selector.
+    pub async fn element(&self, css: &str) -> Result<fantoccini::elements::Element> {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .map_err(|error| format!("no element {css:?}: {error}"))
+    }
+
+    /// Runs an async script: its last argument is the callback to call with the result.
+    pub async fn script(&self, script: &str, args: Vec<Value>) -> Result<Value> {
+        self.client.execute_async(script, args).await.map_err(|error| format!("script failed: {error}"))
+    }
+
+    /// Waits until the worker controls the page.
+    pub async fn wait_for_worker(&self) -> Result {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let controlled = self
+                .client
+                .execute("return !!navigator.serviceWorker.controller", vec![])
+                .await
+                .map_err(fail("cannot ask for the controller"))?;
+            if controlled == Value::Bool(true) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err("the worker never controlled the page".to_owned());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Clicks **Use browser storage** and waits for the folder view.
+    pub async fn connect_browser_storage(&self) -> Result {
+        self.button("Use browser storage").await?.click().await.map_err(fail("click failed"))?;
+        self.element("section.folder").await?;
+        Ok(())
+    }
+
+    /// Writes files into the origin's private folder (OPFS) from the page, creating
+    /// directories as needed: `(path, bytes)` with `/` between names.
+    pub async fn seed(&self, files: &[(&str, &[u8])]) -> Result {
+        let files: Vec<Value> =
+            files.iter().map(|(path, bytes)| json!({ "path": path, "base64": BASE64.encode(bytes) })).collect();
+        let result = self.script(SEED_SCRIPT, vec![Value::Array(files)]).await?;
+        if result.is_null() { Ok(()) } else { Err(format!("seeding OPFS failed: {result}")) }
+    }
+
+    /// `fetch(path, init)` from the page, through the worker.
+    pub async fn fetch(&self, path: &str, init: Value) -> Result<Fetched> {
+        let answer = self.script(FETCH_SCRIPT, vec![Value::from(path), init]).await?;
+        if let Some(error) = answer.get("error") {
+            return Err(format!("fetch {path} failed: {error}"));
+        }
+        let headers = answer["headers"]
+            .as_object()
+            .map(|headers| {
+                headers.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned())).collect()
+            })
+            .unwrap_or_default();
+        Ok(Fetched {
+            status: answer["status"].as_u64().unwrap_or_default() as u16,
+            headers,
+            body: BASE64.decode(answer["body"].as_str().unwrap_or_default()).map_err(fail("bad base64"))?,
+            url: answer["url"].as_str().unwrap_or_default().to_owned(),
+            redirected: answer["redirected"].as_bool().unwrap_or_default(),
+        })
+    }
+
+    /// `GET path` from the page.
+    pub async fn get(&self, path: &str) -> Result<Fetched> {
+        self.fetch(path, json!({})).await
+    }
+
+    /// Sends a Chrome DevTools Protocol command through chromedriver.
+    pub async fn cdp(&self, method: &str, params: Value) -> Result<Value> {
+        self.client
+            .issue_cmd(CdpCommand { method: method.to_owned(), params })
+            .await
+            .map_err(|error| format!("CDP {method}: {error}"))
+    }
+
+    /// The running service-worker targets (CDP `Target.getTargets`).
+    pub async fn running_workers(&self) -> Result<usize> {
+        let targets = self.cdp("Target.getTargets", json!({})).await?;
+        let infos = targets["targetInfos"].as_array().cloned().unwrap_or_default();
+        Ok(infos.iter().filter(|info| info["type"] == "service_worker").count())
+    }
+
+    /// Stops every service worker (CDP) and waits until none runs: the next request
+    /// is a cold start.
+    pub async fn stop_worker(&self) -> Result {
+        self.cdp("ServiceWorker.enable", json!({})).await?;
+        self.cdp("ServiceWorker.stopAllWorkers", json!({})).await?;
+        let deadline = Instant::now() + WAIT;
+        while self.running_workers().await? > 0 {
+            if Instant::now() > deadline {
+                return Err("the worker did not stop".to_owned());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Ok(())
+    }
+
+    /// A PNG of the page at `width`×`height` (`mobile` emulates a phone), saved as
+    /// `target/screenshots/<name>.png`.
+    pub async fn screenshot(&self, name: &str, width: u32, height: u32, mobile: bool) -> Result<PathBuf> {
+        let metrics = json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile });
+        self.cdp("Emulation.setDeviceMetricsOverride", metrics).await?;
+        // Let layout settle at the new size.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let png = self.client.screenshot().await.map_err(fail("screenshot failed"))?;
+        self.cdp("Emulation.clearDeviceMetricsOverride", json!({})).await?;
+        let dir = screenshot_dir();
+        std::fs::create_dir_all(&dir).map_err(fail("cannot create target/screenshots"))?;
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).map_err(fail("cannot write the screenshot"))?;
+        Ok(path)
+    }
+
+    /// The browser console's errors and the page's uncaught exceptions since the last call.
+    /// Network lines (a `404` that a test asked for) are left out: tests check statuses.
+    pub async fn console_errors(&self) -> Result<Vec<String>> {
+        let log = self.client.issue_cmd(BrowserLog).await.map_err(fail("cannot read the browser log"))?;
+        Ok(log
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|entry| entry["level"] == "SEVERE" && entry["source"] != "network")
+            .map(|entry| entry["message"].as_str().unwrap_or_default().to_owned())
+            .collect())
+    }
+
+    /// Fails if anything went to the console as an error, then closes the browser.
+    pub async fn finish(self) -> Result {
+        let errors = self.console_errors().await?;
+        let Harness { client, mut server, mut driver, .. } = self;
+        let _ = client.close().await;
+        let _ = driver.kill();
+        let _ = driver.wait();
+        server.stop();
+        if errors.is_empty() { Ok(()) } else { Err(format!("console errors: {errors:#?}")) }
+    }
+
+    /// Stops the static host: from now on only the worker can answer.
+    pub fn stop_server(&mut self) {
+        self.server.stop();
+    }
+}
+
+const SEED_SCRIPT: &str = r#"
+const [files, done] = arguments;
+(async () => {
+  const root = await navigator.storage.getDirectory();
+  for (const file of files) {
+    const names = file.path.split("/");
+    let dir = root;
+    for (const name of names.slice(0, -1)) dir = await dir.getDirectoryHandle(name, { create: true });
+    const handle = await dir.getFileHandle(names[names.length - 1], { create: true });
+    const writable = await handle.createWritable();
+    await writable.write(Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0)));
+    await writable.close();
+  }
+})().then(() => done(null), (error) => done(String(error)));
+"#;
+
+const FETCH_SCRIPT: &str = r#"
+const [path, init, done] = arguments;
+fetch(path, init).then(async (response) => {
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  done({
+    status: response.status,
+    headers: Object.fromEntries(response.headers),
+    body: btoa(binary),
+    url: response.url,
+    redirected: response.redirected,
+  });
+}, (error) => done({ error: String(error) }));
+"#;
+
+/// `POST /session/{id}/goog/cdp/execute`: chromedriver's CDP passthrough.
+#[derive(Debug)]
+struct CdpCommand {
+    method: String,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for CdpCommand {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> std::result::Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "cmd": self.method, "params": self.params }).to_string()))
+    }
+}
+
+/// `POST /session/{id}/se/log`: the browser console, as chromedriver collected it.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> std::result::Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/se/log", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "type": "browser" }).to_string()))
+    }
+}

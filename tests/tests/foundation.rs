@@ -1,0 +1,196 @@
+//! The walking skeleton, end to end: the start page, connecting browser storage, files
+//! served by the worker from OPFS, a cold start, hostile paths, screenshots.
+
+use owndir_e2e::{Harness, Result};
+use serde_json::json;
+use std::time::Instant;
+
+/// Files with awkward names and their expected `Content-Type`.
+const FIXTURES: &[(&str, &[u8], &str)] = &[
+    ("hello.txt", b"hello, folder\n", "text/plain; charset=utf-8"),
+    ("data.json", b"{\"a\": 1}", "application/json; charset=utf-8"),
+    ("page.html", b"<!doctype html><title>p</title>", "text/html; charset=utf-8"),
+    ("script.js", b"export const x = 1;", "text/javascript; charset=utf-8"),
+    ("image.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "image/png"),
+    ("blob.unknownext", b"\0\x01\x02\xff", "application/octet-stream"),
+    ("noext", b"no extension", "application/octet-stream"),
+    ("sub dir/a b.txt", b"spaces", "text/plain; charset=utf-8"),
+    ("sub dir/#hash?%+.md", b"# symbols", "text/markdown; charset=utf-8"),
+    ("日本語/😀 e\u{301}.txt", b"unicode", "text/plain; charset=utf-8"),
+];
+
+fn encode(path: &str) -> String {
+    path.split('/')
+        .map(|segment| {
+            segment
+                .bytes()
+                .map(|byte| match byte {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (byte as char).to_string(),
+                    _ => format!("%{byte:02X}"),
+                })
+                .collect::<String>()
+        })
+        .map(|segment| format!("/{segment}"))
+        .collect()
+}
+
+async fn connected_with_fixtures() -> Result<Harness> {
+    let harness = Harness::start().await?;
+    let files: Vec<(&str, &[u8])> = FIXTURES.iter().map(|(path, bytes, _)| (*path, *bytes)).collect();
+    harness.seed(&files).await?;
+    harness.connect_browser_storage().await?;
+    harness.wait_for_worker().await?;
+    Ok(harness)
+}
+
+#[tokio::test]
+async fn the_start_page_offers_both_ways_to_connect() -> Result {
+    let harness = Harness::start().await?;
+    harness.button("Open folder").await?;
+    harness.button("Use browser storage").await?;
+    harness.screenshot("start-desktop", 1280, 800, false).await?;
+    harness.screenshot("start-phone", 390, 844, true).await?;
+    harness.finish().await
+}
+
+#[tokio::test]
+async fn before_connecting_folder_requests_get_a_503_and_navigations_the_app() -> Result {
+    let harness = Harness::start().await?;
+    harness.button("Use browser storage").await?;
+    harness.wait_for_worker().await?;
+    let status = harness.get("/@/status").await?;
+    assert_eq!(status.status, 200);
+    let report = status.json();
+    assert_eq!(report["connected"], false);
+    assert_eq!(report["source"], serde_json::Value::Null);
+    assert!(report["version"].as_str().is_some_and(|version| !version.is_empty()));
+
+    let file = harness.get("/hello.txt").await?;
+    assert_eq!(file.status, 503);
+    assert_eq!(file.header("content-type"), Some("application/json; charset=utf-8"));
+    let error = file.json();
+    assert_eq!((error["success"].clone(), error["status"].clone()), (json!(false), json!(503)));
+    assert!(error["error"].as_str().unwrap_or_default().contains("no folder is connected"));
+
+    // A navigation anywhere gets the app, which offers to connect.
+    harness.open("/some/deep/path/").await?;
+    harness.button("Use browser storage").await?;
+    harness.finish().await
+}
+
+#[tokio::test]
+async fn the_worker_serves_opfs_files_with_their_types() -> Result {
+    let harness = connected_with_fixtures().await?;
+    let report = harness.get("/@/status").await?.json();
+    assert_eq!(report["connected"], true);
+    assert_eq!(report["source"], "opfs");
+    assert_eq!(report["permission"], "granted");
+
+    for (path, bytes, content_type) in FIXTURES {
+        let url = encode(path);
+        let answer = harness.get(&url).await?;
+        assert_eq!(answer.status, 200, "{url}");
+        assert_eq!(answer.body, *bytes, "{url}");
+        assert_eq!(answer.header("content-type"), Some(*content_type), "{url}");
+        assert_eq!(answer.header("content-length"), Some(bytes.len().to_string().as_str()), "{url}");
+        assert!(answer.header("etag").is_some_and(|etag| etag.starts_with('"')), "{url}");
+        assert!(answer.header("last-modified").is_some(), "{url}");
+    }
+
+    let head = harness.fetch("/hello.txt", json!({ "method": "HEAD" })).await?;
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(head.header("content-length"), Some("14"));
+
+    let missing = harness.get("/missing.txt").await?;
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.json()["success"], false);
+    harness.finish().await
+}
+
+#[tokio::test]
+async fn directories_redirect_to_their_slash_and_list_as_json() -> Result {
+    let harness = connected_with_fixtures().await?;
+    let listing = harness.fetch("/sub%20dir", json!({ "headers": { "Accept": "application/json" } })).await?;
+    assert!(listing.redirected);
+    assert!(listing.url.ends_with("/sub%20dir/"), "{}", listing.url);
+    let names: Vec<String> =
+        listing.json().as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(names, ["#hash?%+.md", "a b.txt"]);
+    let root = harness.fetch("/", json!({ "headers": { "Accept": "application/json" } })).await?.json();
+    let first = &root.as_array().unwrap()[0];
+    assert_eq!(first["name"], "blob.unknownext");
+    assert_eq!(first["isFile"], true);
+    assert_eq!(first["size"], 4);
+    harness.finish().await
+}
+
+#[tokio::test]
+async fn the_page_lists_the_folder_and_reconnects_on_reload() -> Result {
+    let harness = connected_with_fixtures().await?;
+    let names = harness.client.execute(
+        "return [...document.querySelectorAll('table.listing td.name a')].map(a => [a.textContent, a.getAttribute('href')])",
+        vec![],
+    ).await.map_err(|error| error.to_string())?;
+    let names = names.as_array().cloned().unwrap_or_default();
+    assert!(names.contains(&json!(["sub dir", "/sub%20dir/"])), "{names:?}");
+    assert!(names.contains(&json!(["hello.txt", "/hello.txt"])), "{names:?}");
+    harness.screenshot("listing-desktop", 1280, 800, false).await?;
+    harness.screenshot("listing-phone", 390, 844, true).await?;
+
+    // A reload reconnects without asking: browser storage is always granted.
+    harness.client.refresh().await.map_err(|error| error.to_string())?;
+    harness.element("table.listing").await?;
+    // Following a folder link shows that folder, served by the worker as the frame.
+    harness.open("/%E6%97%A5%E6%9C%AC%E8%AA%9E/").await?;
+    let link = harness.element("table.listing td.name a").await?;
+    assert_eq!(link.text().await.map_err(|error| error.to_string())?, "😀 e\u{301}.txt");
+    harness.finish().await
+}
+
+#[tokio::test]
+async fn a_stopped_worker_starts_again_and_serves_the_next_request() -> Result {
+    let harness = connected_with_fixtures().await?;
+    let warm_started = Instant::now();
+    assert_eq!(harness.get("/hello.txt").await?.status, 200);
+    let warm = warm_started.elapsed();
+    for _ in 0..3 {
+        harness.stop_worker().await?;
+        assert_eq!(harness.running_workers().await?, 0);
+        let cold_started = Instant::now();
+        let answer = harness.get("/hello.txt").await?;
+        let cold = cold_started.elapsed();
+        assert_eq!(answer.status, 200);
+        assert_eq!(answer.body, b"hello, folder\n");
+        assert!(harness.running_workers().await? > 0, "the request should have started the worker");
+        // Figures for the notes, not assertions: timing belongs in the benchmark.
+        eprintln!("fetch round trip through the test driver: warm {warm:?}, cold {cold:?}");
+    }
+    harness.finish().await
+}
+
+#[tokio::test]
+async fn hostile_paths_get_4xx_from_the_worker() -> Result {
+    let harness = connected_with_fixtures().await?;
+    // Paths the URL parser leaves alone; `..` and `%2e%2e` are resolved by the browser
+    // before the worker sees them, which the core's own tests cover.
+    let cases = [
+        ("/a%2Fb", 400),
+        ("/..%2F..%2Fetc%2Fpasswd", 400),
+        ("/a%5Cb", 400),
+        ("/a%00b", 400),
+        ("/a%0Ab", 400),
+        ("/hello.txt/", 404),
+        ("/@/nothing", 404),
+    ];
+    for (path, status) in cases {
+        let answer = harness.get(path).await?;
+        assert_eq!(answer.status, status, "{path}: {}", answer.text());
+        assert_eq!(answer.json()["success"], false, "{path}");
+    }
+    let long = format!("/{}", "a".repeat(256));
+    assert_eq!(harness.get(&long).await?.status, 400);
+    // And the worker still serves afterwards.
+    assert_eq!(harness.get("/hello.txt").await?.status, 200);
+    harness.finish().await
+}

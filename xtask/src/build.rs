@@ -1,0 +1,164 @@
+//! `cargo xtask build`: the deployable app, a plain static folder in `dist/`.
+//!
+//! ```text
+//! dist/index.html              the start page (first visit, before the worker runs)
+//! dist/sw.js                   the worker: glue + wasm (base64) + the line that starts it
+//! dist/@/app/index.html        the app page the worker serves as the frame
+//! dist/@/app/app.js, app_bg.wasm, boot.js, style.css, manifest.webmanifest, icons/
+//! ```
+
+use crate::{Result, run, step, tools, workspace_root};
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// Builds everything into `dist/` and returns its path.
+pub fn build() -> Result<PathBuf> {
+    let root = workspace_root();
+    tools::ensure_wasm_target()?;
+    let wasm_bindgen = tools::ensure_wasm_bindgen()?;
+    let wasm_opt = tools::wasm_opt();
+
+    step("compiling the worker and the page to wasm (release)");
+    run(Command::new(env!("CARGO")).current_dir(&root).args([
+        "build",
+        "--release",
+        "--target",
+        WASM_TARGET,
+        "--package",
+        "owndir-sw",
+        "--package",
+        "owndir-app",
+    ]))?;
+
+    let release = root.join("target").join(WASM_TARGET).join("release");
+    let generated = root.join("target").join("wasm-out");
+    step("generating JS glue (wasm-bindgen)");
+    bindgen(&wasm_bindgen, &release.join("owndir_sw.wasm"), &generated.join("sw"), "sw", "no-modules")?;
+    bindgen(&wasm_bindgen, &release.join("owndir_app.wasm"), &generated.join("app"), "app", "web")?;
+    if let Some(wasm_opt) = &wasm_opt {
+        step("optimising wasm (wasm-opt -Oz)");
+        for wasm in [generated.join("sw").join("sw_bg.wasm"), generated.join("app").join("app_bg.wasm")] {
+            optimise(wasm_opt, &wasm)?;
+        }
+    }
+
+    step("assembling dist/");
+    let dist = root.join("dist");
+    assemble(&root, &generated, &dist)?;
+    report_sizes(&dist)?;
+    Ok(dist)
+}
+
+fn bindgen(wasm_bindgen: &Path, wasm: &Path, out: &Path, name: &str, target: &str) -> Result {
+    run(Command::new(wasm_bindgen)
+        .arg(wasm)
+        .args(["--target", target, "--no-typescript", "--out-name", name, "--out-dir"])
+        .arg(out))
+}
+
+fn optimise(wasm_opt: &Path, wasm: &Path) -> Result {
+    // The features rustc enables by default for wasm32 today; wasm-opt must accept them.
+    run(Command::new(wasm_opt)
+        .arg(wasm)
+        .args(["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext"])
+        .args(["--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", "-o"])
+        .arg(wasm))
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|error| format!("cannot read {}: {error}", path.display()))
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|error| format!("cannot create {}: {error}", parent.display()))?;
+    }
+    std::fs::write(path, bytes).map_err(|error| format!("cannot write {}: {error}", path.display()))
+}
+
+fn assemble(root: &Path, generated: &Path, dist: &Path) -> Result {
+    let static_dir = root.join("static");
+    // The app shell: (URL under the origin, content).
+    let mut shell: Vec<(String, Vec<u8>)> = vec![
+        ("/@/app/index.html".into(), read(&static_dir.join("index.html"))?),
+        ("/@/app/boot.js".into(), read(&static_dir.join("boot.js"))?),
+        ("/@/app/style.css".into(), read(&static_dir.join("style.css"))?),
+        ("/@/app/manifest.webmanifest".into(), read(&root.join("manifest.webmanifest"))?),
+        ("/@/app/app.js".into(), read(&generated.join("app").join("app.js"))?),
+        ("/@/app/app_bg.wasm".into(), read(&generated.join("app").join("app_bg.wasm"))?),
+    ];
+    let mut icons: Vec<PathBuf> = std::fs::read_dir(static_dir.join("icons"))
+        .map_err(|error| format!("cannot list static/icons: {error}"))?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .collect();
+    icons.sort();
+    for icon in icons {
+        let name = icon.file_name().and_then(|name| name.to_str()).unwrap_or_default().to_owned();
+        shell.push((format!("/@/app/icons/{name}"), read(&icon)?));
+    }
+
+    let sw_glue = read(&generated.join("sw").join("sw.js"))?;
+    let sw_wasm = read(&generated.join("sw").join("sw_bg.wasm"))?;
+    let sw_boot = read(&static_dir.join("sw-boot.js"))?;
+
+    // The version names the worker's cache: it changes whenever any shipped byte does.
+    let mut digest = Sha256::new();
+    for (url, bytes) in &shell {
+        digest.update(url.as_bytes());
+        digest.update(bytes);
+    }
+    digest.update(&sw_glue);
+    digest.update(&sw_wasm);
+    digest.update(&sw_boot);
+    let version: String = digest.finalize().iter().take(6).map(|byte| format!("{byte:02x}")).collect();
+
+    if dist.exists() {
+        std::fs::remove_dir_all(dist).map_err(|error| format!("cannot clear {}: {error}", dist.display()))?;
+    }
+    for (url, bytes) in &shell {
+        write(&dist.join(url.trim_start_matches('/')), bytes)?;
+    }
+    // The same page at the root, for the first visit before the worker is installed.
+    write(&dist.join("index.html"), &read(&static_dir.join("index.html"))?)?;
+
+    let urls: Vec<String> = shell.iter().map(|(url, _)| format!("{url:?}")).collect();
+    let mut sw = Vec::new();
+    let header = format!(
+        "// owndir service worker, built by `cargo xtask build`.\nself.OWNDIR_BUILD = {{ version: {version:?}, shell: [{}] }};\n",
+        urls.join(", ")
+    );
+    sw.extend_from_slice(header.as_bytes());
+    sw.extend_from_slice(&sw_glue);
+    let encoded = base64::engine::general_purpose::STANDARD.encode(&sw_wasm);
+    sw.extend_from_slice(format!("\nconst OWNDIR_WASM = \"{encoded}\";\n").as_bytes());
+    sw.extend_from_slice(&sw_boot);
+    write(&dist.join("sw.js"), &sw)?;
+    eprintln!("    version {version}");
+    Ok(())
+}
+
+fn gzip_size(bytes: &[u8]) -> Result<usize> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes).map_err(|error| error.to_string())?;
+    Ok(encoder.finish().map_err(|error| error.to_string())?.len())
+}
+
+fn report_sizes(dist: &Path) -> Result {
+    let root = workspace_root();
+    let generated = root.join("target").join("wasm-out");
+    for (label, path) in [
+        ("worker wasm", generated.join("sw").join("sw_bg.wasm")),
+        ("worker sw.js (glue + base64 wasm)", dist.join("sw.js")),
+        ("page wasm", dist.join("@").join("app").join("app_bg.wasm")),
+        ("page glue app.js", dist.join("@").join("app").join("app.js")),
+    ] {
+        let bytes = read(&path)?;
+        eprintln!("    {label}: {} bytes, {} gzip", bytes.len(), gzip_size(&bytes)?);
+    }
+    Ok(())
+}

@@ -1,0 +1,78 @@
+//! `cargo xtask <command>`: the project's commands (the alias is in `.cargo/config.toml`).
+//!
+//! - `build`: the deployable app in `dist/`;
+//! - `serve [--port N]`: build, then serve `dist/` on `http://127.0.0.1:N` (default 8080);
+//! - `test`: install what is missing, build, run every test (native and browser).
+
+mod build;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("build") => build::build().map(|_| ()),
+        Some("serve") => serve(&args[1..]),
+        Some("test") => test(&args[1..]),
+        _ => {
+            eprintln!("usage: cargo xtask build | serve [--port N] | test [-- <cargo test args>]");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (the parent of this crate).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// Runs a command, failing with its name when it fails.
+pub fn run(command: &mut Command) -> Result {
+    let status = command.status().map_err(|error| format!("cannot run {command:?}: {error}"))?;
+    if status.success() { Ok(()) } else { Err(format!("{command:?} failed ({status})")) }
+}
+
+/// Says what the task is doing.
+pub fn step(message: &str) {
+    eprintln!("\x1b[1m==> {message}\x1b[0m");
+}
+
+fn serve(args: &[String]) -> Result {
+    let port = match args {
+        [] => 8080,
+        [flag, port] if flag == "--port" => port.parse().map_err(|_| format!("not a port: {port}"))?,
+        _ => return Err("usage: cargo xtask serve [--port N]".to_owned()),
+    };
+    let dist = build::build()?;
+    let server = owndir_devserver::StaticServer::start(&dist, port)
+        .map_err(|error| format!("cannot listen on 127.0.0.1:{port}: {error}"))?;
+    println!("Serving {} at {}/ (Ctrl+C to stop)", dist.display(), server.url());
+    server.wait();
+    Ok(())
+}
+
+fn test(args: &[String]) -> Result {
+    tools::ensure_browser()?;
+    let dist = build::build()?;
+    step("native and browser tests (cargo test)");
+    let mut command = Command::new(env!("CARGO"));
+    command.current_dir(workspace_root()).arg("test").env("OWNDIR_DIST", &dist);
+    // Browser tests each start a Chromium; two at a time suits two cores.
+    let extra: Vec<&String> = args.iter().skip_while(|arg| *arg == "--").collect();
+    command.args(&extra);
+    if !extra.iter().any(|arg| arg.starts_with("--test-threads")) {
+        command.args(["--", "--test-threads=2"]);
+    }
+    run(&mut command)
+}

@@ -1,0 +1,103 @@
+//! Installing what the build and the tests need, when it is missing. Each step checks
+//! first, so running it again does nothing.
+
+use crate::{Result, run, step, workspace_root};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The Rust target for browsers.
+pub fn ensure_wasm_target() -> Result {
+    let installed = Command::new("rustup").args(["target", "list", "--installed"]).output();
+    if installed.is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("wasm32-unknown-unknown")) {
+        return Ok(());
+    }
+    step("installing the wasm32-unknown-unknown target (rustup)");
+    run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+}
+
+/// The `wasm-bindgen` version the workspace pins (from Cargo.lock).
+fn pinned_wasm_bindgen() -> Result<String> {
+    let lock = std::fs::read_to_string(workspace_root().join("Cargo.lock"))
+        .map_err(|error| format!("cannot read Cargo.lock: {error}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\""
+            && let Some(version) = lines.next().and_then(|line| line.strip_prefix("version = \""))
+        {
+            return Ok(version.trim_end_matches('"').to_owned());
+        }
+    }
+    Err("wasm-bindgen is not in Cargo.lock".to_owned())
+}
+
+/// The `wasm-bindgen` CLI of exactly the pinned version: the glue it writes must match
+/// the crate's, or the page fails at run time.
+pub fn ensure_wasm_bindgen() -> Result<PathBuf> {
+    let version = pinned_wasm_bindgen()?;
+    let cargo_bin = cargo_home().join("bin").join("wasm-bindgen");
+    let found = Command::new(&cargo_bin).arg("--version").output();
+    if found.is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == format!("wasm-bindgen {version}")) {
+        return Ok(cargo_bin);
+    }
+    step(&format!("installing wasm-bindgen-cli {version} (cargo install, a few minutes, once)"));
+    // Not --locked: its lock file names a version missing from the registry (PLATFORM.md).
+    run(Command::new(env!("CARGO")).args(["install", "wasm-bindgen-cli", "--version", &version, "--force"]))?;
+    Ok(cargo_bin)
+}
+
+fn cargo_home() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"))
+}
+
+/// binaryen's npm build of `wasm-opt`, in `target/tools`. Debian's binaryen (108) writes
+/// wasm that breaks at run time (PLATFORM.md), so it is never used. `None` without npm:
+/// the build then ships unoptimised wasm and says so.
+pub fn wasm_opt() -> Option<PathBuf> {
+    const BINARYEN: &str = "binaryen@132.0.0";
+    let prefix = workspace_root().join("target").join("tools");
+    let wasm_opt = prefix.join("node_modules").join(".bin").join("wasm-opt");
+    if wasm_opt.exists() {
+        return Some(wasm_opt);
+    }
+    if Command::new("npm").arg("--version").output().is_err() {
+        eprintln!("xtask: npm not found; wasm is not optimised (install Node.js and npm for wasm-opt)");
+        return None;
+    }
+    step(&format!("installing wasm-opt ({BINARYEN} from npm) into target/tools"));
+    let installed =
+        run(Command::new("npm").args(["install", "--no-audit", "--no-fund", "--prefix"]).arg(&prefix).arg(BINARYEN));
+    match installed {
+        Ok(()) if wasm_opt.exists() => Some(wasm_opt),
+        _ => {
+            eprintln!("xtask: could not install {BINARYEN}; wasm is not optimised");
+            None
+        }
+    }
+}
+
+/// Debian's Chromium and its matching ChromeDriver (no tool may fetch its own browser).
+pub fn ensure_browser() -> Result {
+    let present = |path: &str| Path::new(path).exists();
+    if present("/usr/bin/chromium") && present("/usr/bin/chromedriver") {
+        return Ok(());
+    }
+    step("installing chromium and chromium-driver (apt-get)");
+    let sudo = !is_root();
+    let apt = |args: &[&str]| {
+        let mut command = if sudo { Command::new("sudo") } else { Command::new("apt-get") };
+        if sudo {
+            command.arg("apt-get");
+        }
+        command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        run(&mut command)
+    };
+    apt(&["update", "-qq"])?;
+    apt(&["install", "-y", "-qq", "chromium", "chromium-driver"])
+}
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
+}
