@@ -178,7 +178,10 @@ fn table(directory: &SafePath, rows: &[Row]) -> Result<Element, DomError> {
         let name_cell = element("td", "name")?;
         let link = text_element("a", "", &row.name)?;
         link.set_attribute("href", &if row.is_directory { path.to_dir_url() } else { path.to_url() })?;
-        add(&name_cell, &text_element("span", "icon", if row.is_directory { "📁" } else { "📄" })?)?;
+        // Drawn by CSS: emoji differ per platform and may be missing altogether.
+        let icon = element("span", "icon")?;
+        icon.set_attribute("aria-hidden", "true")?;
+        add(&name_cell, &icon)?;
         add(&name_cell, &link)?;
         add(&tr, &name_cell)?;
         let size = if row.is_directory { String::new() } else { listing::human_size(row.size) };

@@ -194,3 +194,30 @@ async fn hostile_paths_get_4xx_from_the_worker() -> Result {
     assert_eq!(harness.get("/hello.txt").await?.status, 200);
     harness.finish().await
 }
+
+#[tokio::test]
+async fn with_the_static_host_gone_a_cold_worker_still_serves_the_app_and_the_folder() -> Result {
+    let mut harness = connected_with_fixtures().await?;
+    harness.stop_server();
+    harness.stop_worker().await?;
+    // A reload is a navigation to `/`: the worker starts from its stored script, answers
+    // with the app page from its cache, and the app lists the folder through it.
+    harness.client.refresh().await.map_err(|error| error.to_string())?;
+    harness.element("table.listing").await?;
+    let file = harness.get("/sub%20dir/a%20b.txt").await?;
+    assert_eq!((file.status, file.body.as_slice()), (200, &b"spaces"[..]));
+    let asset = harness.get("/@/app/style.css").await?;
+    assert_eq!(asset.status, 200);
+    assert_eq!(asset.header("content-type"), Some("text/css; charset=utf-8"));
+    harness.finish().await
+}
+
+#[tokio::test]
+async fn the_harness_sees_console_errors() -> Result {
+    // The check every test ends with must be able to fail.
+    let harness = Harness::start().await?;
+    harness.client.execute("console.error('deliberate test error')", vec![]).await.map_err(|error| error.to_string())?;
+    let errors = harness.console_errors().await?;
+    assert!(errors.iter().any(|error| error.contains("deliberate test error")), "{errors:?}");
+    harness.finish().await
+}

@@ -95,7 +95,8 @@ pub fn ensure_browser() -> Result {
         run(&mut command)
     };
     apt(&["update", "-qq"])?;
-    apt(&["install", "-y", "-qq", "chromium", "chromium-driver"])
+    // The fonts make screenshots of CJK and emoji names readable.
+    apt(&["install", "-y", "-qq", "chromium", "chromium-driver", "fonts-noto-cjk", "fonts-noto-color-emoji"])
 }
 
 fn is_root() -> bool {

@@ -68,8 +68,8 @@ impl StaticServer {
         }
     }
 
-    /// Stops accepting and closes open connections after their current request: the
-    /// static host goes away, as when a phone is offline.
+    /// Stops accepting, and answers no further request on open connections: the static
+    /// host goes away, as when a phone is offline.
     pub fn stop(&mut self) {
         self.stopping.store(true, Ordering::SeqCst);
         // Wake the accept loop so it sees the flag.
@@ -127,9 +127,12 @@ fn serve_connection(root: &Path, stream: TcpStream, stopping: &AtomicBool) -> io
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut writer = stream;
     while let Some(head) = read_head(&mut reader)? {
-        let keep_alive = head.keep_alive && !stopping.load(Ordering::SeqCst);
-        respond(root, &head, keep_alive, &mut writer)?;
-        if !keep_alive {
+        // A stopped host answers nothing more, even on a connection kept alive.
+        if stopping.load(Ordering::SeqCst) {
+            break;
+        }
+        respond(root, &head, head.keep_alive, &mut writer)?;
+        if !head.keep_alive {
             break;
         }
     }
@@ -249,6 +252,22 @@ mod tests {
         let answer = get(&server, "/@/app");
         assert!(answer.starts_with("HTTP/1.1 301"));
         assert!(answer.contains("Location: /%40/app/\r\n"), "{answer}");
+    }
+
+    #[test]
+    fn a_stopped_server_answers_nothing_on_a_kept_alive_connection() {
+        let (_dir, mut server) = fixture();
+        let mut stream = TcpStream::connect(server.address).unwrap();
+        write!(stream, "GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        let mut first = [0u8; 15];
+        stream.read_exact(&mut first).unwrap();
+        assert_eq!(&first, b"HTTP/1.1 200 OK");
+        server.stop();
+        write!(stream, "GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        let mut rest = Vec::new();
+        let _ = stream.read_to_end(&mut rest);
+        // What is left is the end of the first answer; a second would start a status line.
+        assert_eq!(String::from_utf8_lossy(&rest).matches("HTTP/1.1").count(), 0, "{}", String::from_utf8_lossy(&rest));
     }
 
     #[test]
