@@ -216,7 +216,11 @@ async fn with_the_static_host_gone_a_cold_worker_still_serves_the_app_and_the_fo
 async fn the_harness_sees_console_errors() -> Result {
     // The check every test ends with must be able to fail.
     let harness = Harness::start().await?;
-    harness.client.execute("console.error('deliberate test error')", vec![]).await.map_err(|error| error.to_string())?;
+    harness
+        .client
+        .execute("console.error('deliberate test error')", vec![])
+        .await
+        .map_err(|error| error.to_string())?;
     let errors = harness.console_errors().await?;
     assert!(errors.iter().any(|error| error.contains("deliberate test error")), "{errors:?}");
     harness.finish().await
