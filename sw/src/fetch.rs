@@ -3,6 +3,7 @@
 use crate::connection;
 use crate::{global_scope, respond, shell};
 use owndir_browser::DomError;
+use owndir_core::conditional::RequestHeaders;
 use owndir_core::{ApiError, ContentRequest, Method, Route, serve_content};
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::{FetchEvent, Request, RequestMode, Response, Url};
@@ -54,14 +55,26 @@ async fn content(request: &Request, url: &Url, path: &str) -> Result<Response, D
         Err(_) if is_navigation => return Ok(shell::app_page(200).await?),
         Err(error) => return Ok(respond::error(&error)?),
     };
-    let accept = request.headers().get("Accept")?.unwrap_or_default();
+    let headers = request.headers();
+    let header = |name: &str| headers.get(name).ok().flatten();
+    let (range, if_range, if_match) = (header("Range"), header("If-Range"), header("If-Match"));
+    let (if_none_match, if_modified_since) = (header("If-None-Match"), header("If-Modified-Since"));
+    let if_unmodified_since = header("If-Unmodified-Since");
     let search = url.search();
     let content_request = ContentRequest {
         method: Method::parse(&request.method()),
         url_path: path,
         query: search.strip_prefix('?'),
-        accepts_json: accept.contains("application/json"),
+        accepts_json: header("Accept").is_some_and(|accept| accept.contains("application/json")),
         is_navigation,
+        headers: RequestHeaders {
+            range: range.as_deref(),
+            if_range: if_range.as_deref(),
+            if_match: if_match.as_deref(),
+            if_none_match: if_none_match.as_deref(),
+            if_modified_since: if_modified_since.as_deref(),
+            if_unmodified_since: if_unmodified_since.as_deref(),
+        },
     };
     Ok(respond::to_web(serve_content(&folder, &content_request).await).await?)
 }

@@ -17,7 +17,12 @@ pub async fn to_web(response: HttpResponse<File>) -> Result<Response, JsValue> {
     match &response.body {
         ResponseBody::Empty => Response::new_with_opt_str_and_init(None, &init),
         ResponseBody::Text(text) => Response::new_with_opt_str_and_init(Some(text), &init),
-        ResponseBody::File(file) => Response::new_with_opt_blob_and_init(Some(file), &init),
+        ResponseBody::File(file, None) => Response::new_with_opt_blob_and_init(Some(file), &init),
+        // A slice is another lazy view of the file on disk: still no copy.
+        ResponseBody::File(file, Some(range)) => {
+            let slice = file.slice_with_f64_and_f64(range.start as f64, range.end as f64 + 1.0)?;
+            Response::new_with_opt_blob_and_init(Some(&slice), &init)
+        }
         ResponseBody::AppPage => crate::shell::app_page(response.status).await,
     }
 }

@@ -1,6 +1,8 @@
 //! The walking skeleton, end to end: the start page, connecting browser storage, files
 //! served by the worker from OPFS, a cold start, hostile paths, screenshots.
 
+#![allow(clippy::unwrap_used, reason = "a test should stop at the first surprise")]
+
 use owndir_e2e::{Harness, Result};
 use serde_json::json;
 use std::time::Instant;

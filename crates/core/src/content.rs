@@ -1,14 +1,26 @@
 //! Folder content: `GET`/`HEAD` on any path outside `/@/` (CONTRACT §2).
 //!
-//! Today this is the file step and the directory step of OwnDir's order; static mounts
-//! (`.owndir/static`) and ranges/conditional requests slot in here.
+//! OwnDir's order for a path P:
+//! 1. static mounts, root first: for each ancestor D of P, `D/.owndir/static/<rest of P>`
+//!    (a file, or a directory's `index.html`);
+//! 2. the file at P (with `Range` and conditional requests);
+//! 3. a directory at P: `301` to the trailing slash, the listing for `Accept:
+//!    application/json`, otherwise the frame (the nearest static `index.html`, or the app);
+//! 4. nothing: a navigation gets the frame with `404`, anything else a `404` error.
 
+use crate::conditional::{Precondition, RequestHeaders, evaluate, if_range_allows};
 use crate::error::{ApiError, FolderError};
 use crate::folder::{Entry, FileMeta, Folder};
 use crate::http::{HttpResponse, Method, ResponseBody};
 use crate::listing::listing_json;
 use crate::path::{RequestPath, SafePath};
+use crate::range::{RangeOutcome, content_range, parse_range};
 use std::time::{Duration, UNIX_EPOCH};
+
+/// The folder inside each directory that holds its app: `static/` files, later code.
+pub const OWNDIR: &str = ".owndir";
+/// The static mount inside [`OWNDIR`].
+pub const STATIC: &str = "static";
 
 /// What the core needs to know of a content request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,25 +33,42 @@ pub struct ContentRequest<'a> {
     pub query: Option<&'a str>,
     /// The request's `Accept` asks for JSON (a directory then answers with its listing).
     pub accepts_json: bool,
-    /// The request is a navigation (`mode: "navigate"`): it gets the app's frame where
-    /// there is no file.
+    /// The request is a navigation (`mode: "navigate"`): it gets the frame where there
+    /// is no file.
     pub is_navigation: bool,
+    /// `Range` and the conditional headers.
+    pub headers: RequestHeaders<'a>,
+}
+
+impl<'a> ContentRequest<'a> {
+    /// A plain `GET` of `url_path`: no query, no special headers.
+    ///
+    /// ```
+    /// let request = owndir_core::ContentRequest::get("/a.txt");
+    /// assert_eq!(request.method, owndir_core::Method::Get);
+    /// ```
+    pub fn get(url_path: &'a str) -> ContentRequest<'a> {
+        ContentRequest {
+            method: Method::Get,
+            url_path,
+            query: None,
+            accepts_json: false,
+            is_navigation: false,
+            headers: RequestHeaders::default(),
+        }
+    }
 }
 
 /// Answers a content request from `folder`.
 ///
 /// ```
-/// use owndir_core::{block_on, ContentRequest, MemoryFolder, Method, ResponseBody, serve_content};
+/// use owndir_core::{block_on, ContentRequest, MemoryFolder, ResponseBody, serve_content};
 /// let folder = MemoryFolder::new();
 /// folder.insert_file("hello.txt", b"hi", 1_700_000_000_000);
-/// let request = ContentRequest {
-///     method: Method::Get, url_path: "/hello.txt", query: None,
-///     accepts_json: false, is_navigation: false,
-/// };
-/// let response = block_on(serve_content(&folder, &request));
+/// let response = block_on(serve_content(&folder, &ContentRequest::get("/hello.txt")));
 /// assert_eq!(response.status, 200);
 /// assert_eq!(response.header("content-type"), Some("text/plain; charset=utf-8"));
-/// assert_eq!(response.body, ResponseBody::File(b"hi".to_vec()));
+/// assert_eq!(response.body, ResponseBody::File(b"hi".to_vec(), None));
 /// ```
 pub async fn serve_content<F: Folder>(folder: &F, request: &ContentRequest<'_>) -> HttpResponse<F::Body> {
     if !request.method.is_read() {
@@ -60,20 +89,143 @@ async fn answer<F: Folder>(
     parsed: RequestPath,
 ) -> Result<HttpResponse<F::Body>, FolderError> {
     let RequestPath { path, trailing_slash } = parsed;
+    for mount in static_mount_candidates(&path) {
+        match folder.lookup(&mount).await? {
+            Some(Entry::File { meta, body }) if !trailing_slash => return Ok(file_answer(request, &mount, meta, body)),
+            Some(Entry::Directory) => {
+                let index = join(&mount, "index.html");
+                if let Some(Entry::File { meta, body }) = folder.lookup(&index).await? {
+                    return Ok(if trailing_slash {
+                        file_answer(request, &index, meta, body)
+                    } else {
+                        redirect(&path.to_dir_url(), request.query)
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
     match folder.lookup(&path).await? {
         // `/file.txt/` names a directory that is not there, as nginx and ServeDir say.
-        Some(Entry::File { meta, body }) if !trailing_slash => Ok(file_response(&path, meta, body)),
-        Some(Entry::File { .. }) => Ok(not_found(request, &path)),
+        Some(Entry::File { meta, body }) if !trailing_slash => Ok(file_answer(request, &path, meta, body)),
+        Some(Entry::File { .. }) => not_found(folder, request, &path).await,
         Some(Entry::Directory) if !trailing_slash => Ok(redirect(&path.to_dir_url(), request.query)),
         Some(Entry::Directory) if request.accepts_json => {
             Ok(HttpResponse::json(200, listing_json(folder.list(&path).await?)))
         }
-        Some(Entry::Directory) => Ok(frame(200)),
-        None => Ok(not_found(request, &path)),
+        Some(Entry::Directory) => frame(folder, Some(path), 200).await,
+        None => not_found(folder, request, &path).await,
     }
 }
 
-/// `200` with the file's bytes and the headers of CONTRACT §2.
+fn join(path: &SafePath, name: &str) -> SafePath {
+    path.join(name).expect("a constant plain name")
+}
+
+/// `D/.owndir/static/<rest>` for every proper ancestor D of `path`, root first.
+///
+/// ```
+/// use owndir_core::{SafePath, content::static_mount_candidates};
+/// let candidates = static_mount_candidates(&SafePath::parse("a/b").unwrap());
+/// let candidates: Vec<String> = candidates.iter().map(ToString::to_string).collect();
+/// assert_eq!(candidates, [".owndir/static/a/b", "a/.owndir/static/b"]);
+/// ```
+pub fn static_mount_candidates(path: &SafePath) -> Vec<SafePath> {
+    let segments = path.segments();
+    (0..segments.len())
+        .map(|depth| {
+            let mut mount = SafePath::root();
+            for name in &segments[..depth] {
+                mount = join(&mount, name);
+            }
+            mount = join(&join(&mount, OWNDIR), STATIC);
+            for name in &segments[depth..] {
+                mount = join(&mount, name);
+            }
+            mount
+        })
+        .collect()
+}
+
+/// The frame for `directory`: the nearest `D/.owndir/static/index.html` from the
+/// directory up to the root, or the app's page.
+async fn frame<F: Folder>(
+    folder: &F,
+    directory: Option<SafePath>,
+    status: u16,
+) -> Result<HttpResponse<F::Body>, FolderError> {
+    let mut next = directory;
+    while let Some(dir) = next {
+        let index = join(&join(&join(&dir, OWNDIR), STATIC), "index.html");
+        if let Some(Entry::File { meta, body }) = folder.lookup(&index).await? {
+            let mut page = file_response(&index, meta, body);
+            page.status = status;
+            return Ok(page);
+        }
+        next = dir.parent();
+    }
+    Ok(HttpResponse {
+        status,
+        headers: vec![("Content-Type", "text/html; charset=utf-8".to_owned())],
+        body: ResponseBody::AppPage,
+    })
+}
+
+async fn not_found<F: Folder>(
+    folder: &F,
+    request: &ContentRequest<'_>,
+    path: &SafePath,
+) -> Result<HttpResponse<F::Body>, FolderError> {
+    if request.is_navigation {
+        frame(folder, path.parent(), 404).await
+    } else {
+        Ok(HttpResponse::error(&ApiError::new(404, format!("{} not found", path.to_url()))))
+    }
+}
+
+/// A file, after its preconditions and `Range`: `200`, `206`, `304`, `412` or `416`.
+fn file_answer<B>(request: &ContentRequest<'_>, path: &SafePath, meta: FileMeta, body: B) -> HttpResponse<B> {
+    let mut response = file_response(path, meta, body);
+    match evaluate(&request.headers, meta) {
+        Precondition::Proceed => {}
+        Precondition::NotModified => {
+            // RFC 9110 §15.4.5: a 304 carries the validators, no content headers.
+            response.status = 304;
+            response.headers.retain(|(name, _)| matches!(*name, "ETag" | "Last-Modified"));
+            response.body = ResponseBody::Empty;
+            return response;
+        }
+        Precondition::Failed => {
+            let mut failed = HttpResponse::error(&ApiError::new(412, format!("{} has changed", path.to_url())));
+            failed.set_header("ETag", etag(meta));
+            return failed;
+        }
+    }
+    // Only GET has range semantics (RFC 9110 §14.2); If-Range guards against stale pieces.
+    if request.method != Method::Get || !if_range_allows(request.headers.if_range, meta) {
+        return response;
+    }
+    match parse_range(request.headers.range, meta.size) {
+        RangeOutcome::Full => response,
+        RangeOutcome::Partial(range) => {
+            response.status = 206;
+            response.set_header("Content-Length", range.len().to_string());
+            response.set_header("Content-Range", content_range(range, meta));
+            if let ResponseBody::File(_, slice) = &mut response.body {
+                *slice = Some(range);
+            }
+            response
+        }
+        RangeOutcome::Unsatisfiable => {
+            let message = format!("the range is outside {} ({} bytes)", path.to_url(), meta.size);
+            let mut unsatisfiable = HttpResponse::error(&ApiError::new(416, message));
+            unsatisfiable.set_header("Content-Range", format!("bytes */{}", meta.size));
+            unsatisfiable
+        }
+    }
+}
+
+/// `200` with the whole file and the headers of CONTRACT §2.
 pub fn file_response<B>(path: &SafePath, meta: FileMeta, body: B) -> HttpResponse<B> {
     let name = path.name().unwrap_or_default();
     HttpResponse {
@@ -85,7 +237,7 @@ pub fn file_response<B>(path: &SafePath, meta: FileMeta, body: B) -> HttpRespons
             ("ETag", etag(meta)),
             ("Accept-Ranges", "bytes".to_owned()),
         ],
-        body: ResponseBody::File(body),
+        body: ResponseBody::File(body, None),
     }
 }
 
@@ -116,23 +268,6 @@ fn redirect<B>(location: &str, query: Option<&str>) -> HttpResponse<B> {
     HttpResponse { status: 301, headers: vec![("Location", location)], body: ResponseBody::Empty }
 }
 
-/// The app's page: it reads the URL and shows the directory, or "not found".
-fn frame<B>(status: u16) -> HttpResponse<B> {
-    HttpResponse {
-        status,
-        headers: vec![("Content-Type", "text/html; charset=utf-8".to_owned())],
-        body: ResponseBody::AppPage,
-    }
-}
-
-fn not_found<B>(request: &ContentRequest<'_>, path: &SafePath) -> HttpResponse<B> {
-    if request.is_navigation {
-        frame(404)
-    } else {
-        HttpResponse::error(&ApiError::new(404, format!("{} not found", path.to_url())))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,7 +287,7 @@ mod tests {
     }
 
     fn get(path: &str) -> ContentRequest<'_> {
-        ContentRequest { method: Method::Get, url_path: path, query: None, accepts_json: false, is_navigation: false }
+        ContentRequest::get(path)
     }
 
     fn serve(request: ContentRequest<'_>) -> HttpResponse<Vec<u8>> {
@@ -170,7 +305,7 @@ mod tests {
     fn a_file_is_served_with_its_headers() {
         let response = serve(get("/hello.txt"));
         assert_eq!(response.status, 200);
-        assert_eq!(response.body, ResponseBody::File(b"hello".to_vec()));
+        assert_eq!(response.body, ResponseBody::File(b"hello".to_vec(), None));
         assert_eq!(response.header("Content-Type"), Some("text/plain; charset=utf-8"));
         assert_eq!(response.header("Content-Length"), Some("5"));
         assert_eq!(response.header("Last-Modified"), Some("Tue, 14 Nov 2023 22:13:20 GMT"));
@@ -188,7 +323,7 @@ mod tests {
 
     #[test]
     fn awkward_names_are_found_by_their_encoded_url() {
-        assert_eq!(serve(get("/docs/a%20b.md")).body, ResponseBody::File(b"# A".to_vec()));
+        assert_eq!(serve(get("/docs/a%20b.md")).body, ResponseBody::File(b"# A".to_vec(), None));
         let emoji = serve(get("/%E6%97%A5%E6%9C%AC/%F0%9F%98%80.png"));
         assert_eq!(emoji.status, 200);
         assert_eq!(emoji.header("Content-Type"), Some("image/png"));

@@ -51,8 +51,9 @@ pub enum ResponseBody<B> {
     Empty,
     /// A small text body built by the core (JSON, messages).
     Text(String),
-    /// A file's bytes, streamed by the platform from its handle.
-    File(B),
+    /// A file's bytes, streamed by the platform from its handle: the whole file, or the
+    /// inclusive range of a `206`.
+    File(B, Option<crate::range::ByteRange>),
     /// The app's page (the default frame), which the platform keeps in its cache.
     AppPage,
 }
@@ -85,6 +86,14 @@ impl<B> HttpResponse<B> {
     /// The value of header `name` (case-insensitive), if set.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, value)| value.as_str())
+    }
+
+    /// Sets header `name`, replacing any value it had.
+    pub fn set_header(&mut self, name: &'static str, value: String) {
+        match self.headers.iter_mut().find(|(key, _)| key.eq_ignore_ascii_case(name)) {
+            Some((_, old)) => *old = value,
+            None => self.headers.push((name, value)),
+        }
     }
 
     /// Drops the body, keeping the headers: the answer to a `HEAD`.

@@ -5,6 +5,7 @@
 //! platform, which implements [`Folder`] (the service worker over the File System Access
 //! API; [`MemoryFolder`] and [`StdFolder`] here for tests and native tools).
 
+pub mod conditional;
 pub mod content;
 pub mod error;
 pub mod folder;
@@ -13,6 +14,7 @@ pub mod listing;
 pub mod memory;
 pub mod mime;
 pub mod path;
+pub mod range;
 pub mod route;
 pub mod status;
 #[cfg(not(target_arch = "wasm32"))]

@@ -67,11 +67,14 @@ impl Info {
     }
 }
 
-/// One row of a listing: the name and its info, flattened (`{"name", "isFile", …}`).
+/// One row of a listing: the name, its kind (`"file"` or `"directory"`) and its info,
+/// flattened (`{"name", "kind", "isFile", …}`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ListingEntry {
     /// The child's name.
     pub name: String,
+    /// `"file"` or `"directory"`, for readers that prefer one field to two booleans.
+    pub kind: &'static str,
     /// Its info.
     #[serde(flatten)]
     pub info: Info,
@@ -96,7 +99,14 @@ pub fn listing(entries: Vec<DirEntry>) -> Vec<ListingEntry> {
     let mut rows: Vec<ListingEntry> = entries
         .into_iter()
         .filter(|entry| !is_hidden_artifact(&entry.name))
-        .map(|entry| ListingEntry { info: Info::new(&entry.name, &entry.meta), name: entry.name })
+        .map(|entry| ListingEntry {
+            info: Info::new(&entry.name, &entry.meta),
+            kind: match entry.meta.kind {
+                EntryKind::File => "file",
+                EntryKind::Directory => "directory",
+            },
+            name: entry.name,
+        })
         .collect();
     rows.sort_by(|a, b| a.name.cmp(&b.name));
     rows
@@ -115,12 +125,11 @@ mod tests {
     #[test]
     fn file_info_has_the_fsnode_shape() {
         let meta = Metadata { kind: EntryKind::File, file: Some(FileMeta { size: 5, modified_ms: 1_700_000_000_000 }) };
-        let json =
-            serde_json::to_value(ListingEntry { name: "a.txt".into(), info: Info::new("a.txt", &meta) }).unwrap();
+        let json = serde_json::to_value(listing(vec![DirEntry { name: "a.txt".into(), meta }])).unwrap()[0].clone();
         assert_eq!(
             json,
             serde_json::json!({
-                "name": "a.txt", "isFile": true, "isDirectory": false, "isSymLink": false,
+                "name": "a.txt", "kind": "file", "isFile": true, "isDirectory": false, "isSymLink": false,
                 "size": 5, "mtime": 1_700_000_000_000u64, "ctime": 1_700_000_000_000u64,
                 "mode": 33188, "mime": "text/plain"
             })

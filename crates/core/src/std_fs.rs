@@ -106,7 +106,7 @@ impl Folder for StdFolder {
 mod tests {
     use super::*;
     use crate::content::{ContentRequest, serve_content};
-    use crate::http::{Method, ResponseBody};
+    use crate::http::ResponseBody;
     use crate::{MemoryFolder, block_on};
 
     /// A tree with awkward names, written both to disk and to memory.
@@ -140,7 +140,7 @@ mod tests {
     }
 
     fn get(path: &str) -> ContentRequest<'_> {
-        ContentRequest { method: Method::Get, url_path: path, query: None, accepts_json: false, is_navigation: false }
+        ContentRequest::get(path)
     }
 
     #[test]
@@ -154,9 +154,9 @@ mod tests {
             assert_eq!(from_disk.status, 200, "{path}");
             assert_eq!(from_memory.status, 200, "{path}");
             assert_eq!(from_disk.header("Content-Type"), from_memory.header("Content-Type"), "{path}");
-            let ResponseBody::File(native) = from_disk.body else { panic!("{path}: no file body") };
+            let ResponseBody::File(native, None) = from_disk.body else { panic!("{path}: no file body") };
             assert_eq!(std::fs::read(native).unwrap(), *bytes, "{path}");
-            assert_eq!(from_memory.body, ResponseBody::File(bytes.to_vec()), "{path}");
+            assert_eq!(from_memory.body, ResponseBody::File(bytes.to_vec(), None), "{path}");
         }
     }
 
