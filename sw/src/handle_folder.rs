@@ -3,14 +3,21 @@
 use owndir_browser::DomError;
 use owndir_core::folder::{DirEntry, Entry, EntryKind, FileMeta, Folder, Metadata};
 use owndir_core::{FolderError, SafePath};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{File, FileSystemDirectoryHandle, FileSystemFileHandle, FileSystemHandle, FileSystemHandleKind};
 
 /// The connected folder. File bodies are `File` blobs: the browser streams them from
 /// disk when they become a `Response` body, without copying through wasm memory.
+///
+/// One is made per request, and it remembers the directories it walked (found or not):
+/// resolving a path tries a static mount under every ancestor, and those walks share
+/// their prefixes. Nothing outlives the request, so nothing goes stale.
 #[derive(Debug)]
 pub struct HandleFolder {
     root: FileSystemDirectoryHandle,
+    walked: RefCell<HashMap<Vec<String>, Option<FileSystemDirectoryHandle>>>,
 }
 
 /// How a step of a lookup ended.
@@ -40,16 +47,29 @@ fn file_meta(file: &File) -> FileMeta {
 impl HandleFolder {
     /// The folder behind `root`.
     pub fn new(root: FileSystemDirectoryHandle) -> HandleFolder {
-        HandleFolder { root }
+        HandleFolder { root, walked: RefCell::default() }
     }
 
-    /// Walks down to the directory at `segments`, one handle per segment.
+    /// Walks down to the directory at `segments`, one handle per segment not yet walked.
     async fn directory(&self, segments: &[String]) -> Result<Step<FileSystemDirectoryHandle>, FolderError> {
         let mut directory = self.root.clone();
-        for name in segments {
-            match step(await_as(directory.get_directory_handle(name)).await)? {
-                Step::Found(child) => directory = child,
-                Step::Missing => return Ok(Step::Missing),
+        for depth in 1..=segments.len() {
+            let prefix = &segments[..depth];
+            let known = self.walked.borrow().get(prefix).cloned();
+            let child = match known {
+                Some(child) => child,
+                None => {
+                    let found = match step(await_as(directory.get_directory_handle(&segments[depth - 1])).await)? {
+                        Step::Found(child) => Some(child),
+                        Step::Missing => None,
+                    };
+                    self.walked.borrow_mut().insert(prefix.to_vec(), found.clone());
+                    found
+                }
+            };
+            match child {
+                Some(child) => directory = child,
+                None => return Ok(Step::Missing),
             }
         }
         Ok(Step::Found(directory))

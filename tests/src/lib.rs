@@ -34,6 +34,9 @@ const CHROMIUM_FLAGS: &[&str] = &[
 /// How long to wait for the page to reach a state before failing.
 pub const WAIT: Duration = Duration::from_secs(20);
 
+/// The longest a page script may run.
+pub const SCRIPT_TIMEOUT: Duration = Duration::from_secs(180);
+
 /// A failed step, with what was going on.
 pub type Result<T = ()> = std::result::Result<T, String>;
 
@@ -139,6 +142,9 @@ impl Harness {
                 Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
             }
         };
+        // Page scripts may move hundreds of megabytes (chromedriver's default is 30 s).
+        let timeouts = fantoccini::wd::TimeoutConfiguration::new(Some(SCRIPT_TIMEOUT), Some(WAIT), None);
+        client.update_timeouts(timeouts).await.map_err(fail("cannot set timeouts"))?;
         let harness = Harness { client, origin, server, driver, _profile: profile };
         harness.open("/").await?;
         Ok(harness)

@@ -152,3 +152,64 @@ async fn traversal_attacks_all_get_4xx_and_the_worker_keeps_serving() -> Result 
     assert_eq!(harness.get("/digits.txt").await?.status, 200);
     harness.finish().await
 }
+
+/// Writes `size` bytes of a position-dependent pattern into OPFS, then reads the file
+/// back through the worker whole and in 64 random ranges, checking every byte in the
+/// page (the bytes never cross into the test process).
+const BIG_FILE_SCRIPT: &str = r#"
+const [size, done] = arguments;
+const pattern = (i) => (i ^ (i >>> 8) ^ (i >>> 16) ^ (i >>> 24)) & 255;
+const fill = (buffer, offset) => { for (let i = 0; i < buffer.length; i++) buffer[i] = pattern(offset + i); };
+const check = (bytes, offset) => {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== pattern(offset + i)) return offset + i;
+  return -1;
+};
+(async () => {
+  const root = await navigator.storage.getDirectory();
+  const handle = await root.getFileHandle("big.bin", { create: true });
+  const writable = await handle.createWritable();
+  const chunk = new Uint8Array(1 << 20);
+  for (let offset = 0; offset < size; offset += chunk.length) {
+    fill(chunk, offset);
+    await writable.write(chunk);
+  }
+  await writable.close();
+
+  const whole = await fetch("/big.bin");
+  if (whole.status !== 200) return `whole: status ${whole.status}`;
+  if (whole.headers.get("content-length") !== String(size)) return `whole: length ${whole.headers.get("content-length")}`;
+  const reader = whole.body.getReader();
+  let position = 0;
+  for (;;) {
+    const { done: finished, value } = await reader.read();
+    if (finished) break;
+    const bad = check(value, position);
+    if (bad >= 0) return `whole: wrong byte at ${bad}`;
+    position += value.length;
+  }
+  if (position !== size) return `whole: read ${position} of ${size} bytes`;
+
+  let seed = 42;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let n = 0; n < 64; n++) {
+    const start = Math.floor(random() * (size - (1 << 20)));
+    const end = start + Math.floor(random() * (1 << 20));
+    const part = await fetch("/big.bin", { headers: { Range: `bytes=${start}-${end}` } });
+    if (part.status !== 206) return `range ${start}-${end}: status ${part.status}`;
+    if (part.headers.get("content-range") !== `bytes ${start}-${end}/${size}`) return `range: ${part.headers.get("content-range")}`;
+    const bytes = new Uint8Array(await part.arrayBuffer());
+    if (bytes.length !== end - start + 1) return `range ${start}-${end}: ${bytes.length} bytes`;
+    const bad = check(bytes, start);
+    if (bad >= 0) return `range ${start}-${end}: wrong byte at ${bad}`;
+  }
+  return null;
+})().then(done, (error) => done(String(error)));
+"#;
+
+#[tokio::test]
+async fn a_256_mb_file_is_served_byte_for_byte_whole_and_in_64_ranges() -> Result {
+    let harness = connected().await?;
+    let failure = harness.script(BIG_FILE_SCRIPT, vec![json!(256u64 << 20)]).await?;
+    assert!(failure.is_null(), "{failure}");
+    harness.finish().await
+}
