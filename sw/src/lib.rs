@@ -34,6 +34,13 @@ fn listen<E: JsCast + 'static>(scope: &ServiceWorkerGlobalScope, kind: &str, han
     closure.forget();
 }
 
+/// Bytes of wasm linear memory: what the tests and the benchmark watch while the worker
+/// streams a large file (`wasm_bindgen.wasmMemoryBytes()` in the worker).
+#[wasm_bindgen(js_name = wasmMemoryBytes)]
+pub fn wasm_memory_bytes() -> f64 {
+    (core::arch::wasm32::memory_size(0) * 65536) as f64
+}
+
 /// The worker's global scope.
 pub(crate) fn global_scope() -> ServiceWorkerGlobalScope {
     js_sys::global().unchecked_into()

@@ -6,6 +6,8 @@
 //! worker from the page, stop the worker (CDP), take screenshots and collect console
 //! errors. Build `dist/` first (`cargo xtask test` does; `OWNDIR_DIST` points at it).
 
+pub mod cdp;
+
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use fantoccini::wd::WebDriverCompatibleCommand;
@@ -101,9 +103,20 @@ pub struct Harness {
     pub client: Client,
     /// The app's origin, `http://127.0.0.1:PORT`.
     pub origin: String,
+    /// The browser's own DevTools connection: every target, the worker included.
+    pub devtools: cdp::Cdp,
     server: StaticServer,
     driver: Child,
     _profile: tempfile::TempDir,
+}
+
+/// What the service worker holds in memory.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WorkerMemory {
+    /// Bytes of JavaScript heap in use (CDP `Runtime.getHeapUsage`).
+    pub js_heap_used: f64,
+    /// Bytes of wasm linear memory.
+    pub wasm: f64,
 }
 
 impl Harness {
@@ -145,7 +158,14 @@ impl Harness {
         // Page scripts may move hundreds of megabytes (chromedriver's default is 30 s).
         let timeouts = fantoccini::wd::TimeoutConfiguration::new(Some(SCRIPT_TIMEOUT), Some(WAIT), None);
         client.update_timeouts(timeouts).await.map_err(fail("cannot set timeouts"))?;
-        let harness = Harness { client, origin, server, driver, _profile: profile };
+        let debugger_address = client
+            .capabilities()
+            .and_then(|capabilities| capabilities.get("goog:chromeOptions"))
+            .and_then(|options| options["debuggerAddress"].as_str())
+            .ok_or("chromedriver did not say where DevTools listen")?
+            .to_owned();
+        let devtools = cdp::Cdp::connect(&debugger_address).await?;
+        let harness = Harness { client, origin, devtools, server, driver, _profile: profile };
         harness.open("/").await?;
         Ok(harness)
     }
@@ -255,6 +275,27 @@ impl Harness {
         let targets = self.cdp("Target.getTargets", json!({})).await?;
         let infos = targets["targetInfos"].as_array().cloned().unwrap_or_default();
         Ok(infos.iter().filter(|info| info["type"] == "service_worker").count())
+    }
+
+    /// The running worker's memory: JS heap in use and wasm linear memory.
+    pub async fn worker_memory(&self) -> Result<WorkerMemory> {
+        let session = self.devtools.attach("service_worker").await?;
+        // Collect first, so that garbage not yet swept does not read as growth.
+        self.devtools.call("HeapProfiler.collectGarbage", json!({}), Some(&session)).await?;
+        let heap = self.devtools.call("Runtime.getHeapUsage", json!({}), Some(&session)).await?;
+        let wasm = self
+            .devtools
+            .call(
+                "Runtime.evaluate",
+                json!({ "expression": "wasm_bindgen.wasmMemoryBytes()", "returnByValue": true }),
+                Some(&session),
+            )
+            .await?;
+        self.devtools.call("Target.detachFromTarget", json!({ "sessionId": session }), None).await?;
+        Ok(WorkerMemory {
+            js_heap_used: heap["usedSize"].as_f64().ok_or("no heap size")?,
+            wasm: wasm["result"]["value"].as_f64().ok_or_else(|| format!("no wasm size: {wasm}"))?,
+        })
     }
 
     /// Stops every service worker (CDP) and waits until none runs: the next request

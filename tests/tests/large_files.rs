@@ -1,0 +1,190 @@
+//! Large files through the worker: served byte for byte, whole and by ranges, while the
+//! worker's memory stays flat (the bytes stream from disk, never through the worker).
+
+#![allow(clippy::unwrap_used, reason = "a test should stop at the first surprise")]
+
+use owndir_e2e::{Harness, Result, WorkerMemory};
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+async fn connected() -> Result<Harness> {
+    let harness = Harness::start().await?;
+    harness.connect_browser_storage().await?;
+    harness.wait_for_worker().await?;
+    Ok(harness)
+}
+
+/// Writes `size` bytes of a position-dependent pattern into OPFS, then reads the file
+/// back through the worker whole and in 64 random ranges, checking every byte in the
+/// page (the bytes never cross into the test process).
+const BIG_FILE_SCRIPT: &str = r#"
+const [size, done] = arguments;
+const pattern = (i) => (i ^ (i >>> 8) ^ (i >>> 16) ^ (i >>> 24)) & 255;
+const fill = (buffer, offset) => { for (let i = 0; i < buffer.length; i++) buffer[i] = pattern(offset + i); };
+const check = (bytes, offset) => {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== pattern(offset + i)) return offset + i;
+  return -1;
+};
+(async () => {
+  const root = await navigator.storage.getDirectory();
+  const handle = await root.getFileHandle("big.bin", { create: true });
+  const writable = await handle.createWritable();
+  const chunk = new Uint8Array(1 << 20);
+  for (let offset = 0; offset < size; offset += chunk.length) {
+    fill(chunk, offset);
+    await writable.write(chunk);
+  }
+  await writable.close();
+
+  const whole = await fetch("/big.bin");
+  if (whole.status !== 200) return `whole: status ${whole.status}`;
+  if (whole.headers.get("content-length") !== String(size)) return `whole: length ${whole.headers.get("content-length")}`;
+  const reader = whole.body.getReader();
+  let position = 0;
+  for (;;) {
+    const { done: finished, value } = await reader.read();
+    if (finished) break;
+    const bad = check(value, position);
+    if (bad >= 0) return `whole: wrong byte at ${bad}`;
+    position += value.length;
+  }
+  if (position !== size) return `whole: read ${position} of ${size} bytes`;
+
+  let seed = 42;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let n = 0; n < 64; n++) {
+    const start = Math.floor(random() * (size - (1 << 20)));
+    const end = start + Math.floor(random() * (1 << 20));
+    const part = await fetch("/big.bin", { headers: { Range: `bytes=${start}-${end}` } });
+    if (part.status !== 206) return `range ${start}-${end}: status ${part.status}`;
+    if (part.headers.get("content-range") !== `bytes ${start}-${end}/${size}`) return `range: ${part.headers.get("content-range")}`;
+    const bytes = new Uint8Array(await part.arrayBuffer());
+    if (bytes.length !== end - start + 1) return `range ${start}-${end}: ${bytes.length} bytes`;
+    const bad = check(bytes, start);
+    if (bad >= 0) return `range ${start}-${end}: wrong byte at ${bad}`;
+  }
+  return null;
+})().then(done, (error) => done(String(error)));
+"#;
+
+#[tokio::test]
+async fn a_256_mb_file_is_served_byte_for_byte_whole_and_in_64_ranges() -> Result {
+    let harness = connected().await?;
+    let failure = harness.script(BIG_FILE_SCRIPT, vec![json!(256u64 << 20)]).await?;
+    assert!(failure.is_null(), "{failure}");
+    harness.finish().await
+}
+
+/// Writes a file of `size` bytes into OPFS quickly: each MiB holds one byte value.
+const WRITE_LARGE_SCRIPT: &str = r#"
+const [name, size, done] = arguments;
+(async () => {
+  const root = await navigator.storage.getDirectory();
+  const handle = await root.getFileHandle(name, { create: true });
+  const writable = await handle.createWritable();
+  const chunk = new Uint8Array(1 << 20);
+  for (let offset = 0; offset < size; offset += chunk.length) {
+    chunk.fill((offset >>> 20) & 255);
+    await writable.write(chunk);
+  }
+  await writable.close();
+})().then(() => done(null), (error) => done(String(error)));
+"#;
+
+/// Starts reading `path` (with an optional `Range`) through the worker, pausing at each
+/// byte count in `pauses` until the test sets `window.owndirResume`.
+const STREAM_SCRIPT: &str = r#"
+const [path, range, pauses] = arguments;
+window.owndirStream = { read: 0, paused: false, done: false, error: null, status: 0 };
+window.owndirResume = false;
+(async () => {
+  const response = await fetch(path, range ? { headers: { Range: range } } : {});
+  owndirStream.status = response.status;
+  const reader = response.body.getReader();
+  const stops = [...pauses];
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    owndirStream.read += value.length;
+    if (stops.length && owndirStream.read >= stops[0]) {
+      stops.shift();
+      owndirStream.paused = true;
+      while (!owndirResume) await new Promise((resolve) => setTimeout(resolve, 20));
+      owndirResume = false;
+      owndirStream.paused = false;
+    }
+  }
+  owndirStream.done = true;
+})().catch((error) => { owndirStream.error = String(error); });
+"#;
+
+async fn stream_state(harness: &Harness) -> Result<Value> {
+    harness.client.execute("return window.owndirStream", vec![]).await.map_err(|error| error.to_string())
+}
+
+/// Streams `path` and samples the worker's memory at the start, the middle and the end.
+async fn memory_while_streaming(
+    harness: &Harness,
+    path: &str,
+    range: Option<&str>,
+    length: u64,
+) -> Result<Vec<WorkerMemory>> {
+    let pauses = json!([16u64 << 20, length / 2]);
+    harness.client.execute(STREAM_SCRIPT, vec![json!(path), json!(range), pauses]).await.map_err(|e| e.to_string())?;
+    let mut samples = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(240);
+    loop {
+        let state = stream_state(harness).await?;
+        if let Some(error) = state["error"].as_str() {
+            return Err(format!("streaming {path} failed: {error}"));
+        }
+        if state["paused"] == true {
+            samples.push(harness.worker_memory().await?);
+            harness.client.execute("window.owndirResume = true", vec![]).await.map_err(|e| e.to_string())?;
+            // Wait for the page to go on before looking again.
+            while stream_state(harness).await?["paused"] == true {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
+        if state["done"] == true {
+            assert_eq!(state["read"].as_u64(), Some(length), "{path} {range:?}");
+            samples.push(harness.worker_memory().await?);
+            return Ok(samples);
+        }
+        if Instant::now() > deadline {
+            return Err(format!("streaming {path} did not finish: {state}"));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn assert_flat(samples: &[WorkerMemory], what: &str) {
+    assert_eq!(samples.len(), 3, "{what}: samples at start, middle and end");
+    let first = samples[0];
+    for sample in samples {
+        // A streaming body that passed through the worker would show up as hundreds of MB.
+        assert!(sample.js_heap_used < first.js_heap_used + 16e6, "{what}: JS heap grew: {samples:?}");
+        assert!(sample.wasm <= first.wasm + 1e6, "{what}: wasm memory grew: {samples:?}");
+    }
+    eprintln!("{what}: worker memory at start, middle, end: {samples:?}");
+}
+
+#[tokio::test]
+async fn a_1_gb_file_streams_whole_and_by_range_with_flat_worker_memory() -> Result {
+    const SIZE: u64 = 1 << 30;
+    let harness = connected().await?;
+    let failure = harness.script(WRITE_LARGE_SCRIPT, vec![json!("huge.bin"), json!(SIZE)]).await?;
+    assert!(failure.is_null(), "{failure}");
+
+    let whole = memory_while_streaming(&harness, "/huge.bin", None, SIZE).await?;
+    assert_flat(&whole, "1 GB whole");
+    let state = stream_state(&harness).await?;
+    assert_eq!(state["status"], 200);
+
+    let (start, end) = (256u64 << 20, (768u64 << 20) - 1);
+    let range = format!("bytes={start}-{end}");
+    let part = memory_while_streaming(&harness, "/huge.bin", Some(&range), end - start + 1).await?;
+    assert_flat(&part, "512 MB range");
+    assert_eq!(stream_state(&harness).await?["status"], 206);
+    harness.finish().await
+}
