@@ -66,6 +66,9 @@ pub trait Folder {
     /// The platform's handle to a file's bytes.
     type Body;
 
+    /// The bytes a request brings to [`Folder::write`]: a stream in the browser.
+    type Upload;
+
     /// Looks up `path`: `Ok(None)` when nothing is there (or a parent is a file).
     async fn lookup(&self, path: &SafePath) -> Result<Option<Entry<Self::Body>>, FolderError>;
 
@@ -73,4 +76,28 @@ pub trait Folder {
     /// [`FolderError::NotFound`] when it does not exist, [`FolderError::NotADirectory`]
     /// when it is a file.
     async fn list(&self, path: &SafePath) -> Result<Vec<DirEntry>, FolderError>;
+
+    /// Writes `data` to the file at `path` (replacing it, or appending when `append`),
+    /// creating missing parent directories. All or nothing: a write that fails leaves
+    /// the old content whole. `now_ms` is the time for folders that keep no clock.
+    async fn write(&self, path: &SafePath, data: Self::Upload, append: bool, now_ms: u64) -> Result<(), FolderError>;
+
+    /// Creates the directory at `path` and its missing parents; fine if it exists.
+    /// [`FolderError::NotADirectory`] when a file is in the way.
+    async fn make_dir(&self, path: &SafePath, now_ms: u64) -> Result<(), FolderError>;
+
+    /// Creates an empty file at `path`, or advances the modification time of the file or
+    /// directory there to `now_ms` (or the platform's own now).
+    async fn touch(&self, path: &SafePath, now_ms: u64) -> Result<(), FolderError>;
+
+    /// Removes what is at `path`, recursively; nothing there is fine.
+    async fn remove(&self, path: &SafePath) -> Result<(), FolderError>;
+
+    /// Moves the file or directory at `from` to `to`, which does not exist and whose parent
+    /// does. A directory move that fails half way leaves `from` whole.
+    async fn rename(&self, from: &SafePath, to: &SafePath) -> Result<(), FolderError>;
+
+    /// The directory's modification time in epoch ms, where one is known. The browser
+    /// keeps none, so the worker keeps its own.
+    async fn directory_time(&self, path: &SafePath) -> Result<Option<u64>, FolderError>;
 }

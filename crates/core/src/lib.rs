@@ -9,6 +9,7 @@ pub mod conditional;
 pub mod content;
 pub mod error;
 pub mod folder;
+pub mod fs_api;
 pub mod http;
 pub mod listing;
 pub mod memory;

@@ -9,10 +9,22 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug)]
 enum Node {
     File { bytes: Vec<u8>, modified_ms: u64 },
-    Directory,
+    Directory { modified_ms: u64 },
 }
 
-/// A folder held in memory. Its file bodies are copies of the bytes.
+impl Node {
+    fn metadata(&self) -> Metadata {
+        match self {
+            Node::File { bytes, modified_ms } => Metadata {
+                kind: EntryKind::File,
+                file: Some(FileMeta { size: bytes.len() as u64, modified_ms: *modified_ms }),
+            },
+            Node::Directory { .. } => Metadata { kind: EntryKind::Directory, file: None },
+        }
+    }
+}
+
+/// A folder held in memory. Its file bodies are copies of the bytes; uploads are bytes.
 ///
 /// ```
 /// use owndir_core::{block_on, Entry, Folder, MemoryFolder, SafePath};
@@ -38,7 +50,7 @@ impl MemoryFolder {
     /// When `path` is not a safe path: this is for fixtures written by tests.
     pub fn insert_file(&self, path: &str, bytes: &[u8], modified_ms: u64) {
         let path = SafePath::parse(path).expect("fixture paths are safe");
-        self.insert_parents(&path);
+        self.insert_parents(&path, modified_ms);
         self.nodes.borrow_mut().insert(path, Node::File { bytes: bytes.to_vec(), modified_ms });
     }
 
@@ -48,11 +60,20 @@ impl MemoryFolder {
     /// When `path` is not a safe path: this is for fixtures written by tests.
     pub fn insert_dir(&self, path: &str) {
         let path = SafePath::parse(path).expect("fixture paths are safe");
-        self.insert_parents(&path);
-        self.nodes.borrow_mut().insert(path, Node::Directory);
+        self.insert_parents(&path, 0);
+        self.nodes.borrow_mut().insert(path, Node::Directory { modified_ms: 0 });
     }
 
-    fn insert_parents(&self, path: &SafePath) {
+    /// The bytes of the file at `path`, if there is one.
+    pub fn read(&self, path: &str) -> Option<Vec<u8>> {
+        let path = SafePath::parse(path).ok()?;
+        match self.nodes.borrow().get(&path) {
+            Some(Node::File { bytes, .. }) => Some(bytes.clone()),
+            _ => None,
+        }
+    }
+
+    fn insert_parents(&self, path: &SafePath, modified_ms: u64) {
         let mut nodes = self.nodes.borrow_mut();
         let mut parent = path.parent();
         while let Some(dir) = parent {
@@ -60,13 +81,31 @@ impl MemoryFolder {
                 break;
             }
             parent = dir.parent();
-            nodes.insert(dir, Node::Directory);
+            nodes.entry(dir).or_insert(Node::Directory { modified_ms });
         }
+    }
+
+    /// Fails with `NotADirectory` when a file stands where a parent of `path` must be.
+    fn check_parents(&self, path: &SafePath) -> Result<(), FolderError> {
+        let nodes = self.nodes.borrow();
+        let mut parent = path.parent();
+        while let Some(dir) = parent {
+            if let Some(Node::File { .. }) = nodes.get(&dir) {
+                return Err(FolderError::NotADirectory);
+            }
+            parent = dir.parent();
+        }
+        Ok(())
+    }
+
+    fn is_under(path: &SafePath, ancestor: &SafePath) -> bool {
+        path.segments().starts_with(ancestor.segments())
     }
 }
 
 impl Folder for MemoryFolder {
     type Body = Vec<u8>;
+    type Upload = Vec<u8>;
 
     async fn lookup(&self, path: &SafePath) -> Result<Option<Entry<Vec<u8>>>, FolderError> {
         if path.is_root() {
@@ -77,7 +116,7 @@ impl Folder for MemoryFolder {
                 meta: FileMeta { size: bytes.len() as u64, modified_ms: *modified_ms },
                 body: bytes.clone(),
             },
-            Node::Directory => Entry::Directory,
+            Node::Directory { .. } => Entry::Directory,
         }))
     }
 
@@ -91,18 +130,83 @@ impl Folder for MemoryFolder {
         let children = nodes
             .iter()
             .filter(|(child, _)| child.parent().as_ref() == Some(path))
-            .filter_map(|(child, node)| {
-                let meta = match node {
-                    Node::File { bytes, modified_ms } => Metadata {
-                        kind: EntryKind::File,
-                        file: Some(FileMeta { size: bytes.len() as u64, modified_ms: *modified_ms }),
-                    },
-                    Node::Directory => Metadata { kind: EntryKind::Directory, file: None },
-                };
-                Some(DirEntry { name: child.name()?.to_owned(), meta })
-            })
+            .filter_map(|(child, node)| Some(DirEntry { name: child.name()?.to_owned(), meta: node.metadata() }))
             .collect();
         Ok(children)
+    }
+
+    async fn write(&self, path: &SafePath, data: Vec<u8>, append: bool, now_ms: u64) -> Result<(), FolderError> {
+        self.check_parents(path)?;
+        let mut bytes = match self.nodes.borrow().get(path) {
+            Some(Node::Directory { .. }) => return Err(FolderError::NotADirectory),
+            Some(Node::File { bytes, .. }) if append => bytes.clone(),
+            _ => Vec::new(),
+        };
+        bytes.extend_from_slice(&data);
+        self.insert_parents(path, now_ms);
+        self.nodes.borrow_mut().insert(path.clone(), Node::File { bytes, modified_ms: now_ms });
+        Ok(())
+    }
+
+    async fn make_dir(&self, path: &SafePath, now_ms: u64) -> Result<(), FolderError> {
+        if path.is_root() {
+            return Ok(());
+        }
+        self.check_parents(path)?;
+        match self.nodes.borrow().get(path) {
+            Some(Node::File { .. }) => return Err(FolderError::NotADirectory),
+            Some(Node::Directory { .. }) => return Ok(()),
+            None => {}
+        }
+        self.insert_parents(path, now_ms);
+        self.nodes.borrow_mut().insert(path.clone(), Node::Directory { modified_ms: now_ms });
+        Ok(())
+    }
+
+    async fn touch(&self, path: &SafePath, now_ms: u64) -> Result<(), FolderError> {
+        if path.is_root() {
+            return Ok(());
+        }
+        let existing = self.nodes.borrow_mut().get_mut(path).map(|node| match node {
+            Node::File { modified_ms, .. } | Node::Directory { modified_ms } => *modified_ms = now_ms,
+        });
+        match existing {
+            Some(()) => Ok(()),
+            None => self.write(path, Vec::new(), false, now_ms).await,
+        }
+    }
+
+    async fn remove(&self, path: &SafePath) -> Result<(), FolderError> {
+        self.nodes.borrow_mut().retain(|key, _| !MemoryFolder::is_under(key, path));
+        Ok(())
+    }
+
+    async fn rename(&self, from: &SafePath, to: &SafePath) -> Result<(), FolderError> {
+        let mut nodes = self.nodes.borrow_mut();
+        if !nodes.contains_key(from) {
+            return Err(FolderError::NotFound);
+        }
+        let moved: Vec<(SafePath, Node)> = nodes
+            .iter()
+            .filter(|(key, _)| MemoryFolder::is_under(key, from))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        for (key, node) in moved {
+            nodes.remove(&key);
+            let mut renamed = to.clone();
+            for name in &key.segments()[from.segments().len()..] {
+                renamed = renamed.join(name).map_err(|_| FolderError::NotFound)?;
+            }
+            nodes.insert(renamed, node);
+        }
+        Ok(())
+    }
+
+    async fn directory_time(&self, path: &SafePath) -> Result<Option<u64>, FolderError> {
+        Ok(match self.nodes.borrow().get(path) {
+            Some(Node::Directory { modified_ms }) => Some(*modified_ms),
+            _ => None,
+        })
     }
 }
 

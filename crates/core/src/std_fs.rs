@@ -63,8 +63,25 @@ fn folder_error(error: std::io::Error) -> FolderError {
     }
 }
 
+fn system_time(epoch_ms: u64) -> std::time::SystemTime {
+    UNIX_EPOCH + std::time::Duration::from_millis(epoch_ms)
+}
+
+/// Lookup that tells a file from a directory from nothing, without following links.
+fn kind_at(native: &std::path::Path) -> Option<EntryKind> {
+    let meta = std::fs::symlink_metadata(native).ok()?;
+    if meta.is_dir() {
+        Some(EntryKind::Directory)
+    } else if meta.is_file() {
+        Some(EntryKind::File)
+    } else {
+        None
+    }
+}
+
 impl Folder for StdFolder {
     type Body = PathBuf;
+    type Upload = Vec<u8>;
 
     async fn lookup(&self, path: &SafePath) -> Result<Option<Entry<PathBuf>>, FolderError> {
         // Check every component, not only the last: a link in the middle of the path
@@ -99,6 +116,68 @@ impl Folder for StdFolder {
             }
         }
         Ok(entries)
+    }
+
+    async fn write(&self, path: &SafePath, data: Vec<u8>, append: bool, _now_ms: u64) -> Result<(), FolderError> {
+        let native = self.native_path(path);
+        if kind_at(&native) == Some(EntryKind::Directory) {
+            return Err(FolderError::NotADirectory);
+        }
+        if let Some(parent) = path.parent() {
+            self.make_dir(&parent, 0).await?;
+        }
+        let mut content = if append { std::fs::read(&native).unwrap_or_default() } else { Vec::new() };
+        content.extend_from_slice(&data);
+        // Write beside, then rename over: the old content stays whole until the new is.
+        let swap = native.with_file_name(format!(".{}.owndir-swap", path.name().unwrap_or("file")));
+        std::fs::write(&swap, &content).map_err(folder_error)?;
+        std::fs::rename(&swap, &native).map_err(|error| {
+            let _ = std::fs::remove_file(&swap);
+            folder_error(error)
+        })
+    }
+
+    async fn make_dir(&self, path: &SafePath, _now_ms: u64) -> Result<(), FolderError> {
+        let native = self.native_path(path);
+        match std::fs::create_dir_all(&native) {
+            Ok(()) => Ok(()),
+            Err(_) if kind_at(&native) == Some(EntryKind::Directory) => Ok(()),
+            Err(error) if matches!(error.kind(), ErrorKind::AlreadyExists | ErrorKind::NotADirectory) => {
+                Err(FolderError::NotADirectory)
+            }
+            Err(error) => Err(folder_error(error)),
+        }
+    }
+
+    async fn touch(&self, path: &SafePath, now_ms: u64) -> Result<(), FolderError> {
+        let native = self.native_path(path);
+        if kind_at(&native).is_none() {
+            return self.write(path, Vec::new(), false, now_ms).await;
+        }
+        let file = std::fs::File::open(&native).map_err(folder_error)?;
+        file.set_modified(system_time(now_ms)).map_err(folder_error)
+    }
+
+    async fn remove(&self, path: &SafePath) -> Result<(), FolderError> {
+        let native = self.native_path(path);
+        let removed = match kind_at(&native) {
+            None => return Ok(()),
+            Some(EntryKind::Directory) => std::fs::remove_dir_all(&native),
+            Some(EntryKind::File) => std::fs::remove_file(&native),
+        };
+        removed.map_err(folder_error)
+    }
+
+    async fn rename(&self, from: &SafePath, to: &SafePath) -> Result<(), FolderError> {
+        std::fs::rename(self.native_path(from), self.native_path(to)).map_err(folder_error)
+    }
+
+    async fn directory_time(&self, path: &SafePath) -> Result<Option<u64>, FolderError> {
+        let meta = match std::fs::metadata(self.native_path(path)) {
+            Ok(meta) if meta.is_dir() => meta,
+            _ => return Ok(None),
+        };
+        Ok(meta.modified().ok().and_then(|time| time.duration_since(UNIX_EPOCH).ok()).map(|d| d.as_millis() as u64))
     }
 }
 

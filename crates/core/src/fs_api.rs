@@ -1,0 +1,419 @@
+//! The FsNode API: `/@/fs/<P>?call=<method>` (CONTRACT §3).
+//!
+//! [`FsRequest::parse`] decides whether a request may run at all (the call, its method,
+//! where it comes from, `.owndir`); [`serve_fs`] runs it against a [`Folder`].
+
+use crate::content::etag;
+use crate::error::{ApiError, FolderError};
+use crate::folder::{Entry, EntryKind, Folder, Metadata};
+use crate::http::{HttpResponse, Method, ResponseBody};
+use crate::listing::{Info, listing};
+use crate::path::{RequestPath, SafePath};
+use crate::range::ByteRange;
+use serde::Serialize;
+
+/// One FsNode operation with its parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FsCall {
+    /// `info`: the entry's info, or `null`.
+    Info,
+    /// `children`: names, or entries with info when `info` is set.
+    Children {
+        /// `info=1`
+        info: bool,
+    },
+    /// `read`: the bytes from `start` to `end`, inclusive.
+    Read {
+        /// First byte.
+        start: Option<u64>,
+        /// Last byte, inclusive.
+        end: Option<u64>,
+    },
+    /// `write`: replace (`flags=w`) or append (`flags=a`).
+    Write {
+        /// `flags=a`
+        append: bool,
+    },
+    /// `touch`
+    Touch,
+    /// `makeDir`
+    MakeDir,
+    /// `move`: to `to` (relative to P's parent, or absolute from the root).
+    Move {
+        /// The destination as given.
+        to: String,
+        /// `overwrite=true`
+        overwrite: bool,
+    },
+    /// `delete`
+    Delete,
+    /// `sub`: change events.
+    Sub {
+        /// `events`, a comma list; `None` for all.
+        events: Option<String>,
+    },
+}
+
+impl FsCall {
+    /// True for calls that change the folder.
+    pub fn is_mutating(&self) -> bool {
+        !matches!(self, FsCall::Info | FsCall::Children { .. } | FsCall::Read { .. } | FsCall::Sub { .. })
+    }
+
+    fn allows(&self, method: &Method) -> bool {
+        match self {
+            FsCall::Info | FsCall::Children { .. } | FsCall::Read { .. } | FsCall::Sub { .. } => method.is_read(),
+            FsCall::Write { .. } => matches!(method, Method::Put | Method::Post),
+            FsCall::Delete => matches!(method, Method::Post | Method::Delete),
+            FsCall::Touch | FsCall::MakeDir | FsCall::Move { .. } => *method == Method::Post,
+        }
+    }
+}
+
+/// What the platform knows of an API request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FsRequest<'a> {
+    /// The method.
+    pub method: Method,
+    /// The URL path after `/@/fs`, still percent-encoded (`""`, `/`, `/docs/a.txt`).
+    pub path: &'a str,
+    /// The query string, without `?`.
+    pub query: Option<&'a str>,
+    /// A navigation: a form or a link, possibly from another site.
+    pub is_navigation: bool,
+    /// The `Origin` header, where the browser let the worker see it.
+    pub origin: Option<&'a str>,
+    /// The `Sec-Fetch-Site` header, where the browser let the worker see it.
+    pub sec_fetch_site: Option<&'a str>,
+    /// This app's origin (`http://127.0.0.1:8080`).
+    pub own_origin: &'a str,
+    /// The `If-Match` header (for `write`).
+    pub if_match: Option<&'a str>,
+    /// The time now, epoch ms.
+    pub now_ms: u64,
+}
+
+/// A request that passed [`FsRequest::parse`]: the path and the call to run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FsOperation {
+    /// The path in the folder.
+    pub path: SafePath,
+    /// The call.
+    pub call: FsCall,
+}
+
+/// `P` as messages name it: `/docs/a.txt`, `/` for the root.
+fn shown(path: &SafePath) -> String {
+    format!("/{path}")
+}
+
+fn is_in_owndir(path: &SafePath) -> bool {
+    path.segments().iter().any(|segment| segment == crate::content::OWNDIR)
+}
+
+fn cannot_write(path: &SafePath) -> ApiError {
+    ApiError::new(403, format!("{} cannot be written", shown(path)))
+}
+
+impl FsRequest<'_> {
+    /// Checks the request and reads its call.
+    ///
+    /// ```
+    /// use owndir_core::Method;
+    /// use owndir_core::fs_api::{FsCall, FsRequest};
+    /// let request = FsRequest {
+    ///     method: Method::Get, path: "/docs", query: Some("call=children&info=1"),
+    ///     is_navigation: false, origin: None, sec_fetch_site: None,
+    ///     own_origin: "http://127.0.0.1:8080", if_match: None, now_ms: 0,
+    /// };
+    /// let operation = request.parse().unwrap();
+    /// assert_eq!(operation.call, FsCall::Children { info: true });
+    /// assert_eq!(operation.path.to_string(), "docs");
+    /// ```
+    pub fn parse(&self) -> Result<FsOperation, ApiError> {
+        let path = RequestPath::from_url_path(self.path)?.path;
+        let call = parse_call(self.query.unwrap_or_default())?;
+        if !call.allows(&self.method) {
+            let message = match self.method {
+                Method::Get | Method::Head => "this call changes the folder: use POST".to_owned(),
+                _ => "this call only reads: use GET".to_owned(),
+            };
+            return Err(ApiError::new(405, message));
+        }
+        if call.is_mutating() {
+            self.check_same_origin()?;
+            if path.is_root() && matches!(call, FsCall::Write { .. } | FsCall::Delete | FsCall::Move { .. }) {
+                return Err(cannot_write(&path));
+            }
+            if is_in_owndir(&path) {
+                return Err(cannot_write(&path));
+            }
+        }
+        Ok(FsOperation { path, call })
+    }
+
+    /// Another site must never change the folder. A service worker only sees the fetches
+    /// of its own pages, so a cross-site request reaches it as a navigation (a form POST,
+    /// a link): those are refused for every mutating call. `Origin` and `Sec-Fetch-Site`
+    /// are checked too, where the browser shows them to the worker.
+    fn check_same_origin(&self) -> Result<(), ApiError> {
+        let cross_site = self.is_navigation
+            || self.origin.is_some_and(|origin| origin != self.own_origin)
+            || self.sec_fetch_site.is_some_and(|site| site != "same-origin" && site != "none");
+        if cross_site { Err(ApiError::new(403, "requests from other sites cannot change the folder")) } else { Ok(()) }
+    }
+}
+
+fn parse_call(query: &str) -> Result<FsCall, ApiError> {
+    let mut call = None;
+    let (mut info, mut start, mut end, mut flags, mut to, mut overwrite, mut events) =
+        (false, None, None, None, None, false, None);
+    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+        match key.as_ref() {
+            "call" => call = Some(value.into_owned()),
+            "info" => info = matches!(value.as_ref(), "1" | "true"),
+            "start" => start = Some(offset("start", &value)?),
+            "end" => end = Some(offset("end", &value)?),
+            "flags" => flags = Some(value.into_owned()),
+            "to" => to = Some(value.into_owned()),
+            "overwrite" => overwrite = matches!(value.as_ref(), "1" | "true"),
+            "events" => events = Some(value.into_owned()),
+            _ => {}
+        }
+    }
+    let call = call.unwrap_or_default();
+    Ok(match call.as_str() {
+        "info" => FsCall::Info,
+        "children" => FsCall::Children { info },
+        "read" => FsCall::Read { start, end },
+        "write" => FsCall::Write {
+            append: match flags.as_deref() {
+                None | Some("w") => false,
+                Some("a") => true,
+                Some(other) => return Err(ApiError::new(400, format!("unknown flags {other}: use w or a"))),
+            },
+        },
+        "touch" => FsCall::Touch,
+        "makeDir" => FsCall::MakeDir,
+        "move" => FsCall::Move { to: to.ok_or_else(|| ApiError::new(400, "move needs to=<destination>"))?, overwrite },
+        "delete" => FsCall::Delete,
+        "sub" => FsCall::Sub { events },
+        other => return Err(ApiError::new(400, format!("unknown call {other}"))),
+    })
+}
+
+fn offset(name: &str, value: &str) -> Result<u64, ApiError> {
+    value.parse().map_err(|_| ApiError::new(400, format!("{name} must be a byte offset, not {value:?}")))
+}
+
+#[derive(Serialize)]
+struct PathAnswer<'a> {
+    path: &'a str,
+}
+
+fn path_answer<B>(path: &SafePath) -> HttpResponse<B> {
+    let json = serde_json::to_string(&PathAnswer { path: &path.to_string() }).unwrap_or_default();
+    HttpResponse::json(200, json)
+}
+
+fn json<B, T: Serialize>(value: &T) -> HttpResponse<B> {
+    HttpResponse::json(200, serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned()))
+}
+
+/// Runs a checked operation. `upload` is the request body, for `write`.
+pub async fn serve_fs<F: Folder>(
+    folder: &F,
+    operation: &FsOperation,
+    request: &FsRequest<'_>,
+    upload: F::Upload,
+) -> HttpResponse<F::Body> {
+    match run(folder, operation, request, upload).await {
+        Ok(response) => response,
+        Err(error) => HttpResponse::error(&error),
+    }
+}
+
+async fn run<F: Folder>(
+    folder: &F,
+    operation: &FsOperation,
+    request: &FsRequest<'_>,
+    upload: F::Upload,
+) -> Result<HttpResponse<F::Body>, ApiError> {
+    let path = &operation.path;
+    let now = request.now_ms;
+    match &operation.call {
+        FsCall::Info => info(folder, path).await,
+        FsCall::Children { info } => children(folder, path, *info).await,
+        FsCall::Read { start, end } => read(folder, path, *start, *end).await,
+        FsCall::Write { append } => {
+            match folder.lookup(path).await? {
+                Some(Entry::Directory) => return Err(cannot_write(path)),
+                Some(Entry::File { meta, .. })
+                    if request.if_match.is_some_and(|tag| !etag_matches(tag, &etag(meta))) =>
+                {
+                    return Err(ApiError::new(412, format!("{} has changed", shown(path))));
+                }
+                None if request.if_match.is_some() => {
+                    return Err(ApiError::new(412, format!("{} does not exist", shown(path))));
+                }
+                _ => {}
+            }
+            folder.write(path, upload, *append, now).await.map_err(|error| write_error(path, error))?;
+            Ok(path_answer(path))
+        }
+        FsCall::Touch => {
+            folder
+                .touch(path, now)
+                .await
+                .map_err(|_| ApiError::new(500, format!("unable to touch {}", shown(path))))?;
+            Ok(path_answer(path))
+        }
+        FsCall::MakeDir => {
+            folder
+                .make_dir(path, now)
+                .await
+                .map_err(|_| ApiError::new(500, format!("unable to mkDir {}", shown(path))))?;
+            Ok(path_answer(path))
+        }
+        FsCall::Move { to, overwrite } => {
+            let destination = move_entry(folder, path, to, *overwrite, now).await?;
+            Ok(path_answer(&destination))
+        }
+        FsCall::Delete => {
+            folder.remove(path).await?;
+            Ok(path_answer(path))
+        }
+        FsCall::Sub { .. } => Err(ApiError::new(501, "sub is not available yet")),
+    }
+}
+
+fn etag_matches(list: &str, current: &str) -> bool {
+    list.split(',').map(str::trim).any(|tag| tag == "*" || tag == current)
+}
+
+fn write_error(path: &SafePath, error: FolderError) -> ApiError {
+    match error {
+        FolderError::QuotaExceeded => {
+            ApiError::new(507, format!("{} cannot be written: the disk is full; nothing was changed", shown(path)))
+        }
+        FolderError::NotADirectory => cannot_write(path),
+        other => ApiError::from(other),
+    }
+}
+
+async fn info<F: Folder>(folder: &F, path: &SafePath) -> Result<HttpResponse<F::Body>, ApiError> {
+    let name = path.name().unwrap_or_default();
+    match folder.lookup(path).await? {
+        None => Ok(HttpResponse::json(200, "null".to_owned())),
+        Some(Entry::File { meta, .. }) => {
+            Ok(json(&Info::new(name, &Metadata { kind: EntryKind::File, file: Some(meta) })))
+        }
+        Some(Entry::Directory) => {
+            let mut info = Info::new(name, &Metadata { kind: EntryKind::Directory, file: None });
+            let time = folder.directory_time(path).await?.unwrap_or(0);
+            (info.mtime, info.ctime) = (time, time);
+            Ok(json(&info))
+        }
+    }
+}
+
+async fn children<F: Folder>(folder: &F, path: &SafePath, with_info: bool) -> Result<HttpResponse<F::Body>, ApiError> {
+    let entries = folder.list(path).await.map_err(|error| match error {
+        FolderError::NotFound | FolderError::NotADirectory => {
+            ApiError::new(404, format!("{} is not a directory", shown(path)))
+        }
+        other => other.into(),
+    })?;
+    let mut rows = listing(entries);
+    if !with_info {
+        let names: Vec<&str> = rows.iter().map(|row| row.name.as_str()).collect();
+        return Ok(json(&names));
+    }
+    for row in rows.iter_mut().filter(|row| row.info.is_directory) {
+        let child = path.join(&row.name).map_err(ApiError::from)?;
+        let time = folder.directory_time(&child).await?.unwrap_or(0);
+        (row.info.mtime, row.info.ctime) = (time, time);
+    }
+    Ok(json(&rows))
+}
+
+async fn read<F: Folder>(
+    folder: &F,
+    path: &SafePath,
+    start: Option<u64>,
+    end: Option<u64>,
+) -> Result<HttpResponse<F::Body>, ApiError> {
+    let Some(Entry::File { meta, body }) = folder.lookup(path).await? else {
+        return Err(ApiError::new(404, format!("{} is not a file", shown(path))));
+    };
+    let first = start.unwrap_or(0);
+    let last = end.unwrap_or(u64::MAX).min(meta.size.saturating_sub(1));
+    if start.zip(end).is_some_and(|(start, end)| start > end) {
+        return Err(ApiError::new(400, "start is after end"));
+    }
+    let mut response = crate::content::file_response(path, meta, body);
+    if first > 0 || last + 1 < meta.size {
+        let length = if first >= meta.size { 0 } else { last - first + 1 };
+        response.set_header("Content-Length", length.to_string());
+        response.body = match response.body {
+            // Nothing to send: an empty range of the file.
+            ResponseBody::File(_, _) if length == 0 => ResponseBody::Text(String::new()),
+            ResponseBody::File(file, _) => ResponseBody::File(file, Some(ByteRange { start: first, end: last })),
+            other => other,
+        };
+    }
+    Ok(response)
+}
+
+/// Where `to` points from `path`: absolute from the root, or relative to `path`'s parent;
+/// `..` above the root stays at the root, as FsNode's `walk` does.
+pub fn resolve_destination(path: &SafePath, to: &str) -> Result<SafePath, ApiError> {
+    let mut destination = if to.starts_with('/') { SafePath::root() } else { path.parent().unwrap_or_default() };
+    for segment in to.split('/').filter(|segment| !segment.is_empty() && *segment != ".") {
+        destination = if segment == ".." {
+            destination.parent().unwrap_or_default()
+        } else {
+            destination.join(segment).map_err(ApiError::from)?
+        };
+    }
+    Ok(destination)
+}
+
+async fn move_entry<F: Folder>(
+    folder: &F,
+    path: &SafePath,
+    to: &str,
+    overwrite: bool,
+    now: u64,
+) -> Result<SafePath, ApiError> {
+    if folder.lookup(path).await?.is_none() {
+        return Err(ApiError::new(404, format!("{} not found", shown(path))));
+    }
+    let mut destination = resolve_destination(path, to)?;
+    // Like `mv`: into an existing directory, keeping the name.
+    if let Some(Entry::Directory) = folder.lookup(&destination).await?
+        && let Some(name) = path.name()
+        && destination != *path
+    {
+        destination = destination.join(name).map_err(ApiError::from)?;
+    }
+    if destination == *path {
+        return Ok(destination);
+    }
+    if destination.is_root() || is_in_owndir(&destination) {
+        return Err(cannot_write(&destination));
+    }
+    if destination.segments().starts_with(path.segments()) {
+        return Err(ApiError::new(400, format!("cannot move {} into itself", shown(path))));
+    }
+    match folder.lookup(&destination).await? {
+        Some(Entry::File { .. }) if overwrite => folder.remove(&destination).await?,
+        Some(_) => return Err(ApiError::new(409, format!("{} already exists", shown(&destination)))),
+        None => {}
+    }
+    if let Some(parent) = destination.parent() {
+        folder.make_dir(&parent, now).await.map_err(|_| cannot_write(&destination))?;
+    }
+    folder.rename(path, &destination).await?;
+    Ok(destination)
+}

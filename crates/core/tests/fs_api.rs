@@ -1,0 +1,292 @@
+//! The FsNode API's decisions, on the memory folder and on a real directory.
+
+#![allow(clippy::unwrap_used, reason = "a test should stop at the first surprise")]
+
+use owndir_core::fs_api::{FsCall, FsRequest, resolve_destination, serve_fs};
+use owndir_core::{Folder, HttpResponse, MemoryFolder, Method, ResponseBody, SafePath, StdFolder, block_on};
+use serde_json::{Value, json};
+
+const ORIGIN: &str = "http://127.0.0.1:8080";
+const NOW: u64 = 1_800_000_000_000;
+
+fn request<'a>(method: Method, path: &'a str, query: &'a str) -> FsRequest<'a> {
+    FsRequest {
+        method,
+        path,
+        query: Some(query),
+        is_navigation: false,
+        origin: None,
+        sec_fetch_site: None,
+        own_origin: ORIGIN,
+        if_match: None,
+        now_ms: NOW,
+    }
+}
+
+/// Status and JSON (or text) of an answer.
+fn answer<F: Folder>(folder: &F, request: &FsRequest<'_>, upload: F::Upload) -> (u16, Value) {
+    let response: HttpResponse<F::Body> = match request.parse() {
+        Ok(operation) => block_on(serve_fs(folder, &operation, request, upload)),
+        Err(error) => HttpResponse::error(&error),
+    };
+    let body = match response.body {
+        ResponseBody::Text(text) => serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        ResponseBody::File(_, range) => json!({ "file": true, "range": range.map(|r| [r.start, r.end]) }),
+        _ => Value::Null,
+    };
+    (response.status, body)
+}
+
+fn memory() -> MemoryFolder {
+    let folder = MemoryFolder::new();
+    folder.insert_file("docs/a.txt", b"hello", 1_000);
+    folder.insert_file("docs/sub/b.txt", b"deep", 1_000);
+    folder.insert_file("docs/x.crswap", b"partial", 1_000);
+    folder.insert_file(".owndir/static/index.html", b"app", 1_000);
+    folder.insert_dir("empty");
+    folder
+}
+
+fn get(path: &str, query: &str) -> (u16, Value) {
+    answer(&memory(), &request(Method::Get, path, query), Vec::new())
+}
+
+#[test]
+fn info_of_a_file_has_the_fsnode_shape() {
+    let (status, info) = get("/docs/a.txt", "call=info");
+    assert_eq!(status, 200);
+    assert_eq!(info["isFile"], true);
+    assert_eq!(info["size"], 5);
+    assert_eq!(info["mtime"], 1_000);
+    assert_eq!(info["mime"], "text/plain");
+}
+
+#[test]
+fn info_of_nothing_is_null() {
+    assert_eq!(get("/nope", "call=info"), (200, Value::Null));
+}
+
+#[test]
+fn info_of_the_root_is_a_directory() {
+    let (status, info) = get("", "call=info");
+    assert_eq!((status, info["isDirectory"].clone(), info["mime"].clone()), (200, json!(true), Value::Null));
+}
+
+#[test]
+fn children_are_names_sorted_without_swap_files() {
+    assert_eq!(get("/docs", "call=children"), (200, json!(["a.txt", "sub"])));
+}
+
+#[test]
+fn children_with_info_carry_each_entry() {
+    let (_, rows) = get("/docs/", "call=children&info=1");
+    assert_eq!(rows[0]["name"], "a.txt");
+    assert_eq!(rows[0]["size"], 5);
+    assert_eq!(rows[1]["isDirectory"], true);
+}
+
+#[test]
+fn children_of_a_file_or_nothing_is_not_a_directory() {
+    for path in ["/docs/a.txt", "/nope"] {
+        let (status, error) = get(path, "call=children");
+        assert_eq!(status, 404, "{path}");
+        assert_eq!(error["error"], format!("{path} is not a directory"));
+        assert_eq!(error["success"], false);
+    }
+}
+
+#[test]
+fn read_sends_the_file_or_an_inclusive_slice() {
+    assert_eq!(get("/docs/a.txt", "call=read"), (200, json!({ "file": true, "range": null })));
+    assert_eq!(get("/docs/a.txt", "call=read&start=1&end=2"), (200, json!({ "file": true, "range": [1, 2] })));
+    assert_eq!(get("/docs/a.txt", "call=read&start=3"), (200, json!({ "file": true, "range": [3, 4] })));
+    assert_eq!(get("/docs/a.txt", "call=read&start=9").0, 200);
+    assert_eq!(get("/docs/a.txt", "call=read&start=2&end=1").0, 400);
+    assert_eq!(get("/docs/a.txt", "call=read&start=x").0, 400);
+    assert_eq!(get("/docs", "call=read").0, 404);
+}
+
+#[test]
+fn unknown_calls_are_400() {
+    assert_eq!(
+        get("/docs", "call=explode"),
+        (400, json!({"success": false, "status": 400, "error": "unknown call explode"}))
+    );
+    assert_eq!(get("/docs", "").0, 400);
+}
+
+#[test]
+fn mutating_calls_by_get_are_405() {
+    for call in ["write", "touch", "makeDir", "move&to=x", "delete"] {
+        assert_eq!(get("/docs/a.txt", &format!("call={call}")).0, 405, "{call}");
+    }
+}
+
+#[test]
+fn reading_calls_by_post_are_405() {
+    let (status, _) = answer(&memory(), &request(Method::Post, "/docs", "call=children"), Vec::new());
+    assert_eq!(status, 405);
+}
+
+#[test]
+fn requests_from_other_sites_cannot_change_the_folder() {
+    let folder = memory();
+    let cases: Vec<FsRequest<'_>> = vec![
+        FsRequest { is_navigation: true, ..request(Method::Post, "/docs/a.txt", "call=delete") },
+        FsRequest { origin: Some("http://evil.example"), ..request(Method::Post, "/docs/a.txt", "call=delete") },
+        FsRequest { sec_fetch_site: Some("cross-site"), ..request(Method::Post, "/docs/a.txt", "call=delete") },
+        FsRequest { sec_fetch_site: Some("same-site"), ..request(Method::Post, "/docs/a.txt", "call=delete") },
+    ];
+    for case in cases {
+        assert_eq!(answer(&folder, &case, Vec::new()).0, 403, "{case:?}");
+    }
+    assert_eq!(folder.read("docs/a.txt"), Some(b"hello".to_vec()));
+    let same = FsRequest {
+        origin: Some(ORIGIN),
+        sec_fetch_site: Some("same-origin"),
+        ..request(Method::Post, "/docs/a.txt", "call=delete")
+    };
+    assert_eq!(answer(&folder, &same, Vec::new()).0, 200);
+    assert_eq!(folder.read("docs/a.txt"), None);
+}
+
+#[test]
+fn owndir_is_read_only() {
+    let folder = memory();
+    for query in ["call=write", "call=touch", "call=makeDir", "call=delete", "call=move&to=/x"] {
+        let (status, error) =
+            answer(&folder, &request(Method::Post, "/.owndir/static/index.html", query), b"x".to_vec());
+        assert_eq!(
+            (status, error["error"].as_str()),
+            (403, Some("/.owndir/static/index.html cannot be written")),
+            "{query}"
+        );
+    }
+    let (status, _) = answer(&folder, &request(Method::Post, "/docs/a.txt", "call=move&to=/.owndir/a.txt"), Vec::new());
+    assert_eq!(status, 403);
+    assert_eq!(folder.read(".owndir/static/index.html"), Some(b"app".to_vec()));
+    assert_eq!(get("/.owndir/static/index.html", "call=info").0, 200);
+}
+
+#[test]
+fn write_replaces_appends_and_creates_parents() {
+    let folder = memory();
+    let put = |path, query, bytes: &[u8]| answer(&folder, &request(Method::Put, path, query), bytes.to_vec());
+    assert_eq!(put("/docs/a.txt", "call=write", b"new"), (200, json!({ "path": "docs/a.txt" })));
+    assert_eq!(folder.read("docs/a.txt"), Some(b"new".to_vec()));
+    assert_eq!(put("/docs/a.txt", "call=write&flags=a", b"+more").0, 200);
+    assert_eq!(folder.read("docs/a.txt"), Some(b"new+more".to_vec()));
+    assert_eq!(put("/new/deep/c.txt", "call=write", b"c").0, 200);
+    assert_eq!(folder.read("new/deep/c.txt"), Some(b"c".to_vec()));
+    assert_eq!(put("/docs/a.txt", "call=write&flags=x", b"c").0, 400);
+}
+
+#[test]
+fn write_onto_a_directory_or_the_root_cannot_be_written() {
+    let folder = memory();
+    assert_eq!(answer(&folder, &request(Method::Put, "/docs", "call=write"), b"x".to_vec()).0, 403);
+    assert_eq!(answer(&folder, &request(Method::Put, "/", "call=write"), b"x".to_vec()).0, 403);
+    assert_eq!(answer(&folder, &request(Method::Put, "/docs/a.txt/x", "call=write"), b"x".to_vec()).0, 403);
+}
+
+#[test]
+fn write_with_a_stale_if_match_is_412_and_changes_nothing() {
+    let folder = memory();
+    let stale = FsRequest { if_match: Some("\"5-1\""), ..request(Method::Put, "/docs/a.txt", "call=write") };
+    assert_eq!(answer(&folder, &stale, b"lost".to_vec()).0, 412);
+    assert_eq!(folder.read("docs/a.txt"), Some(b"hello".to_vec()));
+    let current = FsRequest { if_match: Some("\"5-3e8\""), ..request(Method::Put, "/docs/a.txt", "call=write") };
+    assert_eq!(answer(&folder, &current, b"kept".to_vec()).0, 200);
+    assert_eq!(folder.read("docs/a.txt"), Some(b"kept".to_vec()));
+}
+
+#[test]
+fn touch_creates_or_advances_files_and_directories() {
+    let folder = memory();
+    assert_eq!(answer(&folder, &request(Method::Post, "/t.txt", "call=touch"), Vec::new()).0, 200);
+    assert_eq!(folder.read("t.txt"), Some(Vec::new()));
+    assert_eq!(answer(&folder, &request(Method::Post, "/docs/a.txt", "call=touch"), Vec::new()).0, 200);
+    assert_eq!(answer(&folder, &request(Method::Get, "/docs/a.txt", "call=info"), Vec::new()).1["mtime"], NOW);
+    assert_eq!(answer(&folder, &request(Method::Post, "/empty", "call=touch"), Vec::new()).0, 200);
+    assert_eq!(answer(&folder, &request(Method::Get, "/empty", "call=info"), Vec::new()).1["mtime"], NOW);
+}
+
+#[test]
+fn make_dir_is_mkdir_p_and_fine_if_it_exists() {
+    let folder = memory();
+    assert_eq!(
+        answer(&folder, &request(Method::Post, "/x/y/z", "call=makeDir"), Vec::new()),
+        (200, json!({ "path": "x/y/z" }))
+    );
+    assert_eq!(answer(&folder, &request(Method::Post, "/x/y/z", "call=makeDir"), Vec::new()).0, 200);
+    let (status, error) = answer(&folder, &request(Method::Post, "/docs/a.txt/z", "call=makeDir"), Vec::new());
+    assert_eq!((status, error["error"].as_str()), (500, Some("unable to mkDir /docs/a.txt/z")));
+}
+
+#[test]
+fn delete_is_recursive_and_fine_when_nothing_is_there() {
+    let folder = memory();
+    assert_eq!(answer(&folder, &request(Method::Delete, "/docs", "call=delete"), Vec::new()).0, 200);
+    assert_eq!(folder.read("docs/sub/b.txt"), None);
+    assert_eq!(answer(&folder, &request(Method::Post, "/docs", "call=delete"), Vec::new()).0, 200);
+    assert_eq!(answer(&folder, &request(Method::Post, "/", "call=delete"), Vec::new()).0, 403);
+}
+
+#[test]
+fn move_follows_mv() {
+    let folder = memory();
+    let post = |path, query| answer(&folder, &request(Method::Post, path, query), Vec::new());
+    // Relative to P's parent, creating missing parents.
+    assert_eq!(post("/docs/a.txt", "call=move&to=new/a2.txt"), (200, json!({ "path": "docs/new/a2.txt" })));
+    assert_eq!(folder.read("docs/new/a2.txt"), Some(b"hello".to_vec()));
+    // Absolute from the root; into an existing directory keeps the name.
+    assert_eq!(post("/docs/new/a2.txt", "call=move&to=/empty"), (200, json!({ "path": "empty/a2.txt" })));
+    // Onto an existing file: 409 without overwrite, replaced with it.
+    folder.insert_file("other.txt", b"other", 0);
+    assert_eq!(post("/other.txt", "call=move&to=/empty/a2.txt").0, 409);
+    assert_eq!(post("/other.txt", "call=move&to=/empty/a2.txt&overwrite=true").0, 200);
+    assert_eq!(folder.read("empty/a2.txt"), Some(b"other".to_vec()));
+    // Directories move whole; not into themselves.
+    assert_eq!(post("/docs", "call=move&to=/moved").0, 200);
+    assert_eq!(folder.read("moved/sub/b.txt"), Some(b"deep".to_vec()));
+    assert_eq!(post("/moved", "call=move&to=/moved/sub/inner").0, 400);
+    assert_eq!(post("/missing", "call=move&to=/x").0, 404);
+}
+
+#[test]
+fn destinations_resolve_like_walk() {
+    let path = SafePath::parse("a/b/c.txt").unwrap();
+    let cases =
+        [("d.txt", "a/b/d.txt"), ("../d.txt", "a/d.txt"), ("../../../../d", "d"), ("/x/y", "x/y"), ("./e", "a/b/e")];
+    for (to, expected) in cases {
+        assert_eq!(resolve_destination(&path, to).unwrap().to_string(), expected, "{to}");
+    }
+    assert!(resolve_destination(&path, "a\\b").is_err());
+}
+
+#[test]
+fn the_disk_folder_answers_like_the_memory_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("docs/sub")).unwrap();
+    std::fs::write(dir.path().join("docs/a.txt"), "hello").unwrap();
+    std::fs::write(dir.path().join("docs/sub/b.txt"), "deep").unwrap();
+    let disk = StdFolder::new(dir.path());
+    let call = |method, path, query, bytes: &[u8]| answer(&disk, &request(method, path, query), bytes.to_vec());
+    assert_eq!(call(Method::Get, "/docs", "call=children", b""), (200, json!(["a.txt", "sub"])));
+    assert_eq!(call(Method::Put, "/docs/a.txt", "call=write&flags=a", b"!").0, 200);
+    assert_eq!(std::fs::read_to_string(dir.path().join("docs/a.txt")).unwrap(), "hello!");
+    assert_eq!(call(Method::Post, "/docs", "call=move&to=/moved", b"").0, 200);
+    assert_eq!(std::fs::read_to_string(dir.path().join("moved/sub/b.txt")).unwrap(), "deep");
+    assert_eq!(call(Method::Post, "/x/y", "call=makeDir", b"").0, 200);
+    assert_eq!(call(Method::Post, "/x/y", "call=touch", b"").0, 200);
+    assert_eq!(call(Method::Get, "/x/y", "call=info", b"").1["mtime"], NOW);
+    assert_eq!(call(Method::Post, "/moved", "call=delete", b"").0, 200);
+    assert!(!dir.path().join("moved").exists());
+    assert_eq!(call(Method::Get, "/nope", "call=info", b""), (200, Value::Null));
+}
+
+#[test]
+fn the_call_names_what_it_is() {
+    let request = request(Method::Post, "/a", "call=move&to=%2Fb%20c&overwrite=1");
+    assert_eq!(request.parse().unwrap().call, FsCall::Move { to: "/b c".into(), overwrite: true });
+}
