@@ -1,12 +1,15 @@
 //! [`Folder`] over a `FileSystemDirectoryHandle` (a picked folder or the OPFS root).
 
-use owndir_browser::DomError;
+use crate::folder_writes;
+use owndir_browser::{DomError, folder_store};
 use owndir_core::folder::{DirEntry, Entry, EntryKind, FileMeta, Folder, Metadata};
 use owndir_core::{FolderError, SafePath};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{File, FileSystemDirectoryHandle, FileSystemFileHandle, FileSystemHandle, FileSystemHandleKind};
+use web_sys::{
+    File, FileSystemDirectoryHandle, FileSystemFileHandle, FileSystemHandle, FileSystemHandleKind, ReadableStream,
+};
 
 /// The connected folder. File bodies are `File` blobs: the browser streams them from
 /// disk when they become a `Response` body, without copying through wasm memory.
@@ -50,6 +53,11 @@ impl HandleFolder {
         HandleFolder { root, walked: RefCell::default() }
     }
 
+    /// Forgets the walked directories: a change may have made or removed some.
+    fn forget_walks(&self) {
+        self.walked.borrow_mut().clear();
+    }
+
     /// Walks down to the directory at `segments`, one handle per segment not yet walked.
     async fn directory(&self, segments: &[String]) -> Result<Step<FileSystemDirectoryHandle>, FolderError> {
         let mut directory = self.root.clone();
@@ -78,6 +86,7 @@ impl HandleFolder {
 
 impl Folder for HandleFolder {
     type Body = File;
+    type Upload = Option<ReadableStream>;
 
     async fn lookup(&self, path: &SafePath) -> Result<Option<Entry<File>>, FolderError> {
         let Some((name, parents)) = path.segments().split_last() else { return Ok(Some(Entry::Directory)) };
@@ -136,5 +145,83 @@ impl Folder for HandleFolder {
             entries.push(DirEntry { name: file.name(), meta });
         }
         Ok(entries)
+    }
+
+    async fn write(
+        &self,
+        path: &SafePath,
+        data: Option<ReadableStream>,
+        append: bool,
+        _now: u64,
+    ) -> Result<(), FolderError> {
+        self.forget_walks();
+        let Some((name, parents)) = path.segments().split_last() else { return Err(FolderError::NotADirectory) };
+        let directory = folder_writes::ensure_directory(&self.root, parents).await?;
+        folder_writes::write_file(&directory, name, data, append).await
+    }
+
+    async fn make_dir(&self, path: &SafePath, now_ms: u64) -> Result<(), FolderError> {
+        self.forget_walks();
+        let existed = matches!(self.lookup(path).await?, Some(Entry::Directory));
+        folder_writes::ensure_directory(&self.root, path.segments()).await?;
+        if !existed {
+            folder_store::set_directory_time(&folder_writes::time_key(path), now_ms).await?;
+        }
+        Ok(())
+    }
+
+    async fn touch(&self, path: &SafePath, now_ms: u64) -> Result<(), FolderError> {
+        match self.lookup(path).await? {
+            None => self.write(path, None, false, now_ms).await,
+            Some(Entry::Directory) => {
+                Ok(folder_store::set_directory_time(&folder_writes::time_key(path), now_ms).await?)
+            }
+            Some(Entry::File { .. }) => {
+                let Some((name, parents)) = path.segments().split_last() else { return Ok(()) };
+                let Step::Found(directory) = self.directory(parents).await? else { return Err(FolderError::NotFound) };
+                let handle: FileSystemFileHandle = await_as(directory.get_file_handle(name)).await?;
+                folder_writes::touch_file(&handle).await
+            }
+        }
+    }
+
+    async fn remove(&self, path: &SafePath) -> Result<(), FolderError> {
+        self.forget_walks();
+        let Some((name, parents)) = path.segments().split_last() else { return Err(FolderError::PermissionDenied) };
+        match self.directory(parents).await? {
+            Step::Found(directory) => folder_writes::remove_entry(&directory, name).await,
+            Step::Missing => Ok(()),
+        }
+    }
+
+    async fn rename(&self, from: &SafePath, to: &SafePath) -> Result<(), FolderError> {
+        self.forget_walks();
+        let (Some((from_name, from_parents)), Some((to_name, to_parents))) =
+            (from.segments().split_last(), to.segments().split_last())
+        else {
+            return Err(FolderError::PermissionDenied);
+        };
+        let Step::Found(source_parent) = self.directory(from_parents).await? else { return Err(FolderError::NotFound) };
+        let Step::Found(target_parent) = self.directory(to_parents).await? else { return Err(FolderError::NotFound) };
+        match self.lookup(from).await? {
+            None => Err(FolderError::NotFound),
+            Some(Entry::File { .. }) => {
+                let handle: FileSystemFileHandle = await_as(source_parent.get_file_handle(from_name)).await?;
+                folder_writes::move_file(&handle, &target_parent, to_name).await
+            }
+            Some(Entry::Directory) => {
+                let source: FileSystemDirectoryHandle = await_as(source_parent.get_directory_handle(from_name)).await?;
+                if let Err(error) = folder_writes::copy_directory(&source, &target_parent, to_name).await {
+                    // Half a copy helps nobody; the source is still whole.
+                    let _ = folder_writes::remove_entry(&target_parent, to_name).await;
+                    return Err(error);
+                }
+                folder_writes::remove_entry(&source_parent, from_name).await
+            }
+        }
+    }
+
+    async fn directory_time(&self, path: &SafePath) -> Result<Option<u64>, FolderError> {
+        Ok(folder_store::directory_time(&folder_writes::time_key(path)).await?)
     }
 }

@@ -9,6 +9,8 @@
 mod build_info;
 mod connection;
 mod fetch;
+mod folder_writes;
+mod fs_api;
 mod handle_folder;
 mod respond;
 mod shell;

@@ -5,6 +5,7 @@
 //! dist/sw.js                   the worker: glue + wasm (base64) + the line that starts it
 //! dist/@/app/index.html        the app page the worker serves as the frame
 //! dist/@/app/app.js, app_bg.wasm, boot.js, style.css, manifest.webmanifest, icons/
+//! dist/@/fsnode.js             the FsNode client library for folder apps
 //! ```
 
 use crate::{Result, run, step, tools, workspace_root};
@@ -89,6 +90,7 @@ fn assemble(root: &Path, generated: &Path, dist: &Path) -> Result {
         ("/@/app/boot.js".into(), read(&static_dir.join("boot.js"))?),
         ("/@/app/style.css".into(), read(&static_dir.join("style.css"))?),
         ("/@/app/manifest.webmanifest".into(), read(&root.join("manifest.webmanifest"))?),
+        ("/@/fsnode.js".into(), read(&static_dir.join("fsnode.js"))?),
         ("/@/app/app.js".into(), read(&generated.join("app").join("app.js"))?),
         ("/@/app/app_bg.wasm".into(), read(&generated.join("app").join("app_bg.wasm"))?),
     ];

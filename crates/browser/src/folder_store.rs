@@ -9,8 +9,12 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::FileSystemDirectoryHandle;
 
 const DATABASE: &str = "owndir";
+/// Version 2 added [`DIRECTORY_TIMES`].
+const VERSION: u32 = 2;
 const STORE: &str = "folder";
 const CURRENT: &str = "current";
+/// Directory modification times, keyed by path: the browser keeps none.
+const DIRECTORY_TIMES: &str = "directoryTimes";
 
 /// The folder the user chose: where it comes from, what to call it, and its handle.
 /// Handles are structured-cloneable, so the record stores them as they are.
@@ -51,12 +55,17 @@ async fn open() -> Result<Rc<Database>, DomError> {
 
 async fn open_new() -> Result<Database, DomError> {
     let factory = Factory::new()?;
-    let mut request = factory.open(DATABASE, Some(1))?;
+    let mut request = factory.open(DATABASE, Some(VERSION))?;
     request.on_upgrade_needed(|event| {
         if let Ok(database) = event.database() {
-            // Version 1 has one store, keyed out of line. A failure here aborts the upgrade
-            // and surfaces as the open request's error.
-            let _ = database.create_object_store(STORE, ObjectStoreParams::new());
+            // Stores keyed out of line. A failure here aborts the upgrade and surfaces as
+            // the open request's error.
+            let existing = database.store_names();
+            for store in [STORE, DIRECTORY_TIMES] {
+                if !existing.iter().any(|name| name == store) {
+                    let _ = database.create_object_store(store, ObjectStoreParams::new());
+                }
+            }
         }
     });
     Ok(request.await?)
@@ -96,8 +105,28 @@ pub async fn save(record: &FolderRecord) -> Result<(), DomError> {
     js_sys::Reflect::set(&value, &"name".into(), &record.name.as_str().into())?;
     js_sys::Reflect::set(&value, &"handle".into(), &record.handle)?;
     let database = open().await?;
-    let transaction = database.transaction(&[STORE], TransactionMode::ReadWrite)?;
+    let transaction = database.transaction(&[STORE, DIRECTORY_TIMES], TransactionMode::ReadWrite)?;
     transaction.object_store(STORE)?.put(&value, Some(&JsValue::from_str(CURRENT)))?.await?;
+    // The times belonged to the folder connected before.
+    transaction.object_store(DIRECTORY_TIMES)?.clear()?.await?;
+    transaction.commit()?.await?;
+    Ok(())
+}
+
+/// The modification time kept for the directory at `path` (`"a/b"`, `""` for the root).
+pub async fn directory_time(path: &str) -> Result<Option<u64>, DomError> {
+    let database = open().await?;
+    let transaction = database.transaction(&[DIRECTORY_TIMES], TransactionMode::ReadOnly)?;
+    let value = transaction.object_store(DIRECTORY_TIMES)?.get(JsValue::from_str(path))?.await?;
+    Ok(value.and_then(|value| value.as_f64()).map(|time| time as u64))
+}
+
+/// Keeps `time_ms` as the modification time of the directory at `path`.
+pub async fn set_directory_time(path: &str, time_ms: u64) -> Result<(), DomError> {
+    let database = open().await?;
+    let transaction = database.transaction(&[DIRECTORY_TIMES], TransactionMode::ReadWrite)?;
+    let time = JsValue::from_f64(time_ms as f64);
+    transaction.object_store(DIRECTORY_TIMES)?.put(&time, Some(&JsValue::from_str(path)))?.await?;
     transaction.commit()?.await?;
     Ok(())
 }

@@ -20,6 +20,10 @@ pub enum Route<'a> {
     AppAsset,
     /// `/@/browse/<P>`: the default app showing `P`.
     Browse(&'a str),
+    /// `/@/fs/<P>`: the FsNode API; the path after `/@/fs` (`""` or `/…`).
+    Fs(&'a str),
+    /// `/@/fsnode.js`: the client library, from the worker's cache.
+    FsnodeJs,
     /// Any other path under `/@/`: no such runtime route.
     UnknownRuntime,
     /// A path in the folder.
@@ -40,6 +44,10 @@ impl<'a> Route<'a> {
             Route::Browse(path)
         } else if rest == "browse" {
             Route::Browse("")
+        } else if rest == "fs" || rest.starts_with("fs/") {
+            Route::Fs(&rest[2..])
+        } else if rest == "fsnode.js" {
+            Route::FsnodeJs
         } else {
             Route::UnknownRuntime
         }
@@ -59,6 +67,11 @@ mod tests {
             ("/@/browse", Route::Browse("")),
             ("/@/browse/", Route::Browse("")),
             ("/@/browse/a/b", Route::Browse("a/b")),
+            ("/@/fs", Route::Fs("")),
+            ("/@/fs/", Route::Fs("/")),
+            ("/@/fs/a/b%20c", Route::Fs("/a/b%20c")),
+            ("/@/fsx", Route::UnknownRuntime),
+            ("/@/fsnode.js", Route::FsnodeJs),
             ("/@/", Route::UnknownRuntime),
             ("/@", Route::UnknownRuntime),
             ("/@/statusx", Route::UnknownRuntime),

@@ -1,0 +1,163 @@
+// /@/fsnode.js: OwnDir's FsNode interface for folder apps, over the worker's /@/fs API
+// (CONTRACT §3, §4). Paths are relative to the connected folder's root; `..` above the
+// root stays at the root. A failed call rejects with the API's error object
+// ({success: false, status, error}) as an Error.
+
+const API = "/@/fs";
+
+/** `path` resolved against `base`: absolute ones from the root; never above it. */
+function resolvePath(base, path) {
+  const text = String(path ?? "");
+  const names = text.startsWith("/") ? [] : base.split("/").filter(Boolean);
+  for (const name of text.split("/")) {
+    if (name === "" || name === ".") continue;
+    if (name === "..") names.pop();
+    else names.push(name);
+  }
+  return names.join("/");
+}
+
+function apiUrl(path, call, params = {}) {
+  const query = new URLSearchParams({ call });
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null) query.set(key, String(value));
+  }
+  const encoded = path.split("/").filter(Boolean).map(encodeURIComponent).join("/");
+  return `${API}/${encoded}?${query}`;
+}
+
+/** A failed call: the API's `{success, status, error}`, as an Error. */
+export class FsNodeError extends Error {
+  constructor({ status, error }) {
+    super(error);
+    this.name = "FsNodeError";
+    this.success = false;
+    this.status = status;
+    this.error = error;
+  }
+}
+
+async function call(path, name, { method = "GET", params, body, headers } = {}) {
+  const response = await fetch(apiUrl(path, name, params), { method, body, headers });
+  if (!response.ok) {
+    let failure;
+    try {
+      failure = await response.json();
+    } catch {
+      failure = { status: response.status, error: response.statusText };
+    }
+    throw new FsNodeError(failure);
+  }
+  return response;
+}
+
+function isData(value) {
+  return typeof value === "string" || value instanceof Blob || value instanceof ArrayBuffer ||
+    ArrayBuffer.isView(value) || value instanceof ReadableStream;
+}
+
+/** A request body: streams become a Blob (Chrome keeps large ones on disk), since a
+ *  streaming request body needs HTTP/2 and pages reach the worker over HTTP/1.1. */
+async function asBody(data) {
+  return data instanceof ReadableStream ? await new Response(data).blob() : data;
+}
+
+export class FsNode {
+  constructor(path = "") {
+    const relativePath = resolvePath("", path);
+    this.path = relativePath;
+    this.relativePath = relativePath;
+    this.absolutePath = "/" + relativePath;
+    this.name = relativePath.split("/").pop() ?? "";
+  }
+
+  walk(path) {
+    return new FsNode(resolvePath(this.path, path));
+  }
+
+  get parent() {
+    return this.walk("..");
+  }
+
+  get root() {
+    return new FsNode("");
+  }
+
+  #at(path) {
+    return path === undefined || path === null ? this : this.walk(path);
+  }
+
+  async #mutate(name, { params, body, headers, method = "POST" } = {}) {
+    const response = await call(this.path, name, { method, params, body, headers });
+    const { path } = await response.json();
+    return this.root.walk(path);
+  }
+
+  async #entries(path) {
+    const node = this.#at(path);
+    const rows = await (await call(node.path, "children", { params: { info: 1 } })).json();
+    return rows.map((row) => [node.walk(row.name), row]);
+  }
+
+  async info(path) {
+    return (await call(this.#at(path).path, "info")).json();
+  }
+
+  async children(path) {
+    const node = this.#at(path);
+    const names = await (await call(node.path, "children")).json();
+    return names.map((name) => node.walk(name));
+  }
+
+  /** The child files, from one request. */
+  async files(path) {
+    return (await this.#entries(path)).filter(([, row]) => row.isFile).map(([node]) => node);
+  }
+
+  /** The child folders, from one request. */
+  async folders(path) {
+    return (await this.#entries(path)).filter(([, row]) => row.isDirectory).map(([node]) => node);
+  }
+
+  /** The bytes from `start` to `end` (inclusive), as a ReadableStream. */
+  async read(start, end) {
+    return (await call(this.path, "read", { params: { start, end } })).body;
+  }
+
+  async readAll(path) {
+    return new Uint8Array(await (await call(this.#at(path).path, "read")).arrayBuffer());
+  }
+
+  async text(encoding = "utf-8") {
+    return new TextDecoder(encoding).decode(await this.readAll());
+  }
+
+  /** write(data, opts) or write(path, data, opts). `opts.flags`: "w" (replace, the
+   *  default) or "a" (append); `opts.ifMatch`: an ETag the file must still have. */
+  async write(path, data, opts) {
+    if (isData(data)) return this.walk(path).write(data, opts);
+    [data, opts] = [path, data];
+    const headers = opts?.ifMatch ? { "If-Match": opts.ifMatch } : undefined;
+    return this.#mutate("write", { method: "PUT", params: { flags: opts?.flags }, body: await asBody(data), headers });
+  }
+
+  async touch(path) {
+    return this.#at(path).#mutate("touch");
+  }
+
+  async makeDir(path) {
+    return this.#at(path).#mutate("makeDir");
+  }
+
+  /** Moves this to `destination` (relative to the parent, or absolute from the root);
+   *  `opts.overwrite` replaces an existing file. */
+  async move(destination, opts) {
+    return this.#mutate("move", { params: { to: destination, overwrite: opts?.overwrite ? "true" : undefined } });
+  }
+
+  async delete(path) {
+    return this.#at(path).#mutate("delete");
+  }
+}
+
+export const root = new FsNode("");

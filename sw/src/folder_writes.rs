@@ -1,0 +1,151 @@
+//! Changing the connected folder through the File System Access API.
+//!
+//! Writes go through `createWritable()`, which writes a swap file and replaces the file
+//! only on `close()`: an error or an abort leaves the old content whole (PLATFORM.md).
+//! Directories cannot be moved by the API, so a directory move copies, then deletes.
+
+use owndir_browser::DomError;
+use owndir_core::{FolderError, SafePath};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    File, FileSystemCreateWritableOptions, FileSystemDirectoryHandle, FileSystemFileHandle,
+    FileSystemGetDirectoryOptions, FileSystemGetFileOptions, FileSystemHandle, FileSystemHandleKind,
+    FileSystemRemoveOptions, FileSystemWritableFileStream, ReadableStream, WritableStream,
+};
+
+async fn settle(promise: js_sys::Promise) -> Result<JsValue, DomError> {
+    JsFuture::from(promise).await.map_err(DomError::from)
+}
+
+async fn settle_as<T: JsCast>(promise: js_sys::Promise) -> Result<T, DomError> {
+    Ok(settle(promise).await?.unchecked_into())
+}
+
+/// The directory at `segments`, created with its parents when missing.
+pub async fn ensure_directory(
+    root: &FileSystemDirectoryHandle,
+    segments: &[String],
+) -> Result<FileSystemDirectoryHandle, FolderError> {
+    let create = FileSystemGetDirectoryOptions::new();
+    create.set_create(true);
+    let mut directory = root.clone();
+    for name in segments {
+        directory = settle_as(directory.get_directory_handle_with_options(name, &create)).await?;
+    }
+    Ok(directory)
+}
+
+/// Writes `body` (or nothing) to `name` in `directory`, replacing or appending.
+pub async fn write_file(
+    directory: &FileSystemDirectoryHandle,
+    name: &str,
+    body: Option<ReadableStream>,
+    append: bool,
+) -> Result<(), FolderError> {
+    let existed = settle(directory.get_file_handle(name)).await.is_ok();
+    let create = FileSystemGetFileOptions::new();
+    create.set_create(true);
+    let handle: FileSystemFileHandle = settle_as(directory.get_file_handle_with_options(name, &create)).await?;
+    let written = write_handle(&handle, body, append).await;
+    if written.is_err() && !existed {
+        // A new file whose write failed should not stay behind, even empty.
+        let _ = settle(directory.remove_entry(name)).await;
+    }
+    written
+}
+
+async fn write_handle(
+    handle: &FileSystemFileHandle,
+    body: Option<ReadableStream>,
+    append: bool,
+) -> Result<(), FolderError> {
+    let options = FileSystemCreateWritableOptions::new();
+    options.set_keep_existing_data(append);
+    let writable: FileSystemWritableFileStream = settle_as(handle.create_writable_with_options(&options)).await?;
+    if append {
+        let file: File = settle_as(handle.get_file()).await?;
+        let seek = writable.seek_with_f64(file.size()).map_err(DomError::from)?;
+        if let Err(error) = settle(seek).await {
+            let _ = settle(WritableStream::abort(&writable)).await;
+            return Err(error.into());
+        }
+    }
+    match body {
+        // pipeTo closes the writable when the body ends (committing the swap file) and
+        // aborts it when either side fails (dropping it): all or nothing.
+        Some(body) => settle(body.pipe_to(&writable)).await.map(|_| ()).map_err(FolderError::from),
+        None => settle(WritableStream::close(&writable)).await.map(|_| ()).map_err(FolderError::from),
+    }
+}
+
+/// Advances a file's modification time. An empty commit leaves the time alone, so the
+/// file is truncated to its own size: a change of nothing that still counts as a write.
+pub async fn touch_file(handle: &FileSystemFileHandle) -> Result<(), FolderError> {
+    let file: File = settle_as(handle.get_file()).await?;
+    let options = FileSystemCreateWritableOptions::new();
+    options.set_keep_existing_data(true);
+    let writable: FileSystemWritableFileStream = settle_as(handle.create_writable_with_options(&options)).await?;
+    let truncate = writable.truncate_with_f64(file.size()).map_err(DomError::from)?;
+    if let Err(error) = settle(truncate).await {
+        let _ = settle(WritableStream::abort(&writable)).await;
+        return Err(error.into());
+    }
+    settle(WritableStream::close(&writable)).await?;
+    Ok(())
+}
+
+/// Removes `name` from `directory`, recursively; nothing there is fine.
+pub async fn remove_entry(directory: &FileSystemDirectoryHandle, name: &str) -> Result<(), FolderError> {
+    let options = FileSystemRemoveOptions::new();
+    options.set_recursive(true);
+    match settle(directory.remove_entry_with_options(name, &options)).await {
+        Ok(_) => Ok(()),
+        Err(error) if error.name == "NotFoundError" => Ok(()),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Moves a file with `FileSystemHandle.move(directory, name)` (not in web-sys yet).
+pub async fn move_file(
+    handle: &FileSystemFileHandle,
+    to_directory: &FileSystemDirectoryHandle,
+    to_name: &str,
+) -> Result<(), FolderError> {
+    let method = js_sys::Reflect::get(handle, &"move".into()).map_err(DomError::from)?;
+    let method: js_sys::Function =
+        method.dyn_into().map_err(|_| DomError::new("NotSupportedError", "this browser cannot move files"))?;
+    let promise = method.call2(handle, to_directory, &to_name.into()).map_err(DomError::from)?;
+    settle(promise.unchecked_into()).await?;
+    Ok(())
+}
+
+/// Copies the directory `from` into a new directory `to_name` of `to_parent`, file by
+/// file (each a `File` blob written through `createWritable`, never buffered here).
+pub async fn copy_directory(
+    from: &FileSystemDirectoryHandle,
+    to_parent: &FileSystemDirectoryHandle,
+    to_name: &str,
+) -> Result<(), FolderError> {
+    let target = ensure_directory(to_parent, &[to_name.to_owned()]).await?;
+    let iterator = from.values();
+    loop {
+        let next: js_sys::IteratorNext = settle(iterator.next().map_err(DomError::from)?).await?.unchecked_into();
+        if next.done() {
+            return Ok(());
+        }
+        let child: FileSystemHandle = next.value().unchecked_into();
+        let name = child.name();
+        if child.kind() == FileSystemHandleKind::Directory {
+            Box::pin(copy_directory(child.unchecked_ref(), &target, &name)).await?;
+        } else {
+            let file: File = settle_as(child.unchecked_ref::<FileSystemFileHandle>().get_file()).await?;
+            write_file(&target, &name, Some(file.stream()), false).await?;
+        }
+    }
+}
+
+/// `path` as the key of its directory time.
+pub fn time_key(path: &SafePath) -> String {
+    path.to_string()
+}

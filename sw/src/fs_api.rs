@@ -1,0 +1,66 @@
+//! `/@/fs/<P>?call=…`: the FsNode API over the connected folder (CONTRACT §3).
+
+use crate::{connection, global_scope, respond};
+use owndir_browser::DomError;
+use owndir_core::Method;
+use owndir_core::fs_api::{FsCall, FsRequest, serve_fs};
+use std::cell::RefCell;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Request, RequestMode, Response, Url};
+
+thread_local! {
+    /// Settles when the mutation before the next one is done.
+    static LAST_MUTATION: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
+}
+
+/// Runs mutations one at a time. Every tab's requests meet in this one worker, so two
+/// writes racing with the same `If-Match` are checked and written in turn: the second
+/// then sees the first one's new ETag and gets its `412`.
+async fn one_at_a_time<T>(work: impl Future<Output = T>) -> T {
+    let mut release = None;
+    let done = js_sys::Promise::new(&mut |resolve, _| release = Some(resolve));
+    if let Some(previous) = LAST_MUTATION.with(|last| last.replace(Some(done))) {
+        let _ = JsFuture::from(previous).await;
+    }
+    let result = work.await;
+    if let Some(release) = release {
+        let _ = release.call0(&JsValue::UNDEFINED);
+    }
+    result
+}
+
+/// Answers an API request; `rest` is the URL path after `/@/fs`.
+pub async fn answer(request: &Request, url: &Url, rest: &str) -> Result<Response, DomError> {
+    let headers = request.headers();
+    let header = |name: &str| headers.get(name).ok().flatten();
+    let (origin, sec_fetch_site, if_match) = (header("Origin"), header("Sec-Fetch-Site"), header("If-Match"));
+    let own_origin = global_scope().location().origin();
+    let search = url.search();
+    let api_request = FsRequest {
+        method: Method::parse(&request.method()),
+        path: rest,
+        query: search.strip_prefix('?'),
+        is_navigation: request.mode() == RequestMode::Navigate,
+        origin: origin.as_deref(),
+        sec_fetch_site: sec_fetch_site.as_deref(),
+        own_origin: &own_origin,
+        if_match: if_match.as_deref(),
+        now_ms: js_sys::Date::now() as u64,
+    };
+    let operation = match api_request.parse() {
+        Ok(operation) => operation,
+        Err(error) => return Ok(respond::error(&error)?),
+    };
+    let folder = match connection::current().await?.folder() {
+        Ok(folder) => folder,
+        Err(error) => return Ok(respond::error(&error)?),
+    };
+    let response = if operation.call.is_mutating() {
+        let upload = if matches!(operation.call, FsCall::Write { .. }) { request.body() } else { None };
+        one_at_a_time(serve_fs(&folder, &operation, &api_request, upload)).await
+    } else {
+        serve_fs(&folder, &operation, &api_request, None).await
+    };
+    Ok(respond::to_web(response).await?)
+}

@@ -1,0 +1,270 @@
+//! The FsNode API and `/@/fsnode.js` through the real worker on OPFS (CONTRACT §3, §4).
+
+#![allow(clippy::unwrap_used, reason = "a test should stop at the first surprise")]
+
+use owndir_devserver::StaticServer;
+use owndir_e2e::{Harness, Result};
+use serde_json::{Value, json};
+
+async fn connected() -> Result<Harness> {
+    let harness = Harness::start().await?;
+    harness.seed(&[("docs/a.txt", b"hello"), ("docs/sub/b.txt", b"deep"), (".owndir/static/x.txt", b"app")]).await?;
+    harness.connect_browser_storage().await?;
+    harness.wait_for_worker().await?;
+    Ok(harness)
+}
+
+/// Runs `body` (an async function body with `root`, `FsNode` and `args` in scope) in the
+/// page with `/@/fsnode.js` imported; a rejection comes back as `{rejected: {...}}`.
+async fn with_fsnode(harness: &Harness, body: &str, args: Value) -> Result<Value> {
+    let script = format!(
+        "const [args, done] = arguments;
+        import('/@/fsnode.js').then(async ({{ root, FsNode, FsNodeError }}) => {{ {body} }})
+          .then(done, (e) => done({{ rejected: {{ status: e.status, error: e.error, success: e.success, isError: e instanceof Error, message: String(e) }} }}));"
+    );
+    harness.script(&script, vec![args]).await
+}
+
+#[tokio::test]
+async fn fsnode_reads_walks_and_lists() -> Result {
+    let harness = connected().await?;
+    let result = with_fsnode(
+        &harness,
+        "const docs = root.walk('docs');
+        const info = await root.info('docs/a.txt');
+        const children = (await docs.children()).map((n) => n.path);
+        const files = (await root.files('docs')).map((n) => n.name);
+        const folders = (await docs.folders()).map((n) => n.absolutePath);
+        const stream = await docs.walk('a.txt').read(1, 3);
+        const part = await new Response(stream).text();
+        const all = Array.from(await root.readAll('docs/sub/b.txt'));
+        const text = await docs.walk('sub/b.txt').text();
+        return {
+          info, children, files, folders, part, all, text,
+          above: root.walk('../../x').path, parentOfRoot: root.parent.path, fromDeep: docs.walk('sub').walk('/docs/a.txt').path,
+          names: [root.name, docs.name, docs.parent.path, docs.walk('sub').relativePath, docs.absolutePath],
+          missing: await root.info('nope'),
+        };",
+        json!(null),
+    )
+    .await?;
+    assert_eq!(result["info"]["isFile"], true, "{result}");
+    assert_eq!(result["info"]["size"], 5);
+    assert_eq!(result["children"], json!(["docs/a.txt", "docs/sub"]));
+    assert_eq!(result["files"], json!(["a.txt"]));
+    assert_eq!(result["folders"], json!(["/docs/sub"]));
+    assert_eq!(result["part"], "ell");
+    assert_eq!(result["all"], json!([100, 101, 101, 112]));
+    assert_eq!(result["text"], "deep");
+    assert_eq!(result["above"], "x");
+    assert_eq!(result["parentOfRoot"], "");
+    assert_eq!(result["fromDeep"], "docs/a.txt");
+    assert_eq!(result["names"], json!(["", "docs", "", "docs/sub", "/docs"]));
+    assert_eq!(result["missing"], Value::Null);
+    harness.finish().await
+}
+
+#[tokio::test]
+async fn fsnode_changes_the_folder() -> Result {
+    let harness = connected().await?;
+    let result = with_fsnode(
+        &harness,
+        "const written = await root.write('notes/new.txt', 'one');
+        await written.write('+two', { flags: 'a' });
+        await root.write('bytes.bin', new Uint8Array([1, 2, 3]));
+        await root.write('blob.txt', new Blob(['from a blob']));
+        const touched = await root.touch('empty.txt');
+        const made = await root.makeDir('x/y/z');
+        const moved = await root.walk('notes/new.txt').move('renamed.txt');
+        const movedDir = await root.walk('docs').move('/archive/docs');
+        const deleted = await root.delete('x');
+        return {
+          paths: [written.path, touched.path, made.path, moved.path, movedDir.path, deleted.path],
+          renamed: await root.walk('notes/renamed.txt').text(),
+          bytes: Array.from(await root.readAll('bytes.bin')),
+          blob: await root.walk('blob.txt').text(),
+          empty: (await root.info('empty.txt')).size,
+          deep: await root.walk('archive/docs/sub/b.txt').text(),
+          oldDocs: await root.info('docs'),
+          x: await root.info('x'),
+        };",
+        json!(null),
+    )
+    .await?;
+    assert_eq!(
+        result["paths"],
+        json!(["notes/new.txt", "empty.txt", "x/y/z", "notes/renamed.txt", "archive/docs", "x"]),
+        "{result}"
+    );
+    assert_eq!(result["renamed"], "one+two");
+    assert_eq!(result["bytes"], json!([1, 2, 3]));
+    assert_eq!(result["blob"], "from a blob");
+    assert_eq!(result["empty"], 0);
+    assert_eq!(result["deep"], "deep");
+    assert_eq!(result["oldDocs"], Value::Null);
+    assert_eq!(result["x"], Value::Null);
+    harness.finish().await
+}
+
+#[tokio::test]
+async fn failures_reject_with_the_error_object() -> Result {
+    let harness = connected().await?;
+    let cases = [
+        ("return await root.children('docs/a.txt');", 404, "/docs/a.txt is not a directory"),
+        ("return await root.write('.owndir/static/x.txt', 'no');", 403, "/.owndir/static/x.txt cannot be written"),
+        ("return await root.walk('docs/a.txt').move('/docs/sub/b.txt');", 409, "/docs/sub/b.txt already exists"),
+        ("return await root.makeDir('docs/a.txt/inner');", 500, "unable to mkDir /docs/a.txt/inner"),
+        ("return await root.write('docs/a.txt', 'x', { ifMatch: '\"stale\"' });", 412, "/docs/a.txt has changed"),
+    ];
+    for (body, status, error) in cases {
+        let result = with_fsnode(&harness, body, json!(null)).await?;
+        let rejected = &result["rejected"];
+        assert_eq!(rejected["status"], status, "{body}: {result}");
+        assert_eq!(rejected["error"], error, "{body}");
+        assert_eq!(rejected["success"], false, "{body}");
+        assert_eq!(rejected["isError"], true, "{body}");
+    }
+    assert_eq!(harness.get("/docs/a.txt").await?.text(), "hello");
+    assert_eq!(harness.get("/.owndir/static/x.txt").await?.text(), "app");
+    let by_get = harness.get("/@/fs/docs/a.txt?call=delete").await?;
+    assert_eq!(by_get.status, 405);
+    let unknown = harness.get("/@/fs/docs?call=explode").await?;
+    assert_eq!((unknown.status, unknown.json()["error"].as_str()), (400, Some("unknown call explode")));
+    assert_eq!(harness.get("/docs/a.txt").await?.text(), "hello");
+    harness.finish().await
+}
+
+#[tokio::test]
+async fn a_200_mb_write_streams_to_disk_and_an_aborted_one_changes_nothing() -> Result {
+    let harness = connected().await?;
+    let result = with_fsnode(
+        &harness,
+        "const size = 200 * 1024 * 1024;
+        const chunk = new Uint8Array(1 << 20);
+        const parts = [];
+        for (let i = 0; i < 200; i++) { chunk.fill(i); parts.push(chunk.slice()); }
+        const blob = new Blob(parts);
+        await root.write('big.bin', blob);
+        const info = await root.info('big.bin');
+        const last = Array.from(new Uint8Array(await new Response(await root.walk('big.bin').read(size - 2, size - 1)).arrayBuffer()));
+
+        await root.write('keep.txt', 'original');
+        const controller = new AbortController();
+        const upload = fetch('/@/fs/keep.txt?call=write', { method: 'PUT', body: blob, signal: controller.signal });
+        setTimeout(() => controller.abort(), 30);
+        const outcome = await upload.then((r) => 'finished ' + r.status, (e) => 'aborted ' + e.name);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const kept = await root.info('keep.txt');
+        return { size: info.size, last, outcome, keptSize: kept.size, keptText: kept.size < 100 ? await root.walk('keep.txt').text() : null };",
+        json!(null),
+    )
+    .await?;
+    assert_eq!(result["size"], 200u64 << 20, "{result}");
+    assert_eq!(result["last"], json!([199, 199]));
+    // All or nothing: the old content whole, or the new content whole.
+    let kept_old = result["keptText"] == "original";
+    let kept_new = result["keptSize"] == 200u64 << 20;
+    assert!(kept_old || kept_new, "a mix was left: {result}");
+    eprintln!("aborted write: {} → {}", result["outcome"], if kept_old { "old content" } else { "new content" });
+    harness.finish().await
+}
+
+#[tokio::test]
+async fn racing_writes_with_the_same_if_match_let_one_win() -> Result {
+    let harness = connected().await?;
+    let result = with_fsnode(
+        &harness,
+        "const etag = (await fetch('/docs/a.txt')).headers.get('etag');
+        const attempt = (text) => root.write('docs/a.txt', text, { ifMatch: etag }).then(() => 200, (e) => e.status);
+        const statuses = await Promise.all([attempt('first'), attempt('second')]);
+        return { statuses, text: await root.walk('docs/a.txt').text() };",
+        json!(null),
+    )
+    .await?;
+    let mut statuses: Vec<u64> = result["statuses"].as_array().unwrap().iter().map(|s| s.as_u64().unwrap()).collect();
+    statuses.sort();
+    assert_eq!(statuses, [200, 412], "{result}");
+    assert!(result["text"] == "first" || result["text"] == "second", "{result}");
+    harness.finish().await
+}
+
+#[tokio::test]
+async fn directory_times_are_kept_and_survive_a_worker_restart() -> Result {
+    let harness = connected().await?;
+    let before =
+        with_fsnode(&harness, "await root.makeDir('timed'); return await root.info('timed');", json!(null)).await?;
+    let made = before["mtime"].as_f64().unwrap();
+    assert!(made > 1.7e12, "{before}");
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let touched =
+        with_fsnode(&harness, "await root.touch('timed'); return await root.info('timed');", json!(null)).await?;
+    let later = touched["mtime"].as_f64().unwrap();
+    assert!(later > made, "{before} {touched}");
+    harness.stop_worker().await?;
+    let after = with_fsnode(&harness, "return await root.info('timed');", json!(null)).await?;
+    assert_eq!(after["mtime"].as_f64(), Some(later));
+    // Touching a file advances its time too.
+    let file = with_fsnode(
+        &harness,
+        "const before = (await root.info('docs/a.txt')).mtime; await new Promise((r) => setTimeout(r, 20));
+        await root.touch('docs/a.txt'); const after = await root.info('docs/a.txt');
+        return { before, after: after.mtime, size: after.size, text: await root.walk('docs/a.txt').text() };",
+        json!(null),
+    )
+    .await?;
+    assert!(file["after"].as_f64() > file["before"].as_f64(), "{file}");
+    assert_eq!((file["size"].clone(), file["text"].clone()), (json!(5), json!("hello")));
+    harness.finish().await
+}
+
+#[tokio::test]
+async fn another_site_cannot_change_the_folder() -> Result {
+    let mut harness = connected().await?;
+    // A page on another origin (another port) tries a cross-site fetch and a form POST.
+    let attacker_dir = tempfile::tempdir().map_err(|error| error.to_string())?;
+    let target = format!("{}/@/fs/docs/a.txt?call=delete", harness.origin);
+    let page = format!(
+        "<!doctype html><title>attacker</title>
+        <form id=f method=post action=\"{target}\"><input name=x value=1></form>
+        <script>fetch('{target}', {{ method: 'POST', mode: 'no-cors' }}).finally(() => f.submit());</script>"
+    );
+    std::fs::write(attacker_dir.path().join("attack.html"), page).map_err(|error| error.to_string())?;
+    let attacker = StaticServer::start(attacker_dir.path(), 0).map_err(|error| error.to_string())?;
+    harness.client.goto(&format!("{}/attack.html", attacker.url())).await.map_err(|error| error.to_string())?;
+    // The form navigates to our origin, where the worker refuses it.
+    let deadline = std::time::Instant::now() + owndir_e2e::WAIT;
+    loop {
+        let url = harness.client.current_url().await.map_err(|error| error.to_string())?;
+        if url.as_str().starts_with(&harness.origin) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the form never navigated");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let body = harness.client.source().await.map_err(|error| error.to_string())?;
+    assert!(body.contains("cannot change the folder"), "{body}");
+    harness.open("/").await?;
+    harness.wait_for_worker().await?;
+    assert_eq!(harness.get("/docs/a.txt").await?.text(), "hello");
+    drop(attacker);
+    harness.stop_server();
+    // The refusal page's 403 shows in the console as a network line, which is fine.
+    harness.finish().await
+}
+
+#[tokio::test]
+async fn a_full_disk_answers_507_and_keeps_the_old_content() -> Result {
+    let harness = connected().await?;
+    harness.cdp("Storage.overrideQuotaForOrigin", json!({ "origin": harness.origin, "quotaSize": 8u64 << 20 })).await?;
+    let result = with_fsnode(
+        &harness,
+        "const big = new Blob([new Uint8Array(32 << 20)]);
+        const outcome = await root.write('docs/a.txt', big).then(() => 'written', (e) => e);
+        return { outcome, text: await root.walk('docs/a.txt').text() };",
+        json!(null),
+    )
+    .await?;
+    assert_eq!(result["outcome"]["status"], 507, "{result}");
+    assert_eq!(result["text"], "hello");
+    harness.finish().await
+}
