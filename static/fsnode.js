@@ -158,6 +158,43 @@ export class FsNode {
   async delete(path) {
     return this.#at(path).#mutate("delete");
   }
+
+  /** sub([events], [paths], listener): calls listener(event, node) for each change at or
+   *  under this node (or each of `paths` under it): "add", "addDir", "change", "unlink",
+   *  "unlinkDir", whether made through the API or outside it. Returns the unsubscribe
+   *  function. Streams reconnect by themselves (EventSource and Last-Event-ID), so a
+   *  worker restart loses nothing. */
+  sub(...args) {
+    const listener = args.pop();
+    if (typeof listener !== "function") throw new TypeError("sub needs a listener function");
+    const [events, paths] = args;
+    const names = Array.isArray(events) ? events.join(",") : events || undefined;
+    const nodes = paths && paths.length ? [].concat(paths).map((path) => this.walk(path)) : [this];
+    let closed = false;
+    const sources = [];
+    const open = (node, index, since) => {
+      const source = new EventSource(apiUrl(node.path, "sub", { events: names, since }));
+      let last = since;
+      source.onmessage = (message) => {
+        last = message.lastEventId || last;
+        const { event, path } = JSON.parse(message.data);
+        listener(event, this.root.walk(path));
+      };
+      // A stream cut by a worker restart closes the EventSource for good (Chrome): open
+      // a new one that says where this one stopped.
+      source.onerror = () => {
+        if (source.readyState === EventSource.CLOSED && !closed) {
+          setTimeout(() => closed || open(node, index, last), 1000);
+        }
+      };
+      sources[index] = source;
+    };
+    nodes.forEach((node, index) => open(node, index, undefined));
+    return () => {
+      closed = true;
+      sources.forEach((source) => source.close());
+    };
+  }
 }
 
 export const root = new FsNode("");

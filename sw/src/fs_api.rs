@@ -4,6 +4,7 @@ use crate::{connection, global_scope, respond};
 use owndir_browser::DomError;
 use owndir_core::Method;
 use owndir_core::fs_api::{FsCall, FsRequest, serve_fs};
+use owndir_core::watch::EventFilter;
 use std::cell::RefCell;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
@@ -56,9 +57,16 @@ pub async fn answer(request: &Request, url: &Url, rest: &str) -> Result<Response
         Ok(folder) => folder,
         Err(error) => return Ok(respond::error(&error)?),
     };
-    let response = if operation.call.is_mutating() {
+    let response = if let FsCall::Sub { events, since } = &operation.call {
+        // Checked by parse; an EventSource that reconnects says where it stopped.
+        let filter = EventFilter::parse(events.as_deref()).unwrap_or_else(|_| EventFilter::all());
+        let last_event_id = header("Last-Event-ID").and_then(|id| id.trim().parse().ok()).or(*since);
+        return crate::watch::subscribe(operation.path, filter, last_event_id).await;
+    } else if operation.call.is_mutating() {
         let upload = if matches!(operation.call, FsCall::Write { .. }) { request.body() } else { None };
-        one_at_a_time(serve_fs(&folder, &operation, &api_request, upload)).await
+        let response = one_at_a_time(serve_fs(&folder, &operation, &api_request, upload)).await;
+        crate::watch::changed();
+        response
     } else {
         serve_fs(&folder, &operation, &api_request, None).await
     };

@@ -14,6 +14,7 @@ mod fs_api;
 mod handle_folder;
 mod respond;
 mod shell;
+mod watch;
 
 use wasm_bindgen::prelude::*;
 use web_sys::{ExtendableEvent, FetchEvent, ServiceWorkerGlobalScope};

@@ -129,11 +129,10 @@ impl Cdp {
         }
         let (sender, receiver) = oneshot::channel();
         self.pending.lock().map_err(|_| "poisoned")?.insert(id, sender);
-        self.sink
-            .lock()
+        let sent = async { self.sink.lock().await.send(Message::text(message.to_string())).await };
+        tokio::time::timeout(crate::WAIT, sent)
             .await
-            .send(Message::text(message.to_string()))
-            .await
+            .map_err(|_| format!("CDP {method}: send timed out"))?
             .map_err(|error| format!("CDP send: {error}"))?;
         let answer = tokio::time::timeout(crate::WAIT, receiver)
             .await

@@ -36,6 +36,10 @@ const CHROMIUM_FLAGS: &[&str] = &[
 /// How long to wait for the page to reach a state before failing.
 pub const WAIT: Duration = Duration::from_secs(20);
 
+/// The longest one browser test may take before the whole test binary is stopped: a
+/// hung browser must fail CI in minutes, not use up its 90.
+pub const TEST_LIMIT: Duration = Duration::from_secs(300);
+
 /// The longest a page script may run.
 pub const SCRIPT_TIMEOUT: Duration = Duration::from_secs(180);
 
@@ -108,6 +112,20 @@ pub struct Harness {
     server: StaticServer,
     driver: Child,
     _profile: tempfile::TempDir,
+    /// Dropping it (when the harness goes) calls off the watchdog.
+    _watchdog: std::sync::mpsc::Sender<()>,
+}
+
+/// Aborts the process if the sender is still alive after [`TEST_LIMIT`].
+fn watchdog() -> std::sync::mpsc::Sender<()> {
+    let (sender, receiver) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = receiver.recv_timeout(TEST_LIMIT) {
+            eprintln!("a browser test ran over {TEST_LIMIT:?}: stopping the test binary");
+            std::process::exit(101);
+        }
+    });
+    sender
 }
 
 /// What the service worker holds in memory.
@@ -164,8 +182,10 @@ impl Harness {
             .and_then(|options| options["debuggerAddress"].as_str())
             .ok_or("chromedriver did not say where DevTools listen")?
             .to_owned();
-        let devtools = cdp::Cdp::connect(&debugger_address).await?;
-        let harness = Harness { client, origin, devtools, server, driver, _profile: profile };
+        let devtools = tokio::time::timeout(WAIT, cdp::Cdp::connect(&debugger_address))
+            .await
+            .map_err(|_| "the DevTools connection timed out".to_owned())??;
+        let harness = Harness { client, origin, devtools, server, driver, _profile: profile, _watchdog: watchdog() };
         harness.open("/").await?;
         Ok(harness)
     }

@@ -170,17 +170,40 @@ async fn a_200_mb_write_streams_to_disk_and_an_aborted_one_changes_nothing() -> 
 }
 
 #[tokio::test]
-async fn racing_writes_with_the_same_if_match_let_one_win() -> Result {
+async fn two_tabs_racing_writes_with_the_same_if_match_let_one_win() -> Result {
     let harness = connected().await?;
-    let result = with_fsnode(
-        &harness,
-        "const etag = (await fetch('/docs/a.txt')).headers.get('etag');
-        const attempt = (text) => root.write('docs/a.txt', text, { ifMatch: etag }).then(() => 200, (e) => e.status);
-        const statuses = await Promise.all([attempt('first'), attempt('second')]);
-        return { statuses, text: await root.walk('docs/a.txt').text() };",
-        json!(null),
-    )
-    .await?;
+    let etag = harness.get("/docs/a.txt").await?.header("etag").ok_or("no etag")?.to_owned();
+    let first = harness.client.window().await.map_err(|error| error.to_string())?;
+    // A second tab waits on a BroadcastChannel for the word to write.
+    let second = harness.client.new_window(true).await.map_err(|error| error.to_string())?.handle;
+    harness.client.switch_to_window(second).await.map_err(|error| error.to_string())?;
+    harness.open("/docs/").await?;
+    harness.wait_for_worker().await?;
+    let race = "const [etag, text] = arguments;
+        window.raceWrite = () => fetch('/@/fs/docs/a.txt?call=write', { method: 'PUT', body: text, headers: { 'If-Match': etag } }).then((r) => r.status);";
+    harness.client.execute(race, vec![json!(etag), json!("second")]).await.map_err(|e| e.to_string())?;
+    harness
+        .client
+        .execute(
+            "const channel = new BroadcastChannel('race');
+            channel.onmessage = async () => channel.postMessage(await raceWrite());",
+            vec![],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    harness.client.switch_to_window(first).await.map_err(|error| error.to_string())?;
+    harness.client.execute(race, vec![json!(etag), json!("first")]).await.map_err(|e| e.to_string())?;
+    let result = harness
+        .script(
+            "const done = arguments[0];
+            const channel = new BroadcastChannel('race');
+            const theirs = new Promise((resolve) => (channel.onmessage = (message) => resolve(message.data)));
+            channel.postMessage('go');
+            Promise.all([raceWrite(), theirs]).then(async (statuses) =>
+              done({ statuses, text: await (await fetch('/docs/a.txt')).text() }));",
+            vec![],
+        )
+        .await?;
     let mut statuses: Vec<u64> = result["statuses"].as_array().unwrap().iter().map(|s| s.as_u64().unwrap()).collect();
     statuses.sort();
     assert_eq!(statuses, [200, 412], "{result}");
@@ -266,5 +289,89 @@ async fn a_full_disk_answers_507_and_keeps_the_old_content() -> Result {
     .await?;
     assert_eq!(result["outcome"]["status"], 507, "{result}");
     assert_eq!(result["text"], "hello");
+    harness.finish().await
+}
+
+/// Subscribes at `path` (with `events`), collecting into `window.owndirEvents`.
+async fn subscribe(harness: &Harness, path: &str, events: Option<&str>) -> Result {
+    let result = with_fsnode(
+        harness,
+        "window.owndirEvents = [];
+        window.owndirUnsub = root.walk(args.path).sub(args.events, (event, node) => owndirEvents.push(event + ' ' + node.path));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return null;",
+        json!({ "path": path, "events": events }),
+    )
+    .await?;
+    assert!(result.is_null(), "{result}");
+    Ok(())
+}
+
+/// Waits until `window.owndirEvents` holds every one of `expected` (in any order).
+async fn wait_for_events(harness: &Harness, expected: &[&str]) -> Result<Vec<String>> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let events = harness.client.execute("return window.owndirEvents", vec![]).await.map_err(|e| e.to_string())?;
+        let events: Vec<String> = serde_json::from_value(events).unwrap_or_default();
+        if expected.iter().all(|wanted| events.iter().any(|event| event == wanted)) {
+            return Ok(events);
+        }
+        if std::time::Instant::now() > deadline {
+            return Err(format!("expected {expected:?}, got {events:?}"));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn sub_reports_api_changes_at_once() -> Result {
+    let harness = connected().await?;
+    subscribe(&harness, "", None).await?;
+    with_fsnode(
+        &harness,
+        "await root.write('docs/new.txt', 'x'); await root.makeDir('made'); await root.write('docs/a.txt', 'changed!');
+        await root.delete('docs/sub'); return null;",
+        json!(null),
+    )
+    .await?;
+    let events = wait_for_events(
+        &harness,
+        &["add docs/new.txt", "addDir made", "change docs/a.txt", "unlink docs/sub/b.txt", "unlinkDir docs/sub"],
+    )
+    .await?;
+    let unique: std::collections::BTreeSet<&String> = events.iter().collect();
+    assert_eq!(unique.len(), events.len(), "no event twice: {events:?}");
+    harness.finish().await
+}
+
+#[tokio::test]
+async fn sub_reports_changes_made_outside_the_api_under_its_path_only() -> Result {
+    let harness = connected().await?;
+    subscribe(&harness, "docs", Some("add,change")).await?;
+    // Another writer (a sync engine, another tab) writes into the folder directly.
+    harness.seed(&[("docs/outside.txt", b"from outside"), ("elsewhere.txt", b"not watched")]).await?;
+    harness.seed(&[("docs/a.txt", b"edited outside")]).await?;
+    let events = wait_for_events(&harness, &["add docs/outside.txt", "change docs/a.txt"]).await?;
+    assert!(
+        events.iter().all(|event| event.starts_with("add docs/") || event.starts_with("change docs/")),
+        "{events:?}"
+    );
+    harness.finish().await
+}
+
+#[tokio::test]
+async fn sub_survives_a_worker_stop_without_losing_events() -> Result {
+    let harness = connected().await?;
+    subscribe(&harness, "", None).await?;
+    with_fsnode(&harness, "await root.write('before.txt', '1'); return null;", json!(null)).await?;
+    wait_for_events(&harness, &["add before.txt"]).await?;
+    harness.stop_worker().await?;
+    // Changed while no worker runs: found on the next look, sent after the reconnect.
+    harness.seed(&[("while-stopped.txt", b"2")]).await?;
+    let events = wait_for_events(&harness, &["add before.txt", "add while-stopped.txt"]).await?;
+    with_fsnode(&harness, "await root.write('after.txt', '3'); return null;", json!(null)).await?;
+    let events_after = wait_for_events(&harness, &["add after.txt"]).await?;
+    let unique: std::collections::BTreeSet<&String> = events_after.iter().collect();
+    assert_eq!(unique.len(), events_after.len(), "no event twice: {events:?} then {events_after:?}");
     harness.finish().await
 }

@@ -1,7 +1,7 @@
 //! The connected folder's record in IndexedDB, shared by the page and the worker.
 
 use crate::dom_error::DomError;
-use idb::{Database, DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
+use idb::{Database, DatabaseEvent, Factory, KeyPath, KeyRange, ObjectStoreParams, Query, TransactionMode};
 use owndir_core::Source;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -9,12 +9,18 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::FileSystemDirectoryHandle;
 
 const DATABASE: &str = "owndir";
-/// Version 2 added [`DIRECTORY_TIMES`].
-const VERSION: u32 = 2;
+/// Version 2 added [`DIRECTORY_TIMES`], version 3 [`EVENTS`] and [`SNAPSHOTS`].
+const VERSION: u32 = 3;
 const STORE: &str = "folder";
 const CURRENT: &str = "current";
 /// Directory modification times, keyed by path: the browser keeps none.
 const DIRECTORY_TIMES: &str = "directoryTimes";
+/// The change-event log for `sub`: `{id, data}`, ids counting up for `Last-Event-ID`.
+const EVENTS: &str = "events";
+/// The last snapshot of each watched directory, keyed by path.
+const SNAPSHOTS: &str = "snapshots";
+/// How many events the log keeps: enough for a reconnect after any worker restart.
+const EVENTS_KEPT: u64 = 5_000;
 
 /// The folder the user chose: where it comes from, what to call it, and its handle.
 /// Handles are structured-cloneable, so the record stores them as they are.
@@ -61,10 +67,15 @@ async fn open_new() -> Result<Database, DomError> {
             // Stores keyed out of line. A failure here aborts the upgrade and surfaces as
             // the open request's error.
             let existing = database.store_names();
-            for store in [STORE, DIRECTORY_TIMES] {
+            for store in [STORE, DIRECTORY_TIMES, SNAPSHOTS] {
                 if !existing.iter().any(|name| name == store) {
                     let _ = database.create_object_store(store, ObjectStoreParams::new());
                 }
+            }
+            if !existing.iter().any(|name| name == EVENTS) {
+                let mut params = ObjectStoreParams::new();
+                params.auto_increment(true).key_path(Some(KeyPath::new_single("id")));
+                let _ = database.create_object_store(EVENTS, params);
             }
         }
     });
@@ -105,10 +116,11 @@ pub async fn save(record: &FolderRecord) -> Result<(), DomError> {
     js_sys::Reflect::set(&value, &"name".into(), &record.name.as_str().into())?;
     js_sys::Reflect::set(&value, &"handle".into(), &record.handle)?;
     let database = open().await?;
-    let transaction = database.transaction(&[STORE, DIRECTORY_TIMES], TransactionMode::ReadWrite)?;
+    let transaction = database.transaction(&[STORE, DIRECTORY_TIMES, SNAPSHOTS], TransactionMode::ReadWrite)?;
     transaction.object_store(STORE)?.put(&value, Some(&JsValue::from_str(CURRENT)))?.await?;
-    // The times belonged to the folder connected before.
+    // The times and snapshots belonged to the folder connected before.
     transaction.object_store(DIRECTORY_TIMES)?.clear()?.await?;
+    transaction.object_store(SNAPSHOTS)?.clear()?.await?;
     transaction.commit()?.await?;
     Ok(())
 }
@@ -136,6 +148,66 @@ pub async fn forget() -> Result<(), DomError> {
     let database = open().await?;
     let transaction = database.transaction(&[STORE], TransactionMode::ReadWrite)?;
     transaction.object_store(STORE)?.delete(JsValue::from_str(CURRENT))?.await?;
+    transaction.commit()?.await?;
+    Ok(())
+}
+
+/// Appends events (their JSON), found by watching the directory `root`, to the log and
+/// returns their ids, in order.
+pub async fn append_events(root: &str, events: &[String]) -> Result<Vec<u64>, DomError> {
+    let database = open().await?;
+    let transaction = database.transaction(&[EVENTS], TransactionMode::ReadWrite)?;
+    let store = transaction.object_store(EVENTS)?;
+    let mut ids = Vec::with_capacity(events.len());
+    for data in events {
+        let value = js_sys::Object::new();
+        js_sys::Reflect::set(&value, &"data".into(), &data.as_str().into())?;
+        js_sys::Reflect::set(&value, &"root".into(), &root.into())?;
+        ids.push(store.add(&value, None)?.await?.as_f64().unwrap_or_default() as u64);
+    }
+    // Forget what no reconnecting client can still be waiting for.
+    if let Some(last) = ids.last().filter(|last| **last > EVENTS_KEPT) {
+        let old = KeyRange::upper_bound(&JsValue::from_f64((last - EVENTS_KEPT) as f64), Some(false))?;
+        store.delete(Query::from(old))?.await?;
+    }
+    transaction.commit()?.await?;
+    Ok(ids)
+}
+
+/// The events found by watching `root`, logged after `id`, oldest first: `(id, JSON)`.
+pub async fn events_after(root: &str, id: u64) -> Result<Vec<(u64, String)>, DomError> {
+    let database = open().await?;
+    let transaction = database.transaction(&[EVENTS], TransactionMode::ReadOnly)?;
+    let after = KeyRange::lower_bound(&JsValue::from_f64(id as f64), Some(true))?;
+    let values = transaction.object_store(EVENTS)?.get_all(Some(Query::from(after)), None)?.await?;
+    Ok(values
+        .into_iter()
+        .filter(|value| get(value, "root").as_string().as_deref() == Some(root))
+        .filter_map(|value| Some((get(&value, "id").as_f64()? as u64, get(&value, "data").as_string()?)))
+        .collect())
+}
+
+/// The id of the newest logged event, 0 when there is none.
+pub async fn last_event_id() -> Result<u64, DomError> {
+    let database = open().await?;
+    let transaction = database.transaction(&[EVENTS], TransactionMode::ReadOnly)?;
+    let keys = transaction.object_store(EVENTS)?.get_all_keys(None, None)?.await?;
+    Ok(keys.last().and_then(JsValue::as_f64).map_or(0, |id| id as u64))
+}
+
+/// The stored snapshot of the directory at `path` (JSON), if any.
+pub async fn snapshot(path: &str) -> Result<Option<String>, DomError> {
+    let database = open().await?;
+    let transaction = database.transaction(&[SNAPSHOTS], TransactionMode::ReadOnly)?;
+    let value = transaction.object_store(SNAPSHOTS)?.get(JsValue::from_str(path))?.await?;
+    Ok(value.and_then(|value| value.as_string()))
+}
+
+/// Stores the snapshot of the directory at `path`.
+pub async fn set_snapshot(path: &str, json: &str) -> Result<(), DomError> {
+    let database = open().await?;
+    let transaction = database.transaction(&[SNAPSHOTS], TransactionMode::ReadWrite)?;
+    transaction.object_store(SNAPSHOTS)?.put(&JsValue::from_str(json), Some(&JsValue::from_str(path)))?.await?;
     transaction.commit()?.await?;
     Ok(())
 }

@@ -51,6 +51,9 @@ pub enum FsCall {
     Sub {
         /// `events`, a comma list; `None` for all.
         events: Option<String>,
+        /// `since`: the last event id the client saw, for a client that reconnects by
+        /// itself (an `EventSource` sends `Last-Event-ID` instead).
+        since: Option<u64>,
     },
 }
 
@@ -166,8 +169,8 @@ impl FsRequest<'_> {
 
 fn parse_call(query: &str) -> Result<FsCall, ApiError> {
     let mut call = None;
-    let (mut info, mut start, mut end, mut flags, mut to, mut overwrite, mut events) =
-        (false, None, None, None, None, false, None);
+    let (mut info, mut start, mut end, mut flags, mut to, mut overwrite, mut events, mut since) =
+        (false, None, None, None, None, false, None, None);
     for (key, value) in form_urlencoded::parse(query.as_bytes()) {
         match key.as_ref() {
             "call" => call = Some(value.into_owned()),
@@ -178,6 +181,7 @@ fn parse_call(query: &str) -> Result<FsCall, ApiError> {
             "to" => to = Some(value.into_owned()),
             "overwrite" => overwrite = matches!(value.as_ref(), "1" | "true"),
             "events" => events = Some(value.into_owned()),
+            "since" => since = Some(offset("since", &value)?),
             _ => {}
         }
     }
@@ -197,7 +201,10 @@ fn parse_call(query: &str) -> Result<FsCall, ApiError> {
         "makeDir" => FsCall::MakeDir,
         "move" => FsCall::Move { to: to.ok_or_else(|| ApiError::new(400, "move needs to=<destination>"))?, overwrite },
         "delete" => FsCall::Delete,
-        "sub" => FsCall::Sub { events },
+        "sub" => {
+            crate::watch::EventFilter::parse(events.as_deref()).map_err(|error| ApiError::new(400, error))?;
+            FsCall::Sub { events, since }
+        }
         other => return Err(ApiError::new(400, format!("unknown call {other}"))),
     })
 }
@@ -283,7 +290,8 @@ async fn run<F: Folder>(
             folder.remove(path).await?;
             Ok(path_answer(path))
         }
-        FsCall::Sub { .. } => Err(ApiError::new(501, "sub is not available yet")),
+        // The platform answers `sub` itself: it is a stream, not one answer.
+        FsCall::Sub { .. } => Err(ApiError::new(500, "sub is answered by the platform")),
     }
 }
 

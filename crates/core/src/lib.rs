@@ -20,6 +20,7 @@ pub mod route;
 pub mod status;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod std_fs;
+pub mod watch;
 
 pub use content::{ContentRequest, serve_content};
 pub use error::{ApiError, FolderError};

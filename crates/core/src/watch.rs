@@ -1,0 +1,289 @@
+//! Change events for `sub` (CONTRACT §3): what changed between two snapshots of a tree,
+//! and how each change is sent as a server-sent event.
+//!
+//! The browser has no file watching in service workers, so the worker takes snapshots
+//! (kind, size, modification time per path) and compares them: right after each change
+//! made through the API, and every second while anyone listens, for changes made outside.
+
+use crate::folder::{FileMeta, Metadata};
+use crate::path::SafePath;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The kinds of change, as chokidar (OwnDir's watcher) names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ChangeKind {
+    /// A file appeared.
+    Add,
+    /// A directory appeared.
+    AddDir,
+    /// A file's size or time changed.
+    Change,
+    /// A file went away.
+    Unlink,
+    /// A directory went away.
+    UnlinkDir,
+}
+
+impl ChangeKind {
+    const ALL: [ChangeKind; 5] =
+        [ChangeKind::Add, ChangeKind::AddDir, ChangeKind::Change, ChangeKind::Unlink, ChangeKind::UnlinkDir];
+
+    /// The event's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ChangeKind::Add => "add",
+            ChangeKind::AddDir => "addDir",
+            ChangeKind::Change => "change",
+            ChangeKind::Unlink => "unlink",
+            ChangeKind::UnlinkDir => "unlinkDir",
+        }
+    }
+}
+
+/// One change: what happened, and where (relative to the folder's root).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    /// What happened.
+    pub kind: ChangeKind,
+    /// Where.
+    pub path: SafePath,
+}
+
+/// What a snapshot knows of one entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EntryState {
+    /// A directory.
+    Directory,
+    /// A file, with its size and modification time.
+    File {
+        /// Bytes.
+        size: u64,
+        /// Epoch ms.
+        modified_ms: u64,
+    },
+}
+
+impl EntryState {
+    /// The state of an entry from its metadata.
+    pub fn of(meta: &Metadata) -> EntryState {
+        match meta.file {
+            Some(FileMeta { size, modified_ms }) => EntryState::File { size, modified_ms },
+            None => EntryState::Directory,
+        }
+    }
+}
+
+/// Every entry under a directory, by path, in path order (parents before children).
+pub type Snapshot = BTreeMap<SafePath, EntryState>;
+
+/// The changes that turn `old` into `new`: removals deepest first, then additions and
+/// changes parents first, so replaying them in order is always possible.
+///
+/// ```
+/// use owndir_core::SafePath;
+/// use owndir_core::watch::{ChangeKind, EntryState, Snapshot, diff};
+/// let mut old = Snapshot::new();
+/// old.insert(SafePath::parse("a.txt").unwrap(), EntryState::File { size: 1, modified_ms: 1 });
+/// let mut new = old.clone();
+/// new.insert(SafePath::parse("a.txt").unwrap(), EntryState::File { size: 2, modified_ms: 2 });
+/// assert_eq!(diff(&old, &new)[0].kind, ChangeKind::Change);
+/// ```
+pub fn diff(old: &Snapshot, new: &Snapshot) -> Vec<Change> {
+    let mut changes: Vec<Change> = old
+        .iter()
+        .rev()
+        .filter(|(path, _)| !new.contains_key(*path))
+        .map(|(path, state)| Change {
+            kind: if *state == EntryState::Directory { ChangeKind::UnlinkDir } else { ChangeKind::Unlink },
+            path: path.clone(),
+        })
+        .collect();
+    for (path, state) in new {
+        let kind = match (old.get(path), state) {
+            (None, EntryState::Directory) => ChangeKind::AddDir,
+            (None, EntryState::File { .. }) => ChangeKind::Add,
+            (Some(before), now) if before == now => continue,
+            // A file that became a directory, or the other way: gone, then new.
+            (Some(EntryState::Directory), EntryState::File { .. }) => {
+                changes.push(Change { kind: ChangeKind::UnlinkDir, path: path.clone() });
+                ChangeKind::Add
+            }
+            (Some(EntryState::File { .. }), EntryState::Directory) => {
+                changes.push(Change { kind: ChangeKind::Unlink, path: path.clone() });
+                ChangeKind::AddDir
+            }
+            (Some(_), _) => ChangeKind::Change,
+        };
+        changes.push(Change { kind, path: path.clone() });
+    }
+    changes
+}
+
+/// Which kinds a subscriber wants: `events=add,change`, or all of them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventFilter(Vec<ChangeKind>);
+
+impl EventFilter {
+    /// Every kind.
+    pub fn all() -> EventFilter {
+        EventFilter(ChangeKind::ALL.to_vec())
+    }
+
+    /// Reads the `events` parameter. Unknown names are an error, so typos do not silently
+    /// subscribe to nothing.
+    ///
+    /// ```
+    /// use owndir_core::watch::{ChangeKind, EventFilter};
+    /// let filter = EventFilter::parse(Some("add, unlink")).unwrap();
+    /// assert!(filter.wants(ChangeKind::Add) && !filter.wants(ChangeKind::Change));
+    /// assert!(EventFilter::parse(None).unwrap().wants(ChangeKind::Change));
+    /// assert!(EventFilter::parse(Some("created")).is_err());
+    /// ```
+    pub fn parse(events: Option<&str>) -> Result<EventFilter, String> {
+        let Some(events) = events.filter(|events| !events.trim().is_empty()) else {
+            return Ok(EventFilter::all());
+        };
+        events
+            .split(',')
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .map(|name| {
+                ChangeKind::ALL
+                    .into_iter()
+                    .find(|kind| kind.name() == name)
+                    .ok_or_else(|| format!("unknown event {name}: use add, addDir, change, unlink or unlinkDir"))
+            })
+            .collect::<Result<_, _>>()
+            .map(EventFilter)
+    }
+
+    /// Whether this kind is wanted.
+    pub fn wants(&self, kind: ChangeKind) -> bool {
+        self.0.contains(&kind)
+    }
+
+    /// Whether a subscriber at `subscribed` with this filter gets `change`: the kind is
+    /// wanted and the change is at or under the subscribed path.
+    pub fn accepts(&self, subscribed: &SafePath, change: &Change) -> bool {
+        self.wants(change.kind) && change.path.segments().starts_with(subscribed.segments())
+    }
+}
+
+#[derive(Serialize)]
+struct EventData<'a> {
+    event: &'static str,
+    path: &'a str,
+}
+
+/// The change as JSON: `{"event": "add", "path": "docs/a.txt"}`.
+pub fn event_json(change: &Change) -> String {
+    let path = change.path.to_string();
+    serde_json::to_string(&EventData { event: change.kind.name(), path: &path }).unwrap_or_default()
+}
+
+/// One server-sent event carrying `data` under `id` (its place in the event log, which a
+/// reconnecting `EventSource` sends back as `Last-Event-ID`).
+///
+/// ```
+/// assert_eq!(owndir_core::watch::sse_event(7, "{}"), "id: 7\ndata: {}\n\n");
+/// ```
+pub fn sse_event(id: u64, data: &str) -> String {
+    format!("id: {id}\ndata: {data}\n\n")
+}
+
+/// A snapshot as JSON, to keep between worker starts.
+pub fn snapshot_to_json(snapshot: &Snapshot) -> String {
+    let entries: Vec<(String, EntryState)> = snapshot.iter().map(|(path, state)| (path.to_string(), *state)).collect();
+    serde_json::to_string(&entries).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// A snapshot back from [`snapshot_to_json`]; `None` when unreadable.
+pub fn snapshot_from_json(json: &str) -> Option<Snapshot> {
+    let entries: Vec<(String, EntryState)> = serde_json::from_str(json).ok()?;
+    entries.into_iter().map(|(path, state)| Some((SafePath::parse(&path).ok()?, state))).collect()
+}
+
+/// Reads a change back from [`event_json`].
+pub fn parse_event(json: &str) -> Option<Change> {
+    #[derive(Deserialize)]
+    struct Stored {
+        event: String,
+        path: String,
+    }
+    let stored: Stored = serde_json::from_str(json).ok()?;
+    let kind = ChangeKind::ALL.into_iter().find(|kind| kind.name() == stored.event)?;
+    Some(Change { kind, path: SafePath::parse(&stored.path).ok()? })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(text: &str) -> SafePath {
+        SafePath::parse(text).unwrap()
+    }
+
+    fn file(size: u64, modified_ms: u64) -> EntryState {
+        EntryState::File { size, modified_ms }
+    }
+
+    fn snapshot(entries: &[(&str, EntryState)]) -> Snapshot {
+        entries.iter().map(|(name, state)| (path(name), *state)).collect()
+    }
+
+    fn names(changes: &[Change]) -> Vec<String> {
+        changes.iter().map(|change| format!("{} {}", change.kind.name(), change.path)).collect()
+    }
+
+    #[test]
+    fn additions_come_parents_first() {
+        let new = snapshot(&[("d", EntryState::Directory), ("d/e", EntryState::Directory), ("d/e/f.txt", file(1, 1))]);
+        assert_eq!(names(&diff(&Snapshot::new(), &new)), ["addDir d", "addDir d/e", "add d/e/f.txt"]);
+    }
+
+    #[test]
+    fn removals_come_deepest_first() {
+        let old = snapshot(&[("d", EntryState::Directory), ("d/f.txt", file(1, 1))]);
+        assert_eq!(names(&diff(&old, &Snapshot::new())), ["unlink d/f.txt", "unlinkDir d"]);
+    }
+
+    #[test]
+    fn a_new_size_or_time_is_a_change() {
+        let old = snapshot(&[("a", file(1, 1)), ("b", file(1, 1)), ("c", file(1, 1))]);
+        let new = snapshot(&[("a", file(2, 1)), ("b", file(1, 2)), ("c", file(1, 1))]);
+        assert_eq!(names(&diff(&old, &new)), ["change a", "change b"]);
+    }
+
+    #[test]
+    fn a_file_replaced_by_a_directory_is_unlinked_then_added() {
+        let old = snapshot(&[("x", file(1, 1))]);
+        let new = snapshot(&[("x", EntryState::Directory)]);
+        assert_eq!(names(&diff(&old, &new)), ["unlink x", "addDir x"]);
+    }
+
+    #[test]
+    fn filters_take_kinds_and_the_subtree() {
+        let filter = EventFilter::parse(Some("add")).unwrap();
+        let added = Change { kind: ChangeKind::Add, path: path("docs/a.txt") };
+        assert!(filter.accepts(&path("docs"), &added));
+        assert!(filter.accepts(&SafePath::root(), &added));
+        assert!(!filter.accepts(&path("other"), &added));
+        assert!(!filter.accepts(&path("doc"), &added), "a name prefix is not a parent");
+        assert!(!filter.accepts(&path("docs"), &Change { kind: ChangeKind::Unlink, ..added.clone() }));
+    }
+
+    #[test]
+    fn snapshots_round_trip_as_json() {
+        let tree = snapshot(&[("d", EntryState::Directory), ("d/ü x.txt", file(3, 9))]);
+        assert_eq!(snapshot_from_json(&snapshot_to_json(&tree)), Some(tree));
+    }
+
+    #[test]
+    fn events_round_trip_as_json() {
+        let change = Change { kind: ChangeKind::UnlinkDir, path: path("a b/ü") };
+        assert_eq!(event_json(&change), r#"{"event":"unlinkDir","path":"a b/ü"}"#);
+        assert_eq!(parse_event(&event_json(&change)), Some(change));
+    }
+}

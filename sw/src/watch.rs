@@ -1,0 +1,213 @@
+//! `sub`: server-sent change events, with nothing lost across worker restarts.
+//!
+//! Service workers cannot watch files, so while anyone listens the worker snapshots each
+//! watched directory every second (and at once after a change through the API), compares
+//! it with the last snapshot and logs the differences in IndexedDB with increasing ids.
+//! Snapshots and the log outlive the worker: an `EventSource` whose stream was cut (the
+//! worker stopped, or the stream's 4-minute end below) reconnects with `Last-Event-ID`
+//! and is sent what it missed.
+
+use crate::connection;
+use crate::handle_folder::HandleFolder;
+use owndir_browser::{DomError, folder_store};
+use owndir_core::folder::{EntryKind, Folder};
+use owndir_core::listing::is_hidden_artifact;
+use owndir_core::watch::{EntryState, EventFilter, Snapshot, diff, event_json, parse_event, sse_event};
+use owndir_core::{FolderError, SafePath};
+use std::cell::{Cell, RefCell};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{JsFuture, spawn_local};
+use web_sys::{Headers, ReadableStream, ReadableStreamDefaultController, Response, ResponseInit};
+
+/// How often to look for changes made outside the API.
+const POLL_MS: i32 = 1_000;
+/// Streams end before Chrome's 5-minute cut of any event, so the client reconnects cleanly.
+const STREAM_LIFETIME_MS: f64 = 240_000.0;
+/// What an `EventSource` waits before reconnecting.
+const RETRY_MS: u32 = 1_000;
+
+struct Subscriber {
+    id: u32,
+    path: SafePath,
+    filter: EventFilter,
+    controller: ReadableStreamDefaultController,
+    /// The newest event id sent, so replayed and live events never repeat.
+    last_sent: u64,
+    ends_at: f64,
+}
+
+thread_local! {
+    static SUBSCRIBERS: RefCell<Vec<Subscriber>> = const { RefCell::new(Vec::new()) };
+    static NEXT_ID: Cell<u32> = const { Cell::new(1) };
+    static POLLING: Cell<bool> = const { Cell::new(false) };
+    /// Resolves the poller's current sleep early.
+    static WAKE: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+}
+
+fn send(controller: &ReadableStreamDefaultController, text: &str) -> bool {
+    let chunk = js_sys::Uint8Array::from(text.as_bytes());
+    controller.enqueue_with_chunk(&chunk).is_ok()
+}
+
+fn remove(id: u32) {
+    SUBSCRIBERS.with(|subscribers| subscribers.borrow_mut().retain(|subscriber| subscriber.id != id));
+}
+
+/// Opens an event stream for changes at or under `path`.
+pub async fn subscribe(path: SafePath, filter: EventFilter, last_event_id: Option<u64>) -> Result<Response, DomError> {
+    let id = NEXT_ID.with(|next| next.replace(next.get() + 1));
+    let source = js_sys::Object::new();
+    // `start` runs inside the constructor; keep the controller it is given.
+    let captured = std::rc::Rc::new(RefCell::new(None::<ReadableStreamDefaultController>));
+    let keep = captured.clone();
+    let start = Closure::once_into_js(move |given: ReadableStreamDefaultController| {
+        keep.borrow_mut().replace(given);
+    });
+    js_sys::Reflect::set(&source, &"start".into(), &start)?;
+    let cancel = Closure::once_into_js(move |_: JsValue| remove(id));
+    js_sys::Reflect::set(&source, &"cancel".into(), &cancel)?;
+    let stream = ReadableStream::new_with_underlying_source(&source)?;
+    let controller = captured.borrow_mut().take().ok_or_else(|| DomError::new("InvalidStateError", "no controller"))?;
+
+    let root = path.to_string();
+    let since = match last_event_id {
+        Some(id) => id,
+        None => folder_store::last_event_id().await?,
+    };
+    send(&controller, &format!("retry: {RETRY_MS}\n: watching /{root}\n\n"));
+    let mut last_sent = since;
+    for (event_id, data) in folder_store::events_after(&root, since).await? {
+        if parse_event(&data).is_some_and(|change| filter.accepts(&path, &change)) {
+            send(&controller, &sse_event(event_id, &data));
+        }
+        last_sent = event_id;
+    }
+    let ends_at = js_sys::Date::now() + STREAM_LIFETIME_MS;
+    SUBSCRIBERS.with(|subscribers| {
+        subscribers.borrow_mut().push(Subscriber { id, path, filter, controller, last_sent, ends_at })
+    });
+    changed();
+
+    let headers = Headers::new()?;
+    headers.append("Content-Type", "text/event-stream; charset=utf-8")?;
+    headers.append("Cache-Control", "no-cache")?;
+    let init = ResponseInit::new();
+    init.set_status(200);
+    init.set_headers(&headers);
+    Ok(Response::new_with_opt_readable_stream_and_init(Some(&stream), &init)?)
+}
+
+/// Something may have changed: look now (if anyone listens).
+pub fn changed() {
+    if SUBSCRIBERS.with(|subscribers| subscribers.borrow().is_empty()) {
+        return;
+    }
+    if POLLING.with(|polling| polling.replace(true)) {
+        if let Some(wake) = WAKE.with(|wake| wake.borrow_mut().take()) {
+            let _ = wake.call0(&JsValue::UNDEFINED);
+        }
+        return;
+    }
+    spawn_local(async {
+        while !SUBSCRIBERS.with(|subscribers| subscribers.borrow().is_empty()) {
+            if let Err(error) = poll().await {
+                web_sys::console::warn_1(&format!("owndir: watching failed: {error}").into());
+            }
+            end_old_streams();
+            sleep(POLL_MS).await;
+        }
+        POLLING.with(|polling| polling.set(false));
+    });
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        WAKE.with(|wake| wake.borrow_mut().replace(resolve.clone()));
+        let global: web_sys::ServiceWorkerGlobalScope = js_sys::global().unchecked_into();
+        let _ = global.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    });
+    let _ = JsFuture::from(promise).await;
+    WAKE.with(|wake| wake.borrow_mut().take());
+}
+
+fn end_old_streams() {
+    let now = js_sys::Date::now();
+    SUBSCRIBERS.with(|subscribers| {
+        subscribers.borrow_mut().retain(|subscriber| {
+            let keep = subscriber.ends_at > now;
+            if !keep {
+                let _ = subscriber.controller.close();
+            }
+            keep
+        })
+    });
+}
+
+async fn snapshot(folder: &HandleFolder, root: &SafePath) -> Result<Snapshot, FolderError> {
+    let mut snapshot = Snapshot::new();
+    let mut pending = vec![root.clone()];
+    while let Some(directory) = pending.pop() {
+        let entries = match folder.list(&directory).await {
+            Ok(entries) => entries,
+            // A watched directory that is gone has nothing in it.
+            Err(FolderError::NotFound | FolderError::NotADirectory) => continue,
+            Err(error) => return Err(error),
+        };
+        for entry in entries.into_iter().filter(|entry| !is_hidden_artifact(&entry.name)) {
+            let Ok(path) = directory.join(&entry.name) else { continue };
+            if entry.meta.kind == EntryKind::Directory {
+                pending.push(path.clone());
+            }
+            snapshot.insert(path, EntryState::of(&entry.meta));
+        }
+    }
+    Ok(snapshot)
+}
+
+async fn poll() -> Result<(), DomError> {
+    let Ok(folder) = connection::current().await?.folder() else { return Ok(()) };
+    let mut roots: Vec<SafePath> =
+        SUBSCRIBERS.with(|subscribers| subscribers.borrow().iter().map(|subscriber| subscriber.path.clone()).collect());
+    roots.sort();
+    roots.dedup();
+    for root in roots {
+        let current = snapshot(&folder, &root).await.map_err(|error| DomError::new("WatchError", error.to_string()))?;
+        let key = root.to_string();
+        let previous =
+            folder_store::snapshot(&key).await?.and_then(|json| owndir_core::watch::snapshot_from_json(&json));
+        folder_store::set_snapshot(&key, &owndir_core::watch::snapshot_to_json(&current)).await?;
+        // The first look is the baseline: nothing to compare with yet.
+        let Some(previous) = previous else { continue };
+        let changes = diff(&previous, &current);
+        if changes.is_empty() {
+            continue;
+        }
+        let data: Vec<String> = changes.iter().map(event_json).collect();
+        let ids = folder_store::append_events(&key, &data).await?;
+        deliver(&root, &changes, &ids, &data);
+    }
+    Ok(())
+}
+
+fn deliver(root: &SafePath, changes: &[owndir_core::watch::Change], ids: &[u64], data: &[String]) {
+    SUBSCRIBERS.with(|subscribers| {
+        subscribers.borrow_mut().retain_mut(|subscriber| {
+            if subscriber.path != *root {
+                return true;
+            }
+            for ((change, id), data) in changes.iter().zip(ids).zip(data) {
+                if *id <= subscriber.last_sent {
+                    continue;
+                }
+                subscriber.last_sent = *id;
+                if subscriber.filter.accepts(&subscriber.path, change)
+                    && !send(&subscriber.controller, &sse_event(*id, data))
+                {
+                    // The page went away.
+                    return false;
+                }
+            }
+            true
+        })
+    });
+}
