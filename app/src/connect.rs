@@ -46,6 +46,7 @@ pub fn on_action(action: &str) {
         "use-browser-storage" => spawn_local(report(use_browser_storage())),
         "reconnect" => spawn_local(report(reconnect())),
         "switch-folder" => views::show_start(None),
+        "apply-update" => spawn_local(report(crate::worker::apply_update())),
         _ => {}
     }
 }

@@ -44,7 +44,8 @@ pub fn action_button(label: &str, action: &str, class: &str) -> Result<Element, 
 }
 
 /// Routes every click on an element with `data-action` to `handler`, through one
-/// listener on the app root, so re-rendering never piles up closures.
+/// listener on the body (the app and the update banner), so re-rendering never piles up
+/// closures.
 pub fn listen_for_actions(handler: fn(&str)) -> Result<(), DomError> {
     let closure = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
         let Some(target) = event.target().and_then(|target| target.dyn_into::<Element>().ok()) else { return };
@@ -54,7 +55,8 @@ pub fn listen_for_actions(handler: fn(&str)) -> Result<(), DomError> {
             handler(&action);
         }
     });
-    root()?.add_event_listener_with_callback("click", closure.as_ref().unchecked_ref())?;
+    let body = document().body().ok_or_else(|| DomError::new("NotFoundError", "no body"))?;
+    body.add_event_listener_with_callback("click", closure.as_ref().unchecked_ref())?;
     closure.forget();
     Ok(())
 }

@@ -215,3 +215,22 @@ fn add(parent: &Element, child: &Element) -> Result<(), DomError> {
     parent.append_child(child)?;
     Ok(())
 }
+
+/// The bar that says a new version waits, with a Reload button. It sits outside the app's
+/// root, so views re-rendering leave it alone.
+pub fn show_update_ready() {
+    let shown = (|| -> Result<(), DomError> {
+        if document().get_element_by_id("update-ready").is_some() {
+            return Ok(());
+        }
+        let bar = element("div", "update-ready")?;
+        bar.set_id("update-ready");
+        bar.set_attribute("role", "status")?;
+        add(&bar, &text_element("span", "", "A new version is ready")?)?;
+        add(&bar, &action_button("Reload", "apply-update", "primary")?)?;
+        let body = document().body().ok_or_else(|| DomError::new("NotFoundError", "no body"))?;
+        body.append_child(&bar)?;
+        Ok(())
+    })();
+    log(shown);
+}

@@ -2,8 +2,64 @@
 
 use crate::dom::window;
 use owndir_browser::DomError;
+use std::cell::Cell;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{RegistrationOptions, ServiceWorkerUpdateViaCache};
+use web_sys::{
+    RegistrationOptions, ServiceWorker, ServiceWorkerRegistration, ServiceWorkerState, ServiceWorkerUpdateViaCache,
+};
+
+/// The message that lets a waiting worker take over (see `sw/src/shell.rs`).
+const SKIP_WAITING: &str = "skip-waiting";
+
+thread_local! {
+    /// This tab asked for the update, so it reloads when the new worker takes over.
+    static RELOAD_ON_TAKEOVER: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Shows the update banner whenever a new build waits, now or later.
+fn watch_for_updates(registration: &ServiceWorkerRegistration) {
+    if registration.waiting().is_some() && window().navigator().service_worker().controller().is_some() {
+        crate::views::show_update_ready();
+    }
+    let found = registration.clone();
+    let on_update_found = Closure::<dyn Fn()>::new(move || {
+        let Some(installing) = found.installing() else { return };
+        let watched = installing.clone();
+        let on_state = Closure::<dyn Fn()>::new(move || {
+            // "installed" with a controller present means: an update, waiting.
+            if watched.state() == ServiceWorkerState::Installed
+                && window().navigator().service_worker().controller().is_some()
+            {
+                crate::views::show_update_ready();
+            }
+        });
+        installing.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
+        on_state.forget();
+    });
+    registration.set_onupdatefound(Some(on_update_found.as_ref().unchecked_ref()));
+    on_update_found.forget();
+    let on_takeover = Closure::<dyn Fn()>::new(|| {
+        if RELOAD_ON_TAKEOVER.with(Cell::get) {
+            let _ = window().location().reload();
+        }
+    });
+    window().navigator().service_worker().set_oncontrollerchange(Some(on_takeover.as_ref().unchecked_ref()));
+    on_takeover.forget();
+}
+
+/// The person agreed: let the waiting build take over, then reload into it.
+pub async fn apply_update() -> Result<(), DomError> {
+    let container = window().navigator().service_worker();
+    let registration: ServiceWorkerRegistration = JsFuture::from(container.ready()?).await?.unchecked_into();
+    let Some(waiting) = registration.waiting() else {
+        window().location().reload()?;
+        return Ok(());
+    };
+    RELOAD_ON_TAKEOVER.with(|reload| reload.set(true));
+    ServiceWorker::post_message(&waiting, &SKIP_WAITING.into())?;
+    Ok(())
+}
 
 /// Set for one reload, so that a page the worker will not control reloads once, not forever.
 const RELOADED_FLAG: &str = "owndir-reloaded-for-worker";
@@ -18,8 +74,10 @@ pub async fn ensure_controlled() -> Result<(), DomError> {
     options.set_scope("/");
     // Check /sw.js past the HTTP cache, so a new build is found on the next visit.
     options.set_update_via_cache(ServiceWorkerUpdateViaCache::None);
-    JsFuture::from(container.register_with_options("/sw.js", &options)).await?;
+    let registration: ServiceWorkerRegistration =
+        JsFuture::from(container.register_with_options("/sw.js", &options)).await?.unchecked_into();
     JsFuture::from(container.ready()?).await?;
+    watch_for_updates(&registration);
     if container.controller().is_some() {
         clear_reload_flag();
         return Ok(());

@@ -13,7 +13,9 @@ fn log_error(context: &str, error: &JsValue) {
     web_sys::console::error_2(&format!("owndir: {context}").into(), error);
 }
 
-/// `install`: put this build's shell in its cache, then take over at once.
+/// `install`: put this build's shell in its cache. A first install takes over at once; an
+/// update waits until the page says so (the person clicked Reload), so it never swaps
+/// the app under an open tab.
 pub fn on_install(event: &ExtendableEvent) {
     let work = future_to_promise(async {
         let scope = global_scope();
@@ -26,11 +28,26 @@ pub fn on_install(event: &ExtendableEvent) {
             requests.push(&Request::new_with_str_and_init(&url, &init)?);
         }
         JsFuture::from(cache.add_all_with_request_sequence(&requests)).await?;
-        JsFuture::from(scope.skip_waiting()?).await?;
         Ok(JsValue::UNDEFINED)
     });
     if let Err(error) = event.wait_until(&work) {
         log_error("install failed", &error);
+    }
+}
+
+/// The message a page sends to let a waiting update take over.
+pub const SKIP_WAITING: &str = "skip-waiting";
+
+/// `message`: a page agreed to the update.
+pub fn on_message(event: &web_sys::ExtendableMessageEvent) {
+    if event.data().as_string().as_deref() == Some(SKIP_WAITING) {
+        let work = future_to_promise(async {
+            JsFuture::from(global_scope().skip_waiting()?).await?;
+            Ok(JsValue::UNDEFINED)
+        });
+        if let Err(error) = event.wait_until(&work) {
+            log_error("skipWaiting failed", &error);
+        }
     }
 }
 

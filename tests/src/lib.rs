@@ -140,11 +140,15 @@ pub struct WorkerMemory {
 impl Harness {
     /// Serves `dist/` and opens a fresh headless Chromium on it (at `/`).
     pub async fn start() -> Result<Harness> {
-        let dist = dist_dir();
+        Harness::start_in(&dist_dir()).await
+    }
+
+    /// Serves the built app in `dist` (a copy, for tests that change it under the browser).
+    pub async fn start_in(dist: &std::path::Path) -> Result<Harness> {
         if !dist.join("sw.js").exists() {
             return Err(format!("{} has no sw.js: run `cargo xtask build` (or `cargo xtask test`)", dist.display()));
         }
-        let server = StaticServer::start(&dist, 0).map_err(fail("cannot start the static server"))?;
+        let server = StaticServer::start(dist, 0).map_err(fail("cannot start the static server"))?;
         let origin = server.url();
         let driver_port = free_port()?;
         let driver = Command::new("/usr/bin/chromedriver")

@@ -215,6 +215,18 @@ async fn with_the_static_host_gone_a_cold_worker_still_serves_the_app_and_the_fo
     let asset = harness.get("/@/app/style.css").await?;
     assert_eq!(asset.status, 200);
     assert_eq!(asset.header("content-type"), Some("text/css; charset=utf-8"));
+    // The FsNode API and its client library work offline too.
+    let written = harness
+        .script(
+            "const done = arguments[0];
+            import('/@/fsnode.js').then(async ({ root }) => {
+              await root.write('offline.txt', 'written offline');
+              return root.walk('offline.txt').text();
+            }).then(done, (error) => done(String(error)));",
+            vec![],
+        )
+        .await?;
+    assert_eq!(written, json!("written offline"));
     harness.finish().await
 }
 
