@@ -40,6 +40,8 @@ thread_local! {
     static SUBSCRIBERS: RefCell<Vec<Subscriber>> = const { RefCell::new(Vec::new()) };
     static NEXT_ID: Cell<u32> = const { Cell::new(1) };
     static POLLING: Cell<bool> = const { Cell::new(false) };
+    /// A poll is between logging events and delivering them.
+    static POLLING_NOW: Cell<bool> = const { Cell::new(false) };
     /// Resolves the poller's current sleep early.
     static WAKE: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
 }
@@ -75,12 +77,23 @@ pub async fn subscribe(path: SafePath, filter: EventFilter, last_event_id: Optio
         None => folder_store::last_event_id().await?,
     };
     send(&controller, &format!("retry: {RETRY_MS}\n: watching /{root}\n\n"));
+    // Replay until the log has nothing newer: a poll may log events while this awaits,
+    // and the subscriber only joins the live deliveries once it has caught up.
     let mut last_sent = since;
-    for (event_id, data) in folder_store::events_after(&root, since).await? {
-        if parse_event(&data).is_some_and(|change| filter.accepts(&path, &change)) {
-            send(&controller, &sse_event(event_id, &data));
+    loop {
+        let missed = folder_store::events_after(&root, last_sent).await?;
+        if missed.is_empty() && !POLLING_NOW.with(Cell::get) {
+            break;
         }
-        last_sent = event_id;
+        for (event_id, data) in missed {
+            if parse_event(&data).is_some_and(|change| filter.accepts(&path, &change)) {
+                send(&controller, &sse_event(event_id, &data));
+            }
+            last_sent = event_id;
+        }
+        if POLLING_NOW.with(Cell::get) {
+            sleep_briefly().await;
+        }
     }
     let ends_at = js_sys::Date::now() + STREAM_LIFETIME_MS;
     SUBSCRIBERS.with(|subscribers| {
@@ -118,6 +131,14 @@ pub fn changed() {
         }
         POLLING.with(|polling| polling.set(false));
     });
+}
+
+async fn sleep_briefly() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let global: web_sys::ServiceWorkerGlobalScope = js_sys::global().unchecked_into();
+        let _ = global.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10);
+    });
+    let _ = JsFuture::from(promise).await;
 }
 
 async fn sleep(ms: i32) {
@@ -170,8 +191,15 @@ async fn poll() -> Result<(), DomError> {
         SUBSCRIBERS.with(|subscribers| subscribers.borrow().iter().map(|subscriber| subscriber.path.clone()).collect());
     roots.sort();
     roots.dedup();
+    POLLING_NOW.with(|now| now.set(true));
+    let result = poll_roots(&folder, roots).await;
+    POLLING_NOW.with(|now| now.set(false));
+    result
+}
+
+async fn poll_roots(folder: &HandleFolder, roots: Vec<SafePath>) -> Result<(), DomError> {
     for root in roots {
-        let current = snapshot(&folder, &root).await.map_err(|error| DomError::new("WatchError", error.to_string()))?;
+        let current = snapshot(folder, &root).await.map_err(|error| DomError::new("WatchError", error.to_string()))?;
         let key = root.to_string();
         let previous =
             folder_store::snapshot(&key).await?.and_then(|json| owndir_core::watch::snapshot_from_json(&json));
