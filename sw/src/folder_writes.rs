@@ -4,23 +4,15 @@
 //! only on `close()`: an error or an abort leaves the old content whole (PLATFORM.md).
 //! Directories cannot be moved by the API, so a directory move copies, then deletes.
 
+use crate::promise::{children, settle, settle_as};
 use owndir_browser::DomError;
-use owndir_core::{FolderError, SafePath};
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
+use owndir_core::FolderError;
+use wasm_bindgen::JsCast;
 use web_sys::{
     File, FileSystemCreateWritableOptions, FileSystemDirectoryHandle, FileSystemFileHandle,
-    FileSystemGetDirectoryOptions, FileSystemGetFileOptions, FileSystemHandle, FileSystemHandleKind,
-    FileSystemRemoveOptions, FileSystemWritableFileStream, ReadableStream, WritableStream,
+    FileSystemGetDirectoryOptions, FileSystemGetFileOptions, FileSystemHandleKind, FileSystemRemoveOptions,
+    FileSystemWritableFileStream, ReadableStream, WritableStream,
 };
-
-async fn settle(promise: js_sys::Promise) -> Result<JsValue, DomError> {
-    JsFuture::from(promise).await.map_err(DomError::from)
-}
-
-async fn settle_as<T: JsCast>(promise: js_sys::Promise) -> Result<T, DomError> {
-    Ok(settle(promise).await?.unchecked_into())
-}
 
 /// The directory at `segments`, created with its parents when missing.
 pub async fn ensure_directory(
@@ -128,13 +120,7 @@ pub async fn copy_directory(
     to_name: &str,
 ) -> Result<(), FolderError> {
     let target = ensure_directory(to_parent, &[to_name.to_owned()]).await?;
-    let iterator = from.values();
-    loop {
-        let next: js_sys::IteratorNext = settle(iterator.next().map_err(DomError::from)?).await?.unchecked_into();
-        if next.done() {
-            return Ok(());
-        }
-        let child: FileSystemHandle = next.value().unchecked_into();
+    for child in children(from).await? {
         let name = child.name();
         if child.kind() == FileSystemHandleKind::Directory {
             Box::pin(copy_directory(child.unchecked_ref(), &target, &name)).await?;
@@ -143,9 +129,5 @@ pub async fn copy_directory(
             write_file(&target, &name, Some(file.stream()), false).await?;
         }
     }
-}
-
-/// `path` as the key of its directory time.
-pub fn time_key(path: &SafePath) -> String {
-    path.to_string()
+    Ok(())
 }

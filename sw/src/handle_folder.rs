@@ -1,15 +1,14 @@
 //! [`Folder`] over a `FileSystemDirectoryHandle` (a picked folder or the OPFS root).
 
 use crate::folder_writes;
+use crate::promise::{children, settle_as};
 use owndir_browser::{DomError, folder_store};
 use owndir_core::folder::{DirEntry, Entry, EntryKind, FileMeta, Folder, Metadata};
 use owndir_core::{FolderError, SafePath};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{
-    File, FileSystemDirectoryHandle, FileSystemFileHandle, FileSystemHandle, FileSystemHandleKind, ReadableStream,
-};
+use web_sys::{File, FileSystemDirectoryHandle, FileSystemFileHandle, FileSystemHandleKind, ReadableStream};
 
 /// The connected folder. File bodies are `File` blobs: the browser streams them from
 /// disk when they become a `Response` body, without copying through wasm memory.
@@ -38,11 +37,6 @@ fn step<T>(result: Result<T, DomError>) -> Result<Step<T>, FolderError> {
     }
 }
 
-async fn await_as<T: JsCast>(promise: js_sys::Promise) -> Result<T, DomError> {
-    let value = wasm_bindgen_futures::JsFuture::from(promise).await?;
-    value.dyn_into::<T>().map_err(|value| DomError::new("TypeError", format!("unexpected value {value:?}")))
-}
-
 fn file_meta(file: &File) -> FileMeta {
     FileMeta { size: file.size() as u64, modified_ms: file.last_modified() as u64 }
 }
@@ -67,7 +61,7 @@ impl HandleFolder {
             let child = match known {
                 Some(child) => child,
                 None => {
-                    let found = match step(await_as(directory.get_directory_handle(&segments[depth - 1])).await)? {
+                    let found = match step(settle_as(directory.get_directory_handle(&segments[depth - 1])).await)? {
                         Step::Found(child) => Some(child),
                         Step::Missing => None,
                     };
@@ -91,9 +85,9 @@ impl Folder for HandleFolder {
     async fn lookup(&self, path: &SafePath) -> Result<Option<Entry<File>>, FolderError> {
         let Some((name, parents)) = path.segments().split_last() else { return Ok(Some(Entry::Directory)) };
         let Step::Found(parent) = self.directory(parents).await? else { return Ok(None) };
-        match await_as::<FileSystemFileHandle>(parent.get_file_handle(name)).await {
+        match settle_as::<FileSystemFileHandle>(parent.get_file_handle(name)).await {
             Ok(handle) => {
-                let file: File = await_as(handle.get_file()).await?;
+                let file: File = settle_as(handle.get_file()).await?;
                 Ok(Some(Entry::File { meta: file_meta(&file), body: file }))
             }
             // A directory of that name is there.
@@ -116,17 +110,7 @@ impl Folder for HandleFolder {
         };
         let mut directories = Vec::new();
         let mut files = Vec::new();
-        let iterator = directory.values();
-        loop {
-            // An iterator result is a plain object: no class to check it against.
-            let next = wasm_bindgen_futures::JsFuture::from(iterator.next().map_err(DomError::from)?)
-                .await
-                .map_err(DomError::from)?
-                .unchecked_into::<js_sys::IteratorNext>();
-            if next.done() {
-                break;
-            }
-            let handle: FileSystemHandle = next.value().unchecked_into();
+        for handle in children(&directory).await? {
             match handle.kind() {
                 FileSystemHandleKind::Directory => directories.push(handle.name()),
                 _ => files.push(handle.unchecked_into::<FileSystemFileHandle>()),
@@ -134,7 +118,7 @@ impl Folder for HandleFolder {
         }
         // Ask for every file at once rather than one round trip each.
         let pending: js_sys::Array = files.iter().map(|handle| JsValue::from(handle.get_file())).collect();
-        let opened: js_sys::Array = await_as(js_sys::Promise::all(&pending)).await?;
+        let opened: js_sys::Array = settle_as(js_sys::Promise::all(&pending)).await?;
         let mut entries: Vec<DirEntry> = directories
             .into_iter()
             .map(|name| DirEntry { name, meta: Metadata { kind: EntryKind::Directory, file: None } })
@@ -165,7 +149,7 @@ impl Folder for HandleFolder {
         let existed = matches!(self.lookup(path).await?, Some(Entry::Directory));
         folder_writes::ensure_directory(&self.root, path.segments()).await?;
         if !existed {
-            folder_store::set_directory_time(&folder_writes::time_key(path), now_ms).await?;
+            folder_store::set_directory_time(&path.to_string(), now_ms).await?;
         }
         Ok(())
     }
@@ -173,13 +157,11 @@ impl Folder for HandleFolder {
     async fn touch(&self, path: &SafePath, now_ms: u64) -> Result<(), FolderError> {
         match self.lookup(path).await? {
             None => self.write(path, None, false, now_ms).await,
-            Some(Entry::Directory) => {
-                Ok(folder_store::set_directory_time(&folder_writes::time_key(path), now_ms).await?)
-            }
+            Some(Entry::Directory) => Ok(folder_store::set_directory_time(&path.to_string(), now_ms).await?),
             Some(Entry::File { .. }) => {
                 let Some((name, parents)) = path.segments().split_last() else { return Ok(()) };
                 let Step::Found(directory) = self.directory(parents).await? else { return Err(FolderError::NotFound) };
-                let handle: FileSystemFileHandle = await_as(directory.get_file_handle(name)).await?;
+                let handle: FileSystemFileHandle = settle_as(directory.get_file_handle(name)).await?;
                 folder_writes::touch_file(&handle).await
             }
         }
@@ -206,11 +188,12 @@ impl Folder for HandleFolder {
         match self.lookup(from).await? {
             None => Err(FolderError::NotFound),
             Some(Entry::File { .. }) => {
-                let handle: FileSystemFileHandle = await_as(source_parent.get_file_handle(from_name)).await?;
+                let handle: FileSystemFileHandle = settle_as(source_parent.get_file_handle(from_name)).await?;
                 folder_writes::move_file(&handle, &target_parent, to_name).await
             }
             Some(Entry::Directory) => {
-                let source: FileSystemDirectoryHandle = await_as(source_parent.get_directory_handle(from_name)).await?;
+                let source: FileSystemDirectoryHandle =
+                    settle_as(source_parent.get_directory_handle(from_name)).await?;
                 if let Err(error) = folder_writes::copy_directory(&source, &target_parent, to_name).await {
                     // Half a copy helps nobody; the source is still whole.
                     let _ = folder_writes::remove_entry(&target_parent, to_name).await;
@@ -222,6 +205,6 @@ impl Folder for HandleFolder {
     }
 
     async fn directory_time(&self, path: &SafePath) -> Result<Option<u64>, FolderError> {
-        Ok(folder_store::directory_time(&folder_writes::time_key(path)).await?)
+        Ok(folder_store::directory_time(&path.to_string()).await?)
     }
 }

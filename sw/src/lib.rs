@@ -12,6 +12,7 @@ mod fetch;
 mod folder_writes;
 mod fs_api;
 mod handle_folder;
+mod promise;
 mod respond;
 mod shell;
 mod watch;

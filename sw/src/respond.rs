@@ -7,13 +7,7 @@ use web_sys::{File, Headers, Response, ResponseInit};
 /// Builds the browser response. A file body is the `File` itself, so the browser
 /// streams it from disk.
 pub async fn to_web(response: HttpResponse<File>) -> Result<Response, JsValue> {
-    let headers = Headers::new()?;
-    for (name, value) in &response.headers {
-        headers.append(name, value)?;
-    }
-    let init = ResponseInit::new();
-    init.set_status(response.status);
-    init.set_headers(&headers);
+    let init = init(response.status, response.headers.iter().map(|(name, value)| (*name, value.as_str())))?;
     match &response.body {
         ResponseBody::Empty => Response::new_with_opt_str_and_init(None, &init),
         ResponseBody::Text(text) => Response::new_with_opt_str_and_init(Some(text), &init),
@@ -29,10 +23,18 @@ pub async fn to_web(response: HttpResponse<File>) -> Result<Response, JsValue> {
 
 /// A JSON error response.
 pub fn error(error: &ApiError) -> Result<Response, JsValue> {
-    let headers = Headers::new()?;
-    headers.append("Content-Type", owndir_core::http::JSON)?;
-    let init = ResponseInit::new();
-    init.set_status(error.status);
-    init.set_headers(&headers);
+    let init = init(error.status, [("Content-Type", owndir_core::http::JSON)])?;
     Response::new_with_opt_str_and_init(Some(&error.to_json()), &init)
+}
+
+/// The status and headers of a response.
+pub fn init<'a>(status: u16, headers: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<ResponseInit, JsValue> {
+    let all = Headers::new()?;
+    for (name, value) in headers {
+        all.append(name, value)?;
+    }
+    let init = ResponseInit::new();
+    init.set_status(status);
+    init.set_headers(&all);
+    Ok(init)
 }

@@ -4,7 +4,7 @@ use crate::build_info::{CACHE_PREFIX, cache_name, shell_urls};
 use crate::global_scope;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
-use web_sys::{Cache, ExtendableEvent, Headers, Request, RequestCache, RequestInit, Response, ResponseInit};
+use web_sys::{Cache, ExtendableEvent, Request, RequestCache, RequestInit, Response};
 
 /// The app's page, served for directory navigations and `/@/browse/`.
 pub const APP_PAGE: &str = "/@/app/index.html";
@@ -92,10 +92,6 @@ pub async fn app_page(status: u16) -> Result<Response, JsValue> {
         None => JsFuture::from(global_scope().fetch_with_str(APP_PAGE)).await?.unchecked_into(),
     };
     let body: web_sys::Blob = JsFuture::from(page.blob()?).await?.unchecked_into();
-    let headers = Headers::new()?;
-    headers.append("Content-Type", "text/html; charset=utf-8")?;
-    let init = ResponseInit::new();
-    init.set_status(status);
-    init.set_headers(&headers);
+    let init = crate::respond::init(status, [("Content-Type", "text/html; charset=utf-8")])?;
     Response::new_with_opt_blob_and_init(Some(&body), &init)
 }

@@ -17,7 +17,7 @@ use owndir_core::{FolderError, SafePath};
 use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
-use web_sys::{Headers, ReadableStream, ReadableStreamDefaultController, Response, ResponseInit};
+use web_sys::{ReadableStream, ReadableStreamDefaultController, Response};
 
 /// How often to look for changes made outside the API.
 const POLL_MS: i32 = 1_000;
@@ -92,7 +92,7 @@ pub async fn subscribe(path: SafePath, filter: EventFilter, last_event_id: Optio
             last_sent = event_id;
         }
         if POLLING_NOW.with(Cell::get) {
-            sleep_briefly().await;
+            sleep(10, Sleep::Plain).await;
         }
     }
     let ends_at = js_sys::Date::now() + STREAM_LIFETIME_MS;
@@ -101,12 +101,10 @@ pub async fn subscribe(path: SafePath, filter: EventFilter, last_event_id: Optio
     });
     changed();
 
-    let headers = Headers::new()?;
-    headers.append("Content-Type", "text/event-stream; charset=utf-8")?;
-    headers.append("Cache-Control", "no-cache")?;
-    let init = ResponseInit::new();
-    init.set_status(200);
-    init.set_headers(&headers);
+    let init = crate::respond::init(
+        200,
+        [("Content-Type", "text/event-stream; charset=utf-8"), ("Cache-Control", "no-cache")],
+    )?;
     Ok(Response::new_with_opt_readable_stream_and_init(Some(&stream), &init)?)
 }
 
@@ -127,28 +125,31 @@ pub fn changed() {
                 web_sys::console::warn_1(&format!("owndir: watching failed: {error}").into());
             }
             end_old_streams();
-            sleep(POLL_MS).await;
+            sleep(POLL_MS, Sleep::Wakeable).await;
         }
         POLLING.with(|polling| polling.set(false));
     });
 }
 
-async fn sleep_briefly() {
+/// Waits `ms`; the poller's wait ([`Sleep::Wakeable`]) also ends when [`changed`] wakes it.
+async fn sleep(ms: i32, kind: Sleep) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let global: web_sys::ServiceWorkerGlobalScope = js_sys::global().unchecked_into();
-        let _ = global.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10);
-    });
-    let _ = JsFuture::from(promise).await;
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        WAKE.with(|wake| wake.borrow_mut().replace(resolve.clone()));
+        if kind == Sleep::Wakeable {
+            WAKE.with(|wake| wake.borrow_mut().replace(resolve.clone()));
+        }
         let global: web_sys::ServiceWorkerGlobalScope = js_sys::global().unchecked_into();
         let _ = global.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
     });
     let _ = JsFuture::from(promise).await;
-    WAKE.with(|wake| wake.borrow_mut().take());
+    if kind == Sleep::Wakeable {
+        WAKE.with(|wake| wake.borrow_mut().take());
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Sleep {
+    Plain,
+    Wakeable,
 }
 
 fn end_old_streams() {
