@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, reason = "a test should stop at the first surprise")]
 
+use owndir_core::SafePath;
 use owndir_e2e::{Harness, Result};
 use serde_json::json;
 
@@ -19,21 +20,6 @@ const FIXTURES: &[(&str, &[u8], &str)] = &[
     ("sub dir/#hash?%+.md", b"# symbols", "text/markdown; charset=utf-8"),
     ("日本語/😀 e\u{301}.txt", b"unicode", "text/plain; charset=utf-8"),
 ];
-
-fn encode(path: &str) -> String {
-    path.split('/')
-        .map(|segment| {
-            segment
-                .bytes()
-                .map(|byte| match byte {
-                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (byte as char).to_string(),
-                    _ => format!("%{byte:02X}"),
-                })
-                .collect::<String>()
-        })
-        .map(|segment| format!("/{segment}"))
-        .collect()
-}
 
 async fn connected_with_fixtures() -> Result<Harness> {
     let harness = Harness::start().await?;
@@ -88,7 +74,7 @@ async fn the_worker_serves_opfs_files_with_their_types() -> Result {
     assert_eq!(report["permission"], "granted");
 
     for (path, bytes, content_type) in FIXTURES {
-        let url = encode(path);
+        let url = SafePath::parse(path).unwrap().to_url();
         let answer = harness.get(&url).await?;
         assert_eq!(answer.status, 200, "{url}");
         assert_eq!(answer.body, *bytes, "{url}");

@@ -3,7 +3,7 @@
 //! [`FsRequest::parse`] decides whether a request may run at all (the call, its method,
 //! where it comes from, `.owndir`); [`serve_fs`] runs it against a [`Folder`].
 
-use crate::content::etag;
+use crate::conditional::{Precondition, RequestHeaders, evaluate};
 use crate::error::{ApiError, FolderError};
 use crate::folder::{Entry, EntryKind, Folder, Metadata};
 use crate::http::{HttpResponse, Method, ResponseBody};
@@ -256,7 +256,8 @@ async fn run<F: Folder>(
             match folder.lookup(path).await? {
                 Some(Entry::Directory) => return Err(cannot_write(path)),
                 Some(Entry::File { meta, .. })
-                    if request.if_match.is_some_and(|tag| !etag_matches(tag, &etag(meta))) =>
+                    if evaluate(&RequestHeaders { if_match: request.if_match, ..Default::default() }, meta)
+                        == Precondition::Failed =>
                 {
                     return Err(ApiError::new(412, format!("{} has changed", shown(path))));
                 }
@@ -295,10 +296,6 @@ async fn run<F: Folder>(
     }
 }
 
-fn etag_matches(list: &str, current: &str) -> bool {
-    list.split(',').map(str::trim).any(|tag| tag == "*" || tag == current)
-}
-
 fn write_error(path: &SafePath, error: FolderError) -> ApiError {
     match error {
         FolderError::QuotaExceeded => {
@@ -317,9 +314,9 @@ async fn info<F: Folder>(folder: &F, path: &SafePath) -> Result<HttpResponse<F::
             Ok(json(&Info::new(name, &Metadata { kind: EntryKind::File, file: Some(meta) })))
         }
         Some(Entry::Directory) => {
-            let mut info = Info::new(name, &Metadata { kind: EntryKind::Directory, file: None });
             let time = folder.directory_time(path).await?.unwrap_or(0);
-            (info.mtime, info.ctime) = (time, time);
+            let mut info = Info::new(name, &Metadata { kind: EntryKind::Directory, file: None });
+            info.set_modified(time);
             Ok(json(&info))
         }
     }
@@ -340,7 +337,7 @@ async fn children<F: Folder>(folder: &F, path: &SafePath, with_info: bool) -> Re
     for row in rows.iter_mut().filter(|row| row.info.is_directory) {
         let child = path.join(&row.name).map_err(ApiError::from)?;
         let time = folder.directory_time(&child).await?.unwrap_or(0);
-        (row.info.mtime, row.info.ctime) = (time, time);
+        row.info.set_modified(time);
     }
     Ok(json(&rows))
 }

@@ -37,6 +37,12 @@ pub struct Info {
 }
 
 impl Info {
+    /// Sets the times to `modified_ms`: for directories, whose times the folder keeps
+    /// apart. There is no separate change time on this platform.
+    pub fn set_modified(&mut self, modified_ms: u64) {
+        (self.mtime, self.ctime) = (modified_ms, modified_ms);
+    }
+
     /// The info of an entry called `name`.
     pub fn new(name: &str, meta: &Metadata) -> Info {
         match (meta.kind, meta.file) {

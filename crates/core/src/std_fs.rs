@@ -32,10 +32,21 @@ impl StdFolder {
 
     /// The native path of a safe path: safe segments can only name things under `root`.
     pub fn native_path(&self, path: &SafePath) -> PathBuf {
-        let mut native = self.root.clone();
-        native.extend(path.segments());
-        native
+        native_path(&self.root, path)
     }
+}
+
+/// `path` under the native directory `root`. Safe segments can only name things below it.
+///
+/// ```
+/// use owndir_core::{SafePath, std_fs::native_path};
+/// let native = native_path(std::path::Path::new("/srv"), &SafePath::parse("a/b c").unwrap());
+/// assert_eq!(native, std::path::Path::new("/srv/a/b c"));
+/// ```
+pub fn native_path(root: &std::path::Path, path: &SafePath) -> PathBuf {
+    let mut native = root.to_path_buf();
+    native.extend(path.segments());
+    native
 }
 
 fn metadata_of(meta: &std::fs::Metadata) -> Option<Metadata> {

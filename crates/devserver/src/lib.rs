@@ -5,7 +5,8 @@
 //! `Cache-Control: no-cache` so a new build is always seen. HTTP/1.1 with keep-alive,
 //! one thread per connection; `GET` and `HEAD` only.
 
-use owndir_core::{RequestPath, SafePath};
+use owndir_core::RequestPath;
+use owndir_core::std_fs::native_path;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -159,12 +160,6 @@ fn resolve(root: &Path, target: &str) -> Answer {
         return if index.is_file() { Answer::File(index) } else { Answer::Status(404, "Not Found") };
     }
     if native.is_file() && !trailing_slash { Answer::File(native) } else { Answer::Status(404, "Not Found") }
-}
-
-fn native_path(root: &Path, path: &SafePath) -> PathBuf {
-    let mut native = root.to_path_buf();
-    native.extend(path.segments());
-    native
 }
 
 fn respond(root: &Path, head: &RequestHead, keep_alive: bool, out: &mut TcpStream) -> io::Result<()> {
