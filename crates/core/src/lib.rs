@@ -5,6 +5,7 @@
 //! platform, which implements [`Folder`] (the service worker over the File System Access
 //! API; [`MemoryFolder`] and [`StdFolder`] here for tests and native tools).
 
+pub mod calendar;
 pub mod conditional;
 pub mod content;
 pub mod error;
@@ -21,6 +22,7 @@ pub mod status;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod std_fs;
 pub mod watch;
+pub mod zip;
 
 pub use content::{ContentRequest, serve_content};
 pub use error::{ApiError, FolderError};

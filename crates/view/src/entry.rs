@@ -1,0 +1,248 @@
+//! A listing's entries: the order people expect, and what a filter leaves.
+
+use serde::Deserialize;
+use std::cmp::Ordering;
+
+/// One entry of a directory listing, as the worker sends it (`children&info=1`).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Entry {
+    /// The entry's name.
+    pub name: String,
+    /// True for a directory.
+    pub is_directory: bool,
+    /// Bytes (0 for a directory).
+    #[serde(default)]
+    pub size: u64,
+    /// Modification time, epoch ms (0 when unknown).
+    #[serde(default)]
+    pub mtime: u64,
+}
+
+impl Entry {
+    /// Dotfiles (`.owndir` among them) are hidden unless asked for, as in a file manager.
+    pub fn is_hidden(&self) -> bool {
+        self.name.starts_with('.')
+    }
+}
+
+/// The column a listing is sorted by.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SortKey {
+    /// By name, numbers in names compared as numbers (`file2` before `file10`).
+    #[default]
+    Name,
+    /// By size.
+    Size,
+    /// By modification time.
+    Modified,
+}
+
+impl SortKey {
+    /// The key's name in the page (`data-sort`) and in saved settings.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortKey::Name => "name",
+            SortKey::Size => "size",
+            SortKey::Modified => "modified",
+        }
+    }
+
+    /// The key named `name`, if any.
+    pub fn parse(name: &str) -> Option<SortKey> {
+        [SortKey::Name, SortKey::Size, SortKey::Modified].into_iter().find(|key| key.as_str() == name)
+    }
+}
+
+/// Ascending or descending.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SortOrder {
+    /// Smallest, oldest or A first.
+    #[default]
+    Ascending,
+    /// Largest, newest or Z first.
+    Descending,
+}
+
+impl SortOrder {
+    /// The other order.
+    pub fn flipped(self) -> SortOrder {
+        match self {
+            SortOrder::Ascending => SortOrder::Descending,
+            SortOrder::Descending => SortOrder::Ascending,
+        }
+    }
+
+    /// The `aria-sort` value.
+    pub fn aria(self) -> &'static str {
+        match self {
+            SortOrder::Ascending => "ascending",
+            SortOrder::Descending => "descending",
+        }
+    }
+}
+
+/// The entries to show, in order: folders first, then files, each sorted by `key`
+/// (ties broken by name); hidden entries only with `show_hidden`; only names containing
+/// `filter` (ignoring case) when it is not empty.
+///
+/// ```
+/// use owndir_view::{Entry, SortKey, SortOrder, arrange};
+/// let entry = |name: &str, is_directory| Entry { name: name.into(), is_directory, size: 0, mtime: 0 };
+/// let entries = [entry("file10", false), entry(".git", true), entry("file2", false), entry("docs", true)];
+/// let shown = arrange(&entries, SortKey::Name, SortOrder::Ascending, "", false);
+/// let names: Vec<_> = shown.iter().map(|entry| entry.name.as_str()).collect();
+/// assert_eq!(names, ["docs", "file2", "file10"]);
+/// ```
+pub fn arrange<'a>(
+    entries: &'a [Entry],
+    key: SortKey,
+    order: SortOrder,
+    filter: &str,
+    show_hidden: bool,
+) -> Vec<&'a Entry> {
+    let filter = filter.trim().to_lowercase();
+    let mut shown: Vec<&Entry> = entries
+        .iter()
+        .filter(|entry| show_hidden || !entry.is_hidden())
+        .filter(|entry| filter.is_empty() || entry.name.to_lowercase().contains(&filter))
+        .collect();
+    shown.sort_by(|a, b| {
+        let by_key = match key {
+            SortKey::Name => natural_cmp(&a.name, &b.name),
+            SortKey::Size => a.size.cmp(&b.size).then_with(|| natural_cmp(&a.name, &b.name)),
+            SortKey::Modified => a.mtime.cmp(&b.mtime).then_with(|| natural_cmp(&a.name, &b.name)),
+        };
+        let by_key = if order == SortOrder::Descending { by_key.reverse() } else { by_key };
+        // Folders stay on top whatever the order, as in every file manager.
+        b.is_directory.cmp(&a.is_directory).then(by_key)
+    });
+    shown
+}
+
+/// Compares names as people read them: letters ignoring case, runs of digits by value;
+/// equal-looking names fall back to code point order so the order is total.
+pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (mut left, mut right) = (a.chars().peekable(), b.chars().peekable());
+    loop {
+        match (left.peek().copied(), right.peek().copied()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
+                let (x_digits, y_digits) = (take_digits(&mut left), take_digits(&mut right));
+                let (x_value, y_value) = (x_digits.trim_start_matches('0'), y_digits.trim_start_matches('0'));
+                let by_value = x_value.len().cmp(&y_value.len()).then_with(|| x_value.cmp(y_value));
+                if by_value != Ordering::Equal {
+                    return by_value;
+                }
+            }
+            (Some(x), Some(y)) => {
+                let by_letter = x.to_lowercase().cmp(y.to_lowercase());
+                if by_letter != Ordering::Equal {
+                    return by_letter;
+                }
+                left.next();
+                right.next();
+            }
+        }
+    }
+}
+
+fn take_digits(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> String {
+    let mut digits = String::new();
+    while let Some(digit) = chars.next_if(char::is_ascii_digit) {
+        digits.push(digit);
+    }
+    digits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(name: &str, is_directory: bool, size: u64, mtime: u64) -> Entry {
+        Entry { name: name.into(), is_directory, size, mtime }
+    }
+
+    fn names(entries: &[&Entry]) -> Vec<String> {
+        entries.iter().map(|entry| entry.name.clone()).collect()
+    }
+
+    fn sample() -> Vec<Entry> {
+        vec![
+            entry("b.txt", false, 300, 3),
+            entry("A.txt", false, 100, 2),
+            entry("zeta", true, 0, 9),
+            entry(".hidden", false, 5, 1),
+            entry("alpha", true, 0, 1),
+            entry("c.bin", false, 200, 5),
+        ]
+    }
+
+    #[test]
+    fn folders_come_first_then_names_ignoring_case() {
+        let entries = sample();
+        let shown = arrange(&entries, SortKey::Name, SortOrder::Ascending, "", false);
+        assert_eq!(names(&shown), ["alpha", "zeta", "A.txt", "b.txt", "c.bin"]);
+    }
+
+    #[test]
+    fn descending_keeps_folders_first() {
+        let entries = sample();
+        let shown = arrange(&entries, SortKey::Name, SortOrder::Descending, "", false);
+        assert_eq!(names(&shown), ["zeta", "alpha", "c.bin", "b.txt", "A.txt"]);
+    }
+
+    #[test]
+    fn size_and_time_sort_each_way() {
+        let entries = sample();
+        let by_size = arrange(&entries, SortKey::Size, SortOrder::Descending, "", false);
+        assert_eq!(names(&by_size), ["zeta", "alpha", "b.txt", "c.bin", "A.txt"]);
+        let by_time = arrange(&entries, SortKey::Modified, SortOrder::Ascending, "", false);
+        assert_eq!(names(&by_time), ["alpha", "zeta", "A.txt", "b.txt", "c.bin"]);
+    }
+
+    #[test]
+    fn dotfiles_show_only_when_asked() {
+        let entries = sample();
+        assert!(!names(&arrange(&entries, SortKey::Name, SortOrder::Ascending, "", false)).contains(&".hidden".into()));
+        assert!(names(&arrange(&entries, SortKey::Name, SortOrder::Ascending, "", true)).contains(&".hidden".into()));
+    }
+
+    #[test]
+    fn the_filter_matches_part_of_a_name_ignoring_case() {
+        let entries = sample();
+        assert_eq!(names(&arrange(&entries, SortKey::Name, SortOrder::Ascending, " TXT ", false)), ["A.txt", "b.txt"]);
+        assert!(arrange(&entries, SortKey::Name, SortOrder::Ascending, "nothing", true).is_empty());
+    }
+
+    #[test]
+    fn numbers_in_names_compare_by_value() {
+        let mut list = vec!["file10", "file2", "File1", "file02", "file", "a100b", "a20b"];
+        list.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(list, ["a20b", "a100b", "file", "File1", "file02", "file2", "file10"]);
+    }
+
+    #[test]
+    fn the_order_is_total_for_names_equal_but_for_case() {
+        assert_eq!(natural_cmp("a", "A"), "a".cmp("A"));
+        assert_ne!(natural_cmp("Readme", "README"), Ordering::Equal);
+    }
+
+    #[test]
+    fn entries_read_from_the_worker_listing() {
+        let json = r#"[{"name":"a b","kind":"file","isFile":true,"isDirectory":false,"isSymLink":false,
+            "size":12,"mtime":1700000000000,"ctime":1,"mode":33188,"mime":"text/plain"}]"#;
+        let entries: Vec<Entry> = serde_json::from_str(json).unwrap();
+        assert_eq!(entries, [entry("a b", false, 12, 1_700_000_000_000)]);
+    }
+
+    #[test]
+    fn sort_keys_round_trip_through_their_names() {
+        for key in [SortKey::Name, SortKey::Size, SortKey::Modified] {
+            assert_eq!(SortKey::parse(key.as_str()), Some(key));
+        }
+        assert_eq!(SortKey::parse("colour"), None);
+    }
+}
