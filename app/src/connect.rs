@@ -27,7 +27,7 @@ pub fn has_directory_picker() -> bool {
 pub async fn resume() {
     match folder_store::load().await {
         Ok(Some(record)) => match permission::query(record.handle.unchecked_ref()).await {
-            Ok(Permission::Granted) => views::show_folder(&record).await,
+            Ok(Permission::Granted) => show_folder(record).await,
             Ok(_) => {
                 views::show_reconnect(&record.name);
                 PENDING.with(|pending| pending.replace(Some(record)));
@@ -45,7 +45,11 @@ pub fn on_action(action: &str) {
         "open-folder" => spawn_local(report(open_folder())),
         "use-browser-storage" => spawn_local(report(use_browser_storage())),
         "reconnect" => spawn_local(report(reconnect())),
-        "switch-folder" => views::show_start(None),
+        "switch-folder" => {
+            crate::live::stop();
+            views::show_start(None)
+        }
+        "resume" => spawn_local(resume()),
         "apply-update" => spawn_local(report(crate::worker::apply_update())),
         _ => {}
     }
@@ -90,12 +94,18 @@ async fn reconnect() -> Result<(), DomError> {
         return Err(DomError::new("NotAllowedError", "permission was not granted"));
     }
     PENDING.with(|pending| pending.take());
-    views::show_folder(&record).await;
+    show_folder(record).await;
     Ok(())
 }
 
 async fn connect(record: FolderRecord) -> Result<(), DomError> {
     folder_store::save(&record).await?;
-    views::show_folder(&record).await;
+    show_folder(record).await;
     Ok(())
+}
+
+/// Shows the connected folder at the URL's path.
+async fn show_folder(record: FolderRecord) {
+    crate::state::update(|app| app.record = Some(record));
+    crate::navigate::show_current().await;
 }

@@ -1,4 +1,4 @@
-//! A few DOM helpers, and the page's one click listener.
+//! A few DOM helpers, and the page's listeners that route clicks and keys.
 
 use owndir_browser::DomError;
 use wasm_bindgen::prelude::*;
@@ -16,7 +16,17 @@ pub fn document() -> Document {
 
 /// The element the app renders into.
 pub fn root() -> Result<Element, DomError> {
-    document().get_element_by_id("app").ok_or_else(|| DomError::new("NotFoundError", "no #app element"))
+    by_id("app")
+}
+
+/// The element with `id`.
+pub fn by_id(id: &str) -> Result<Element, DomError> {
+    document().get_element_by_id(id).ok_or_else(|| DomError::new("NotFoundError", format!("no #{id} element")))
+}
+
+/// The page's body.
+pub fn body() -> Result<HtmlElement, DomError> {
+    document().body().ok_or_else(|| DomError::new("NotFoundError", "no body"))
 }
 
 /// A new element with a class (none when empty).
@@ -43,20 +53,62 @@ pub fn action_button(label: &str, action: &str, class: &str) -> Result<Element, 
     Ok(button)
 }
 
-/// Routes every click on an element with `data-action` to `handler`, through one
-/// listener on the body (the app and the update banner), so re-rendering never piles up
-/// closures.
-pub fn listen_for_actions(handler: fn(&str)) -> Result<(), DomError> {
-    let closure = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
-        let Some(target) = event.target().and_then(|target| target.dyn_into::<Element>().ok()) else { return };
-        let Ok(Some(actor)) = target.closest("[data-action]") else { return };
-        if let Some(action) = actor.dyn_ref::<HtmlElement>().and_then(|actor| actor.dataset().get("action")) {
-            event.prevent_default();
-            handler(&action);
-        }
-    });
-    let body = document().body().ok_or_else(|| DomError::new("NotFoundError", "no body"))?;
-    body.add_event_listener_with_callback("click", closure.as_ref().unchecked_ref())?;
+/// A link inside the app: followed without reloading the page (see [`listen_for_actions`]).
+pub fn app_link(text: &str, href: &str, class: &str) -> Result<Element, DomError> {
+    let link = text_element("a", class, text)?;
+    link.set_attribute("href", href)?;
+    link.set_attribute("data-nav", "")?;
+    Ok(link)
+}
+
+/// Appends `child` to `parent`.
+pub fn add(parent: &Element, child: &Element) -> Result<(), DomError> {
+    parent.append_child(child)?;
+    Ok(())
+}
+
+/// Calls `handler` on every `event` at `target`, for the page's whole life. `Fn`, not
+/// `FnMut`: a handler may cause the same event again (a click handler calling
+/// `input.click()` re-enters the body's click listener), which an `FnMut` cannot allow.
+pub fn listen<E: JsCast + 'static>(
+    target: &web_sys::EventTarget,
+    event: &str,
+    handler: impl Fn(E) + 'static,
+) -> Result<(), DomError> {
+    let closure = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| handler(event.unchecked_into()));
+    target.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref())?;
     closure.forget();
     Ok(())
+}
+
+/// Routes every click on an element with `data-action` to `on_action` (with the element,
+/// for its `data-*` arguments), and every click on an app link (`data-nav`) to
+/// `on_link`, through one listener on the body, so re-rendering never piles up closures.
+pub fn listen_for_actions(on_action: fn(&str, &Element), on_link: fn(&str)) -> Result<(), DomError> {
+    listen(body()?.as_ref(), "click", move |event: web_sys::MouseEvent| {
+        let Some(target) = event.target().and_then(|target| target.dyn_into::<Element>().ok()) else { return };
+        if let Ok(Some(actor)) = target.closest("[data-action]") {
+            if let Some(action) = actor.dyn_ref::<HtmlElement>().and_then(|actor| actor.dataset().get("action")) {
+                event.prevent_default();
+                on_action(&action, &actor);
+            }
+            return;
+        }
+        // A modified click opens a new tab or window, as the person asked.
+        if event.ctrl_key() || event.meta_key() || event.shift_key() || event.button() != 0 {
+            return;
+        }
+        // Links inside rendered Markdown that point at the file app open in place too.
+        if let Ok(Some(link)) = target.closest("a[data-nav], .markdown a[href^='/@/browse/']")
+            && let Some(href) = link.get_attribute("href")
+        {
+            event.prevent_default();
+            on_link(&href);
+        }
+    })
+}
+
+/// The `data-<name>` of `element`.
+pub fn data(element: &Element, name: &str) -> Option<String> {
+    element.dyn_ref::<HtmlElement>().and_then(|element| element.dataset().get(name))
 }

@@ -1,14 +1,22 @@
-//! The owndir page: connect a folder, make sure the worker controls the page, and show
-//! the folder at the URL's path. Every folder read goes through the worker, so what
-//! this page can do, any folder app can do.
+//! The owndir page: connect a folder, make sure the worker controls the page, and browse,
+//! view and edit the folder at the URL's path. Every folder read and write goes through
+//! the worker's FsNode API, so what this page can do, any folder app can do.
 
+mod api;
+mod browse;
 mod connect;
+mod dialogs;
 mod dom;
-mod listing;
+mod file_view;
+mod live;
+mod navigate;
+mod state;
+mod upload;
 mod views;
 mod worker;
 
 use wasm_bindgen::prelude::*;
+use web_sys::{Element, KeyboardEvent};
 
 /// Boots the page.
 #[wasm_bindgen(start)]
@@ -21,8 +29,100 @@ pub fn start() {
 }
 
 async fn run() -> Result<(), owndir_browser::DomError> {
-    dom::listen_for_actions(connect::on_action)?;
+    dom::listen_for_actions(on_action, navigate::go)?;
+    let window = dom::window();
+    dom::listen(&window, "popstate", |_: web_sys::Event| navigate::on_history_move())?;
+    dom::listen(&window, "keydown", on_key)?;
+    dom::listen(&window, "beforeunload", |event: web_sys::BeforeUnloadEvent| {
+        // The browser asks "Leave site?"; its own words, its own buttons.
+        if state::has_unsaved_edits() {
+            event.prevent_default();
+            event.set_return_value("unsaved");
+        }
+    })?;
+    worker::answer_edit_questions()?;
     worker::ensure_controlled().await?;
     connect::resume().await;
     Ok(())
+}
+
+/// Every `data-action` click.
+fn on_action(action: &str, actor: &Element) {
+    match action {
+        "open-folder" | "use-browser-storage" | "reconnect" | "switch-folder" | "apply-update" | "resume" => {
+            connect::on_action(action)
+        }
+        "edit" | "done-editing" | "save" | "reload-file" => file_view::on_action(action),
+        "close-uploads" => upload::close_panel(),
+        _ => browse::on_action(action, actor),
+    }
+}
+
+/// Keys: Ctrl/Cmd+S saves; in a listing, arrows move, Backspace or Alt+↑ goes up, `/`
+/// filters, F2 renames and Delete deletes the focused entry.
+fn on_key(event: KeyboardEvent) {
+    let key = event.key();
+    if (event.ctrl_key() || event.meta_key()) && key.eq_ignore_ascii_case("s") {
+        if state::with(|app| app.file.as_ref().is_some_and(|file| file.editing)) {
+            event.prevent_default();
+            wasm_bindgen_futures::spawn_local(file_view::save(false));
+        }
+        return;
+    }
+    let typing = dom::document().active_element().is_some_and(|element| {
+        matches!(element.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+            || element.closest("dialog").ok().flatten().is_some()
+    });
+    if typing || event.ctrl_key() || event.meta_key() {
+        return;
+    }
+    let Some(directory) = state::with(|app| app.directory.clone()) else { return };
+    let in_listing = state::with(|app| app.file.is_none());
+    let parent = || {
+        let browse_mode = state::with(|app| app.browse_mode);
+        match state::with(|app| app.file.as_ref().map(|file| file.path.clone())) {
+            Some(_) => Some(owndir_view::location::dir_href(&directory, browse_mode)),
+            None => directory.parent().map(|parent| owndir_view::location::dir_href(&parent, browse_mode)),
+        }
+    };
+    let handled = match key.as_str() {
+        "ArrowDown" if in_listing => {
+            browse::move_focus(1);
+            true
+        }
+        "ArrowUp" if in_listing && !event.alt_key() => {
+            browse::move_focus(-1);
+            true
+        }
+        "Backspace" | "ArrowUp" => match parent() {
+            Some(href) => {
+                navigate::go(&href);
+                true
+            }
+            None => false,
+        },
+        "/" if in_listing => {
+            if let Some(filter) = dom::document().get_element_by_id("filter") {
+                let _ = filter.unchecked_into::<web_sys::HtmlElement>().focus();
+            }
+            true
+        }
+        "F2" | "Delete" if in_listing => match browse::focused_entry() {
+            Some((name, is_directory)) => {
+                wasm_bindgen_futures::spawn_local(async move {
+                    if key == "F2" {
+                        browse::rename(&directory, &name).await;
+                    } else if let Ok(path) = directory.join(&name) {
+                        browse::delete(&path, is_directory).await;
+                    }
+                });
+                true
+            }
+            None => false,
+        },
+        _ => false,
+    };
+    if handled {
+        event.prevent_default();
+    }
 }

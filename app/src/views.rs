@@ -1,13 +1,15 @@
-//! What the page shows: the start page, Reconnect, a folder listing, errors.
+//! The pages around the folder: start, Reconnect, the header, errors, the update bar.
 
-use crate::connect::has_directory_picker;
-use crate::dom::{action_button, document, element, root, text_element};
-use crate::listing::{self, ListingError, Row};
-use owndir_browser::{DomError, FolderRecord};
-use owndir_core::SafePath;
+use crate::connect::{BROWSER_STORAGE_NAME, has_directory_picker};
+use crate::dom::{action_button, add, body, document, element, root, text_element};
+use owndir_browser::DomError;
+use owndir_core::Source;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::Element;
 
-fn render(children: &[Element]) -> Result<(), DomError> {
+/// Replaces what the app shows.
+pub fn render(children: &[Element]) -> Result<(), DomError> {
     let root = root()?;
     root.set_inner_html("");
     for child in children {
@@ -16,22 +18,44 @@ fn render(children: &[Element]) -> Result<(), DomError> {
     Ok(())
 }
 
-fn log(result: Result<(), DomError>) {
+/// Logs a failure to draw (there is nowhere else to show it).
+pub fn log(result: Result<(), DomError>) {
     if let Err(error) = result {
         web_sys::console::error_1(&format!("owndir: cannot render: {error}").into());
     }
 }
 
-fn header(folder: Option<&str>) -> Result<Element, DomError> {
+/// The bar at the top: the brand, the connected folder, how much browser storage it uses.
+pub fn header() -> Result<Element, DomError> {
     let bar = element("header", "bar")?;
-    let brand = text_element("a", "brand", "OwnDir")?;
-    brand.set_attribute("href", "/")?;
+    let brand = crate::dom::app_link("OwnDir", "/", "brand")?;
     add(&bar, &brand)?;
-    if let Some(name) = folder {
-        add(&bar, &text_element("span", "folder-name", name)?)?;
+    if let Some(record) = crate::state::with(|app| app.record.clone()) {
+        let folder = text_element("span", "folder-name", &record.name)?;
+        folder.set_attribute("title", "The connected folder")?;
+        add(&bar, &folder)?;
+        if record.source == Source::Opfs {
+            let usage = element("span", "usage")?;
+            usage.set_id("storage-usage");
+            add(&bar, &usage)?;
+            wasm_bindgen_futures::spawn_local(show_storage_usage());
+        }
         add(&bar, &action_button("Switch folder", "switch-folder", "quiet")?)?;
     }
     Ok(bar)
+}
+
+/// Fills in "12 MB of 2.0 GB used" for browser storage.
+async fn show_storage_usage() {
+    let Ok(promise) = crate::dom::window().navigator().storage().estimate() else { return };
+    let Ok(estimate) = JsFuture::from(promise).await else { return };
+    let number = |name: &str| js_sys::Reflect::get(&estimate, &name.into()).ok().and_then(|value| value.as_f64());
+    let (Some(usage), Some(quota)) = (number("usage"), number("quota")) else { return };
+    if let Some(shown) = document().get_element_by_id("storage-usage") {
+        let text =
+            format!("{} of {} used", owndir_view::human_size(usage as u64), owndir_view::human_size(quota as u64));
+        shown.set_text_content(Some(&text));
+    }
 }
 
 /// The start page: the two ways to connect (CONTRACT §1).
@@ -54,6 +78,9 @@ fn start_page(notice: Option<&str>) -> Result<(), DomError> {
     if let Some(notice) = notice {
         add(&main, &notice_element(notice)?)?;
     }
+    if let Some(record) = crate::state::with(|app| app.record.clone()) {
+        add(&main, &text_element("p", "hint", &format!("Connected now: {}.", record.name))?)?;
+    }
     let choices = element("div", "choices")?;
     let picker = element("div", "choice")?;
     let open = action_button("Open folder", "open-folder", "primary")?;
@@ -67,7 +94,7 @@ fn start_page(notice: Option<&str>) -> Result<(), DomError> {
             &text_element(
                 "p",
                 "hint",
-                "This browser cannot open folders from the device. Use browser storage instead.",
+                "This browser cannot open folders from the device. Use browser storage instead: you can import files and folders into it, and export it as a zip.",
             )?,
         )?;
     }
@@ -75,12 +102,24 @@ fn start_page(notice: Option<&str>) -> Result<(), DomError> {
     add(&storage, &action_button("Use browser storage", "use-browser-storage", "secondary")?)?;
     add(
         &storage,
-        &text_element("p", "hint", "A private folder inside this browser. Works everywhere, phones included.")?,
+        &text_element(
+            "p",
+            "hint",
+            &format!(
+                "“{BROWSER_STORAGE_NAME}”: a private folder inside this browser. Works everywhere, phones included."
+            ),
+        )?,
     )?;
     add(&choices, &picker)?;
     add(&choices, &storage)?;
     add(&main, &choices)?;
-    render(&[header(None)?, main])
+    render(&[header_without_folder()?, main])
+}
+
+fn header_without_folder() -> Result<Element, DomError> {
+    let bar = element("header", "bar")?;
+    add(&bar, &crate::dom::app_link("OwnDir", "/", "brand")?)?;
+    Ok(bar)
 }
 
 /// The browser wants the user to grant the stored folder again.
@@ -104,96 +143,11 @@ fn reconnect_page(name: &str) -> Result<(), DomError> {
     add(&choices, &action_button("Reconnect", "reconnect", "primary")?)?;
     add(&choices, &action_button("Choose another folder", "switch-folder", "secondary")?)?;
     add(&main, &choices)?;
-    render(&[header(None)?, main])
+    render(&[header_without_folder()?, main])
 }
 
-/// The directory at the URL's path, listed through the worker.
-pub async fn show_folder(record: &FolderRecord) {
-    let directory = match listing::current_directory() {
-        Ok(directory) => directory,
-        Err(error) => return log(folder_page(record, &SafePath::root(), Err(error.to_string()))),
-    };
-    let rows = listing::fetch(&directory).await.map_err(|error| match error {
-        ListingError::Answered { status: 404, .. } => format!("There is nothing at {directory}/ in this folder."),
-        ListingError::Answered { message, .. } => message,
-        ListingError::Failed(error) => format!("The folder could not be read: {error}"),
-    });
-    log(folder_page(record, &directory, rows));
-}
-
-fn folder_page(record: &FolderRecord, directory: &SafePath, rows: Result<Vec<Row>, String>) -> Result<(), DomError> {
-    let title = directory.name().unwrap_or(&record.name);
-    document().set_title(&format!("{title} — OwnDir"));
-    let main = element("section", "folder")?;
-    add(&main, &breadcrumbs(&record.name, directory)?)?;
-    match rows {
-        Ok(rows) if rows.is_empty() => {
-            add(&main, &text_element("p", "empty", "This folder is empty.")?)?;
-        }
-        Ok(rows) => {
-            add(&main, &table(directory, &rows)?)?;
-        }
-        Err(message) => {
-            add(&main, &notice_element(&message)?)?;
-        }
-    }
-    render(&[header(Some(&record.name))?, main])
-}
-
-fn breadcrumbs(folder_name: &str, directory: &SafePath) -> Result<Element, DomError> {
-    let nav = element("nav", "crumbs")?;
-    nav.set_attribute("aria-label", "Folder path")?;
-    let mut path = SafePath::root();
-    let root = text_element("a", "", folder_name)?;
-    root.set_attribute("href", "/")?;
-    add(&nav, &root)?;
-    for segment in directory.segments() {
-        path = path.join(segment).map_err(|error| DomError::new("TypeError", error.to_string()))?;
-        add(&nav, &text_element("span", "separator", "/")?)?;
-        let link = text_element("a", "", segment)?;
-        link.set_attribute("href", &path.to_dir_url())?;
-        add(&nav, &link)?;
-    }
-    if let Some(last) = nav.last_element_child() {
-        last.set_attribute("aria-current", "page")?;
-    }
-    Ok(nav)
-}
-
-fn table(directory: &SafePath, rows: &[Row]) -> Result<Element, DomError> {
-    let table = element("table", "listing")?;
-    let head = element("thead", "")?;
-    let head_row = element("tr", "")?;
-    for (label, class) in [("Name", "name"), ("Size", "size"), ("Modified", "modified")] {
-        add(&head_row, &text_element("th", class, label)?)?;
-    }
-    add(&head, &head_row)?;
-    add(&table, &head)?;
-    let body = element("tbody", "")?;
-    // Folders first, each group in the worker's code-point order.
-    let ordered = rows.iter().filter(|row| row.is_directory).chain(rows.iter().filter(|row| !row.is_directory));
-    for row in ordered {
-        let Ok(path) = directory.join(&row.name) else { continue };
-        let tr = element("tr", if row.is_directory { "dir" } else { "file" })?;
-        let name_cell = element("td", "name")?;
-        let link = text_element("a", "", &row.name)?;
-        link.set_attribute("href", &if row.is_directory { path.to_dir_url() } else { path.to_url() })?;
-        // Drawn by CSS: emoji differ per platform and may be missing altogether.
-        let icon = element("span", "icon")?;
-        icon.set_attribute("aria-hidden", "true")?;
-        add(&name_cell, &icon)?;
-        add(&name_cell, &link)?;
-        add(&tr, &name_cell)?;
-        let size = if row.is_directory { String::new() } else { listing::human_size(row.size) };
-        add(&tr, &text_element("td", "size", &size)?)?;
-        add(&tr, &text_element("td", "modified", &listing::human_time(row.mtime))?)?;
-        add(&body, &tr)?;
-    }
-    add(&table, &body)?;
-    Ok(table)
-}
-
-fn notice_element(message: &str) -> Result<Element, DomError> {
+/// A message that the screen reader reads at once.
+pub fn notice_element(message: &str) -> Result<Element, DomError> {
     let notice = text_element("p", "notice", message)?;
     notice.set_attribute("role", "alert")?;
     Ok(notice)
@@ -206,14 +160,23 @@ pub fn show_error(message: &str) {
         let root = root()?;
         let notice = notice_element(message)?;
         root.insert_before(&notice, root.first_child().as_ref())?;
+        notice.scroll_into_view();
         Ok(())
     })();
     log(shown);
 }
 
-fn add(parent: &Element, child: &Element) -> Result<(), DomError> {
-    parent.append_child(child)?;
-    Ok(())
+/// A short, quiet message at the bottom of the screen that goes away by itself.
+pub fn toast(message: &str) {
+    let shown = (|| -> Result<(), DomError> {
+        let toast = text_element("div", "toast", message)?;
+        toast.set_attribute("role", "status")?;
+        body()?.append_child(&toast)?;
+        let remove = wasm_bindgen::closure::Closure::once_into_js(move || toast.remove());
+        crate::dom::window().set_timeout_with_callback_and_timeout_and_arguments_0(remove.unchecked_ref(), 4_000)?;
+        Ok(())
+    })();
+    log(shown);
 }
 
 /// The bar that says a new version waits, with a Reload button. It sits outside the app's
@@ -228,8 +191,7 @@ pub fn show_update_ready() {
         bar.set_attribute("role", "status")?;
         add(&bar, &text_element("span", "", "A new version is ready")?)?;
         add(&bar, &action_button("Reload", "apply-update", "primary")?)?;
-        let body = document().body().ok_or_else(|| DomError::new("NotFoundError", "no body"))?;
-        body.append_child(&bar)?;
+        body()?.append_child(&bar)?;
         Ok(())
     })();
     log(shown);

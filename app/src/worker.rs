@@ -2,7 +2,7 @@
 
 use crate::dom::window;
 use owndir_browser::DomError;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
@@ -12,15 +12,74 @@ use web_sys::{
 /// The message that lets a waiting worker take over (see `sw/src/shell.rs`).
 const SKIP_WAITING: &str = "skip-waiting";
 
+/// Where tabs ask each other whether one holds unsaved edits.
+const EDITS_CHANNEL: &str = "owndir-edits";
+
 thread_local! {
-    /// This tab asked for the update, so it reloads when the new worker takes over.
-    static RELOAD_ON_TAKEOVER: Cell<bool> = const { Cell::new(false) };
+    /// Where this tab goes when the new worker takes over: `None` stays, `Some("")`
+    /// reloads, `Some(href)` opens `href`.
+    static ON_TAKEOVER: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// A new build waits.
+    static UPDATE_WAITING: Cell<bool> = const { Cell::new(false) };
+}
+
+fn update_found() {
+    UPDATE_WAITING.with(|waiting| waiting.set(true));
+    crate::views::show_update_ready();
+}
+
+/// Answers other tabs asking whether this one holds unsaved edits.
+pub fn answer_edit_questions() -> Result<(), DomError> {
+    let channel = web_sys::BroadcastChannel::new(EDITS_CHANNEL)?;
+    let replies = channel.clone();
+    crate::dom::listen(&channel, "message", move |event: web_sys::MessageEvent| {
+        if event.data().as_string().as_deref() == Some("ask") && crate::state::has_unsaved_edits() {
+            let _ = replies.post_message(&"unsaved".into());
+        }
+    })?;
+    // The channel must live as long as the page.
+    std::mem::forget(channel);
+    Ok(())
+}
+
+/// True when some other tab answers, within a moment, that it holds unsaved edits.
+async fn another_tab_has_unsaved_edits() -> Result<bool, DomError> {
+    let channel = web_sys::BroadcastChannel::new(EDITS_CHANNEL)?;
+    let heard = std::rc::Rc::new(Cell::new(false));
+    let flag = heard.clone();
+    let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+        if event.data().as_string().as_deref() == Some("unsaved") {
+            flag.set(true);
+        }
+    });
+    channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    channel.post_message(&"ask".into())?;
+    let wait = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 250);
+    });
+    JsFuture::from(wait).await?;
+    channel.close();
+    Ok(heard.get())
+}
+
+/// With a new build waiting and no unsaved edits in any tab, takes the update at this
+/// navigation: the new worker takes over and the page opens `href` in the new version.
+/// False when the navigation should go on as usual.
+pub async fn update_at_navigation(href: &str) -> bool {
+    if !UPDATE_WAITING.with(Cell::get) || crate::state::has_unsaved_edits() {
+        return false;
+    }
+    if another_tab_has_unsaved_edits().await.unwrap_or(true) {
+        return false;
+    }
+    ON_TAKEOVER.with(|target| target.replace(Some(href.to_owned())));
+    apply_update().await.is_ok()
 }
 
 /// Shows the update banner whenever a new build waits, now or later.
 fn watch_for_updates(registration: &ServiceWorkerRegistration) {
     if registration.waiting().is_some() && window().navigator().service_worker().controller().is_some() {
-        crate::views::show_update_ready();
+        update_found();
     }
     let found = registration.clone();
     let on_update_found = Closure::<dyn Fn()>::new(move || {
@@ -31,7 +90,7 @@ fn watch_for_updates(registration: &ServiceWorkerRegistration) {
             if watched.state() == ServiceWorkerState::Installed
                 && window().navigator().service_worker().controller().is_some()
             {
-                crate::views::show_update_ready();
+                update_found();
             }
         });
         installing.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
@@ -39,10 +98,10 @@ fn watch_for_updates(registration: &ServiceWorkerRegistration) {
     });
     registration.set_onupdatefound(Some(on_update_found.as_ref().unchecked_ref()));
     on_update_found.forget();
-    let on_takeover = Closure::<dyn Fn()>::new(|| {
-        if RELOAD_ON_TAKEOVER.with(Cell::get) {
-            let _ = window().location().reload();
-        }
+    let on_takeover = Closure::<dyn Fn()>::new(|| match ON_TAKEOVER.with(|target| target.borrow().clone()) {
+        Some(href) if href.is_empty() => drop(window().location().reload()),
+        Some(href) => drop(window().location().assign(&href)),
+        None => {}
     });
     window().navigator().service_worker().set_oncontrollerchange(Some(on_takeover.as_ref().unchecked_ref()));
     on_takeover.forget();
@@ -56,7 +115,9 @@ pub async fn apply_update() -> Result<(), DomError> {
         window().location().reload()?;
         return Ok(());
     };
-    RELOAD_ON_TAKEOVER.with(|reload| reload.set(true));
+    ON_TAKEOVER.with(|target| {
+        target.borrow_mut().get_or_insert_with(String::new);
+    });
     ServiceWorker::post_message(&waiting, &SKIP_WAITING.into())?;
     Ok(())
 }

@@ -44,6 +44,7 @@ async fn answer(request: &Request, url: &Url) -> Result<Response, DomError> {
         Route::Browse(_) => Ok(shell::app_page(200).await?),
         Route::Fs(rest) => crate::fs_api::answer(request, url, rest).await,
         Route::FsnodeJs => Ok(shell::asset(request).await?),
+        Route::Zip(rest) => crate::zip::answer(rest).await,
         Route::UnknownRuntime => Ok(respond::error(&ApiError::new(404, format!("no runtime route {path}")))?),
         Route::Content(_) => content(request, url, &path).await,
     }

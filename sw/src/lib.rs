@@ -16,6 +16,7 @@ mod promise;
 mod respond;
 mod shell;
 mod watch;
+mod zip;
 
 use wasm_bindgen::prelude::*;
 use web_sys::{ExtendableEvent, FetchEvent, ServiceWorkerGlobalScope};

@@ -225,6 +225,25 @@ impl Harness {
         self.client.execute_async(script, args).await.map_err(|error| format!("script failed: {error}"))
     }
 
+    /// Waits until `script` (a JavaScript function body, run in the page) returns `true`.
+    pub async fn eventually(&self, script: &str, what: &str) -> Result {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if self.client.execute(script, vec![]).await.map_err(fail("script failed"))? == json!(true) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(format!("never: {what}"));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Evaluates `expression` in the page and returns its value.
+    pub async fn value(&self, expression: &str) -> Result<Value> {
+        self.client.execute(&format!("return {expression};"), vec![]).await.map_err(fail("script failed"))
+    }
+
     /// Waits until the worker controls the page.
     pub async fn wait_for_worker(&self) -> Result {
         let deadline = Instant::now() + WAIT;

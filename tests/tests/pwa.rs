@@ -8,19 +8,6 @@ use owndir_e2e::{Harness, Result, dist_dir};
 use serde_json::json;
 use std::time::{Duration, Instant};
 
-async fn eventually(harness: &Harness, script: &str, what: &str) -> Result {
-    let deadline = Instant::now() + owndir_e2e::WAIT;
-    loop {
-        if harness.client.execute(script, vec![]).await.map_err(|error| error.to_string())? == json!(true) {
-            return Ok(());
-        }
-        if Instant::now() > deadline {
-            return Err(format!("never: {what}"));
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 #[tokio::test]
 async fn the_app_is_installable() -> Result {
     let harness = Harness::start().await?;
@@ -87,7 +74,7 @@ async fn a_new_build_waits_for_reload_then_serves() -> Result {
     let wanted = format!(
         "fetch('/@/status').then((r) => r.json()).then((s) => window.owndirVersion = s.version); return window.owndirVersion === {new:?}"
     );
-    eventually(&harness, &wanted, "the new build serves").await?;
+    harness.eventually(&wanted, "the new build serves").await?;
     harness.element("table.listing").await?;
     assert_eq!(harness.get("/note.txt").await?.text(), "kept");
     // The old build's cache is gone.
@@ -104,12 +91,12 @@ async fn after_a_shift_reload_the_page_recovers_by_itself() -> Result {
     harness.wait_for_worker().await?;
     // Like shift-reload: the page loads past the worker, from the static host.
     harness.cdp("Page.reload", json!({ "ignoreCache": true })).await?;
-    eventually(
-        &harness,
-        "return !!navigator.serviceWorker.controller && !!document.querySelector('table.listing')",
-        "the app recovered",
-    )
-    .await?;
+    harness
+        .eventually(
+            "return !!navigator.serviceWorker.controller && !!document.querySelector('table.listing')",
+            "the app recovered",
+        )
+        .await?;
     assert_eq!(harness.get("/note.txt").await?.text(), "kept");
     harness.finish().await
 }

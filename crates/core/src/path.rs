@@ -235,6 +235,16 @@ impl SafePath {
     }
 }
 
+/// One name percent-encoded as in our URLs (and RFC 8187's `filename*`): letters, digits
+/// and `-._~` stay, the rest is encoded.
+///
+/// ```
+/// assert_eq!(owndir_core::path::encode_component("a b/ü"), "a%20b%2F%C3%BC");
+/// ```
+pub fn encode_component(name: &str) -> String {
+    utf8_percent_encode(name, SEGMENT_ENCODE).to_string()
+}
+
 impl fmt::Display for SafePath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.segments.join("/"))

@@ -22,6 +22,8 @@ pub enum Route<'a> {
     Browse(&'a str),
     /// `/@/fs/<P>`: the FsNode API; the path after `/@/fs` (`""` or `/…`).
     Fs(&'a str),
+    /// `/@/zip/<P>/`: directory `P` as a zip download; the path after `/@/zip`.
+    Zip(&'a str),
     /// `/@/fsnode.js`: the client library, from the worker's cache.
     FsnodeJs,
     /// Any other path under `/@/`: no such runtime route.
@@ -46,6 +48,8 @@ impl<'a> Route<'a> {
             Route::Browse("")
         } else if rest == "fs" || rest.starts_with("fs/") {
             Route::Fs(&rest[2..])
+        } else if rest == "zip" || rest.starts_with("zip/") {
+            Route::Zip(&rest[3..])
         } else if rest == "fsnode.js" {
             Route::FsnodeJs
         } else {
@@ -72,6 +76,9 @@ mod tests {
             ("/@/fs/a/b%20c", Route::Fs("/a/b%20c")),
             ("/@/fsx", Route::UnknownRuntime),
             ("/@/fsnode.js", Route::FsnodeJs),
+            ("/@/zip/", Route::Zip("/")),
+            ("/@/zip/a%20b/", Route::Zip("/a%20b/")),
+            ("/@/zipper", Route::UnknownRuntime),
             ("/@/", Route::UnknownRuntime),
             ("/@", Route::UnknownRuntime),
             ("/@/statusx", Route::UnknownRuntime),

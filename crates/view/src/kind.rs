@@ -19,17 +19,69 @@ pub enum FileKind {
     Other,
 }
 
-/// Media types that are text though not `text/*`.
-const TEXT_APPLICATIONS: [&str; 9] = [
-    "application/json",
-    "application/javascript",
-    "application/xml",
-    "application/toml",
-    "application/x-sh",
-    "application/x-yaml",
-    "application/yaml",
-    "application/sql",
-    "application/x-httpd-php",
+/// Extensions by viewer. A short table of its own rather than the worker's MIME table:
+/// the page only needs to know what the browser can show, and stays small.
+const IMAGES: &[&str] = &["png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "bmp", "ico", "apng"];
+const AUDIO: &[&str] = &["mp3", "wav", "ogg", "oga", "opus", "flac", "m4a", "aac", "weba"];
+const VIDEO: &[&str] = &["mp4", "m4v", "webm", "ogv", "mov"];
+const TEXT: &[&str] = &[
+    "txt",
+    "text",
+    "html",
+    "htm",
+    "css",
+    "js",
+    "mjs",
+    "cjs",
+    "json",
+    "jsonc",
+    "xml",
+    "csv",
+    "tsv",
+    "rs",
+    "toml",
+    "ts",
+    "tsx",
+    "jsx",
+    "yml",
+    "yaml",
+    "ini",
+    "cfg",
+    "conf",
+    "log",
+    "env",
+    "lock",
+    "sh",
+    "bash",
+    "zsh",
+    "fish",
+    "py",
+    "rb",
+    "go",
+    "java",
+    "kt",
+    "c",
+    "h",
+    "cc",
+    "cpp",
+    "hpp",
+    "cs",
+    "php",
+    "sql",
+    "swift",
+    "lua",
+    "pl",
+    "r",
+    "gitignore",
+    "gitattributes",
+    "editorconfig",
+    "diff",
+    "patch",
+    "tex",
+    "bib",
+    "srt",
+    "vtt",
+    "webmanifest",
 ];
 
 /// Names with no extension that are text by custom.
@@ -48,42 +100,18 @@ impl FileKind {
     /// ```
     pub fn of(name: &str) -> FileKind {
         let lower = name.to_lowercase();
-        let extension = lower.rsplit_once('.').map(|(_, extension)| extension);
-        if matches!(extension, Some("md" | "markdown" | "mdown")) {
-            return FileKind::Markdown;
-        }
-        if matches!(
-            extension,
-            Some(
-                "rs" | "toml"
-                    | "ts"
-                    | "tsx"
-                    | "jsx"
-                    | "yml"
-                    | "yaml"
-                    | "ini"
-                    | "cfg"
-                    | "conf"
-                    | "log"
-                    | "env"
-                    | "lock"
-                    | "gitignore"
-            )
-        ) {
-            return FileKind::Text;
-        }
-        if extension.is_none() || lower.starts_with('.') && lower.matches('.').count() == 1 {
-            let stem = lower.trim_start_matches('.');
-            return if TEXT_NAMES.contains(&stem) || lower.starts_with('.') { FileKind::Text } else { FileKind::Other };
-        }
-        let mime = owndir_core::mime::essence(name);
-        match mime.split_once('/') {
-            Some(("text", _)) => FileKind::Text,
-            Some(("image", _)) => FileKind::Image,
-            Some(("audio", _)) => FileKind::Audio,
-            Some(("video", _)) => FileKind::Video,
-            _ if mime == "application/pdf" => FileKind::Pdf,
-            _ if TEXT_APPLICATIONS.contains(&mime) => FileKind::Text,
+        let Some((stem, extension)) = lower.rsplit_once('.') else {
+            return if TEXT_NAMES.contains(&lower.as_str()) { FileKind::Text } else { FileKind::Other };
+        };
+        match extension {
+            "md" | "markdown" | "mdown" => FileKind::Markdown,
+            "pdf" => FileKind::Pdf,
+            _ if IMAGES.contains(&extension) => FileKind::Image,
+            _ if AUDIO.contains(&extension) => FileKind::Audio,
+            _ if VIDEO.contains(&extension) => FileKind::Video,
+            _ if TEXT.contains(&extension) => FileKind::Text,
+            // A dotfile with no other dot (`.env`, `.npmrc`) is configuration: text.
+            _ if stem.is_empty() => FileKind::Text,
             _ => FileKind::Other,
         }
     }
@@ -121,6 +149,8 @@ mod tests {
             ("clip.webm", FileKind::Video),
             ("paper.pdf", FileKind::Pdf),
             ("blob", FileKind::Other),
+            (".npmrc", FileKind::Text),
+            ("noext.", FileKind::Other),
             ("archive.zip", FileKind::Other),
             ("program.exe", FileKind::Other),
         ];

@@ -1,0 +1,143 @@
+//! The folder through the FsNode API (CONTRACT §3), as any folder app reaches it.
+
+use crate::dom::window;
+use owndir_browser::DomError;
+use owndir_core::SafePath;
+use owndir_view::Entry;
+use owndir_view::location::{api_url, query_value};
+use serde::Deserialize;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, Request, RequestInit, Response};
+
+/// Why a call failed: the worker's status and message, or status 0 when the request
+/// itself failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiFailure {
+    /// The HTTP status, 0 when there was no answer.
+    pub status: u16,
+    /// What went wrong, for people.
+    pub message: String,
+}
+
+impl std::fmt::Display for ApiFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<JsValue> for ApiFailure {
+    fn from(error: JsValue) -> ApiFailure {
+        ApiFailure { status: 0, message: DomError::from(error).to_string() }
+    }
+}
+
+impl From<DomError> for ApiFailure {
+    fn from(error: DomError) -> ApiFailure {
+        ApiFailure { status: 0, message: error.to_string() }
+    }
+}
+
+/// A call's result.
+pub type ApiResult<T> = Result<T, ApiFailure>;
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    error: String,
+}
+
+/// Sends a request and fails on any status but 2xx, with the worker's message.
+pub async fn send(method: &str, url: &str, body: Option<&JsValue>, headers: &[(&str, &str)]) -> ApiResult<Response> {
+    let init = RequestInit::new();
+    init.set_method(method);
+    let all = Headers::new()?;
+    for (name, value) in headers {
+        all.append(name, value)?;
+    }
+    init.set_headers(&all);
+    if let Some(body) = body {
+        init.set_body(body);
+        if body.is_instance_of::<web_sys::ReadableStream>() {
+            // A streamed body must say so (Fetch "duplex"); web-sys has no setter yet.
+            js_sys::Reflect::set(&init, &"duplex".into(), &"half".into())?;
+        }
+    }
+    let request = Request::new_with_str_and_init(url, &init)?;
+    let response: Response = JsFuture::from(window().fetch_with_request(&request)).await?.dyn_into()?;
+    if response.ok() {
+        return Ok(response);
+    }
+    let status = response.status();
+    let message = match JsFuture::from(response.json()?).await {
+        Ok(body) => serde_wasm_bindgen::from_value::<ErrorBody>(body).map(|body| body.error).ok(),
+        Err(_) => None,
+    };
+    Err(ApiFailure { status, message: message.unwrap_or_else(|| format!("{status} {}", response.status_text())) })
+}
+
+async fn json<T: serde::de::DeserializeOwned>(response: Response) -> ApiResult<T> {
+    let body = JsFuture::from(response.json()?).await?;
+    serde_wasm_bindgen::from_value(body)
+        .map_err(|error| ApiFailure { status: 0, message: format!("unexpected answer: {error}") })
+}
+
+/// The entries of `directory`.
+pub async fn children(directory: &SafePath) -> ApiResult<Vec<Entry>> {
+    json(send("GET", &api_url(directory, "children", "&info=1"), None, &[]).await?).await
+}
+
+/// What is at `path`: `Some(true)` a directory, `Some(false)` a file, `None` nothing.
+pub async fn kind(path: &SafePath) -> ApiResult<Option<bool>> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Info {
+        is_directory: bool,
+    }
+    let info: Option<Info> = json(send("GET", &api_url(path, "info", ""), None, &[]).await?).await?;
+    Ok(info.map(|info| info.is_directory))
+}
+
+/// A file's text and its `ETag`, read from its own URL.
+pub async fn read_text(path: &SafePath) -> ApiResult<(String, Option<String>)> {
+    let response = send("GET", &path.to_url(), None, &[("Cache-Control", "no-cache")]).await?;
+    let etag = response.headers().get("ETag").ok().flatten();
+    let text = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
+    Ok((text, etag))
+}
+
+/// A file's current `ETag`, `None` when it is gone.
+pub async fn etag(path: &SafePath) -> ApiResult<Option<String>> {
+    match send("HEAD", &path.to_url(), None, &[("Cache-Control", "no-cache")]).await {
+        Ok(response) => Ok(response.headers().get("ETag").ok().flatten()),
+        Err(failure) if failure.status == 404 => Ok(None),
+        Err(failure) => Err(failure),
+    }
+}
+
+/// Replaces the file at `path` with `body` (a string, `Blob` or `ReadableStream`); with
+/// `if_match`, only if the file is still that version (`412` otherwise).
+pub async fn write(path: &SafePath, body: &JsValue, if_match: Option<&str>) -> ApiResult<()> {
+    let headers: Vec<(&str, &str)> = if_match.map(|tag| ("If-Match", tag)).into_iter().collect();
+    send("PUT", &api_url(path, "write", ""), Some(body), &headers).await.map(drop)
+}
+
+/// Creates an empty file.
+pub async fn touch(path: &SafePath) -> ApiResult<()> {
+    send("POST", &api_url(path, "touch", ""), None, &[]).await.map(drop)
+}
+
+/// Creates a directory and its missing parents.
+pub async fn make_dir(path: &SafePath) -> ApiResult<()> {
+    send("POST", &api_url(path, "makeDir", ""), None, &[]).await.map(drop)
+}
+
+/// Moves `path` to `to` (absolute from the root); into `to` when it is a directory.
+pub async fn move_to(path: &SafePath, to: &SafePath) -> ApiResult<()> {
+    let extra = format!("&to={}", query_value(&format!("/{to}")));
+    send("POST", &api_url(path, "move", &extra), None, &[]).await.map(drop)
+}
+
+/// Deletes `path`, recursively.
+pub async fn delete(path: &SafePath) -> ApiResult<()> {
+    send("DELETE", &api_url(path, "delete", ""), None, &[]).await.map(drop)
+}

@@ -1,0 +1,350 @@
+//! One file: the viewer for its kind, and the text editor with Save, the unsaved marker
+//! and the three ways out of a conflict (`412`).
+
+use crate::api::{self, ApiFailure};
+use crate::dialogs::{self, Choice};
+use crate::dom::{action_button, add, by_id, document, element, text_element, window};
+use crate::state::{self, OpenFile};
+use crate::views::{header, log, notice_element, render, toast};
+use crate::{browse, live};
+use owndir_browser::DomError;
+use owndir_core::SafePath;
+use owndir_view::location::file_href;
+use owndir_view::{FileKind, human_size};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Element, HtmlTextAreaElement};
+
+/// Text larger than this is offered as a download rather than drawn.
+const MAX_TEXT_BYTES: f64 = 5.0 * 1024.0 * 1024.0;
+
+/// Shows the file at `path`.
+pub async fn show(path: SafePath) {
+    let name = path.name().unwrap_or_default().to_owned();
+    let directory = path.parent().unwrap_or_default();
+    state::update(|app| {
+        app.directory = Some(directory.clone());
+        app.file = Some(OpenFile { path: path.clone(), ..OpenFile::default() });
+    });
+    document().set_title(&format!("{name} — OwnDir"));
+    log(skeleton(&directory, &name));
+    live::watch(&directory, Some(&path));
+    let size = match api::send("HEAD", &path.to_url(), None, &[("Cache-Control", "no-cache")]).await {
+        Ok(response) => {
+            let length = response.headers().get("Content-Length").ok().flatten();
+            length.and_then(|length| length.parse::<f64>().ok()).unwrap_or(0.0)
+        }
+        Err(failure) => return log(show_missing(&path, &failure)),
+    };
+    let kind = FileKind::of(&name);
+    let wants_editor = window().location().search().unwrap_or_default().contains("edit");
+    let drawn = match kind {
+        FileKind::Markdown | FileKind::Text if size <= MAX_TEXT_BYTES => show_text(&path, kind, wants_editor).await,
+        FileKind::Image => media(&path, "img", &name),
+        FileKind::Audio => media(&path, "audio", &name),
+        FileKind::Video => media(&path, "video", &name),
+        FileKind::Pdf => media(&path, "iframe", &name),
+        _ => download_offer(&path, size, "There is no preview for this kind of file."),
+    };
+    log(drawn);
+}
+
+fn skeleton(directory: &SafePath, name: &str) -> Result<(), DomError> {
+    let main = element("section", "file")?;
+    add(&main, &browse::crumbs(directory, Some(name))?)?;
+    let bar = element("div", "toolbar")?;
+    bar.set_id("file-toolbar");
+    add(&main, &bar)?;
+    let status = element("p", "file-status")?;
+    status.set_id("file-status");
+    status.set_attribute("role", "status")?;
+    add(&main, &status)?;
+    let viewer = element("div", "viewer")?;
+    viewer.set_id("viewer");
+    viewer.set_attribute("aria-busy", "true")?;
+    add(&main, &viewer)?;
+    render(&[header()?, main])
+}
+
+fn viewer() -> Result<Element, DomError> {
+    let viewer = by_id("viewer")?;
+    viewer.set_inner_html("");
+    viewer.remove_attribute("aria-busy")?;
+    Ok(viewer)
+}
+
+fn toolbar(buttons: &[(&str, &str, &str)], path: &SafePath) -> Result<(), DomError> {
+    let bar = by_id("file-toolbar")?;
+    bar.set_inner_html("");
+    let actions = element("div", "actions")?;
+    for (label, action, class) in buttons {
+        add(&actions, &action_button(label, action, class)?)?;
+    }
+    let download = text_element("a", "button quiet", "Download")?;
+    download.set_attribute("href", &path.to_url())?;
+    download.set_attribute("download", path.name().unwrap_or_default())?;
+    add(&actions, &download)?;
+    add(&bar, &actions)?;
+    Ok(())
+}
+
+fn status(message: &str) {
+    if let Ok(status) = by_id("file-status") {
+        status.set_text_content(Some(message));
+    }
+}
+
+fn show_missing(path: &SafePath, failure: &ApiFailure) -> Result<(), DomError> {
+    let viewer = viewer()?;
+    let message = if failure.status == 404 {
+        format!("There is no file at /{path}. It may have been moved or deleted.")
+    } else {
+        format!("The file could not be read: {failure}.")
+    };
+    add(&viewer, &notice_element(&message)?)?;
+    let parent = path.parent().unwrap_or_default();
+    add(
+        &viewer,
+        &crate::dom::app_link(
+            "Back to the folder",
+            &owndir_view::location::dir_href(&parent, state::with(|app| app.browse_mode)),
+            "",
+        )?,
+    )?;
+    Ok(())
+}
+
+fn media(path: &SafePath, tag: &str, name: &str) -> Result<(), DomError> {
+    toolbar(&[], path)?;
+    let viewer = viewer()?;
+    let shown = element(tag, &format!("media {tag}"))?;
+    shown.set_attribute("src", &path.to_url())?;
+    match tag {
+        "img" => shown.set_attribute("alt", name)?,
+        "iframe" => shown.set_attribute("title", name)?,
+        _ => {
+            shown.set_attribute("controls", "")?;
+            shown.set_attribute("preload", "metadata")?;
+        }
+    }
+    add(&viewer, &shown)
+}
+
+fn download_offer(path: &SafePath, size: f64, why: &str) -> Result<(), DomError> {
+    toolbar(&[], path)?;
+    let viewer = viewer()?;
+    let offer = element("div", "download-offer")?;
+    add(&offer, &text_element("p", "", why)?)?;
+    let link = text_element(
+        "a",
+        "button primary",
+        &format!("Download {} ({})", path.name().unwrap_or_default(), human_size(size as u64)),
+    )?;
+    link.set_attribute("href", &path.to_url())?;
+    link.set_attribute("download", path.name().unwrap_or_default())?;
+    add(&offer, &link)?;
+    add(&viewer, &offer)
+}
+
+async fn show_text(path: &SafePath, kind: FileKind, editing: bool) -> Result<(), DomError> {
+    let (text, etag) = match api::read_text(path).await {
+        Ok(read) => read,
+        Err(failure) => return show_missing(path, &failure),
+    };
+    // A NUL near the start means this "text" is binary after all.
+    if text.chars().take(8_000).any(|c| c == '\0') {
+        return download_offer(path, text.len() as f64, "This file is not text.");
+    }
+    state::update(|app| {
+        if let Some(file) = app.file.as_mut().filter(|file| &file.path == path) {
+            (file.etag, file.saved_text, file.dirty, file.editing) = (etag, text.clone(), false, editing);
+        }
+    });
+    if editing { draw_editor(path, &text) } else { draw_view(path, kind, &text) }
+}
+
+fn draw_view(path: &SafePath, kind: FileKind, text: &str) -> Result<(), DomError> {
+    toolbar(&[("Edit", "edit", "primary")], path)?;
+    let viewer = viewer()?;
+    if kind == FileKind::Markdown {
+        let article = element("article", "markdown")?;
+        article.set_inner_html(&owndir_view::markdown::render(text, &path.parent().unwrap_or_default()));
+        return add(&viewer, &article);
+    }
+    // Numbers in their own column, so copying the text copies no numbers.
+    let code = element("div", "code")?;
+    let lines = text.lines().count().max(1);
+    let numbers: String = (1..=lines).map(|n| format!("{n}\n")).collect();
+    let gutter = text_element("pre", "gutter", &numbers)?;
+    gutter.set_attribute("aria-hidden", "true")?;
+    add(&code, &gutter)?;
+    add(&code, &text_element("pre", "text", text)?)?;
+    add(&viewer, &code)
+}
+
+fn draw_editor(path: &SafePath, text: &str) -> Result<(), DomError> {
+    toolbar(&[("Save", "save", "primary"), ("Done", "done-editing", "secondary")], path)?;
+    let viewer = viewer()?;
+    let editor: HtmlTextAreaElement = element("textarea", "editor")?.unchecked_into();
+    editor.set_id("editor");
+    editor.set_value(text);
+    editor.set_attribute("spellcheck", "false")?;
+    editor.set_attribute("aria-label", &format!("Contents of {}", path.name().unwrap_or_default()))?;
+    crate::dom::listen(&editor, "input", |_: web_sys::Event| mark_dirty())?;
+    add(&viewer, &editor)?;
+    let _ = editor.focus();
+    status("");
+    Ok(())
+}
+
+fn editor_text() -> Option<String> {
+    document().get_element_by_id("editor").map(|editor| editor.unchecked_into::<HtmlTextAreaElement>().value())
+}
+
+/// Compares the editor with the saved text and shows the marker.
+fn mark_dirty() {
+    let Some(text) = editor_text() else { return };
+    let dirty = state::update(|app| {
+        let file = app.file.as_mut()?;
+        file.dirty = file.saved_text != text;
+        Some((file.dirty, file.path.name().unwrap_or_default().to_owned()))
+    });
+    let Some((dirty, name)) = dirty else { return };
+    document().set_title(&format!("{}{name} — OwnDir", if dirty { "● " } else { "" }));
+    status(if dirty { "Unsaved changes" } else { "" });
+    if let Some(root) = document().get_element_by_id("app") {
+        let _ = root.class_list().toggle_with_force("dirty", dirty);
+    }
+}
+
+/// Handles the file page's actions.
+pub fn on_action(action: &str) {
+    let Some(file) = state::with(|app| app.file.clone()) else { return };
+    match action {
+        "edit" => {
+            state::update(|app| app.file.as_mut().map(|file| file.editing = true));
+            log(draw_editor(&file.path, &file.saved_text));
+        }
+        "done-editing" => wasm_bindgen_futures::spawn_local(async move {
+            if crate::navigate::may_leave().await {
+                reload(&file.path).await;
+            }
+        }),
+        "save" => wasm_bindgen_futures::spawn_local(save(false)),
+        "reload-file" => wasm_bindgen_futures::spawn_local(async move {
+            if crate::navigate::may_leave().await {
+                reload(&file.path).await;
+            }
+        }),
+        _ => {}
+    }
+}
+
+/// Saves the editor's text (Save button, Ctrl/Cmd+S). With `force`, over whatever is there.
+pub async fn save(force: bool) {
+    let (Some(file), Some(text)) = (state::with(|app| app.file.clone()), editor_text()) else { return };
+    if !file.editing {
+        return;
+    }
+    state::update(|app| app.file.as_mut().map(|file| file.saving = true));
+    status("Saving…");
+    let if_match = if force { None } else { file.etag.as_deref() };
+    let written = api::write(&file.path, &JsValue::from_str(&text), if_match).await;
+    let etag = match &written {
+        Ok(()) => api::etag(&file.path).await.ok().flatten(),
+        Err(_) => None,
+    };
+    state::update(|app| {
+        if let Some(open) = app.file.as_mut().filter(|open| open.path == file.path) {
+            open.saving = false;
+            if written.is_ok() {
+                (open.etag, open.saved_text) = (etag, text.clone());
+            }
+        }
+    });
+    match written {
+        Ok(()) => {
+            mark_dirty();
+            status("Saved");
+        }
+        Err(failure) if failure.status == 412 => resolve_conflict(&file.path, &text).await,
+        Err(failure) => {
+            status("Not saved");
+            crate::views::show_error(&format!("Could not save: {failure}. Your text is still in the editor."));
+        }
+    }
+}
+
+/// The file changed since it was opened: never lose either version.
+async fn resolve_conflict(path: &SafePath, mine: &str) {
+    status("Not saved: the file changed on disk");
+    let choices = [
+        Choice { value: "copy", label: "Save mine as a copy", class: "primary" },
+        Choice { value: "overwrite", label: "Overwrite theirs", class: "danger" },
+        Choice { value: "theirs", label: "Reload theirs", class: "secondary" },
+    ];
+    let message = "Someone changed this file after you opened it. Keep both by saving yours as a copy, \
+                   replace theirs with yours, or drop your changes and load theirs.";
+    match dialogs::choose("The file changed on disk", message, &choices).await.as_deref() {
+        Some("overwrite") => Box::pin(save(true)).await,
+        Some("theirs") => reload(path).await,
+        Some("copy") => save_copy(path, mine).await,
+        _ => status("Not saved: the file changed on disk. Save again to choose what to do."),
+    }
+}
+
+async fn save_copy(path: &SafePath, mine: &str) {
+    let (Some(directory), Some(name)) = (path.parent(), path.name()) else { return };
+    for n in 1..100 {
+        let Ok(copy) = directory.join(&owndir_view::names::copy_name(name, n)) else { return };
+        if !matches!(api::kind(&copy).await, Ok(None)) {
+            continue;
+        }
+        match api::write(&copy, &JsValue::from_str(mine), None).await {
+            Ok(()) => {
+                state::update(|app| app.file.as_mut().map(|file| file.dirty = false));
+                toast(&format!("Saved your version as “{}”", copy.name().unwrap_or_default()));
+                crate::navigate::go(&format!("{}?edit", file_href(&copy)));
+            }
+            Err(failure) => crate::views::show_error(&format!("Could not save a copy: {failure}.")),
+        }
+        return;
+    }
+}
+
+async fn reload(path: &SafePath) {
+    let kind = FileKind::of(path.name().unwrap_or_default());
+    log(show_text(path, kind, false).await);
+    mark_dirty();
+    status("");
+}
+
+/// The open file changed on disk (the `sub` stream said so).
+pub async fn changed_on_disk(path: SafePath) {
+    let Some(file) = state::with(|app| app.file.clone()).filter(|file| file.path == path) else { return };
+    if file.saving {
+        return;
+    }
+    let now = api::etag(&path).await.ok().flatten();
+    if now.is_some() && now == file.etag {
+        return;
+    }
+    if now.is_none() {
+        status("This file was deleted or moved on disk.");
+        return;
+    }
+    if !FileKind::of(path.name().unwrap_or_default()).is_editable() {
+        return;
+    }
+    if file.dirty || file.editing {
+        let shown = (|| -> Result<(), DomError> {
+            let status = by_id("file-status")?;
+            status.set_text_content(Some("This file changed on disk. "));
+            add(&status, &action_button("Load the new version", "reload-file", "quiet")?)?;
+            Ok(())
+        })();
+        log(shown);
+    } else {
+        reload(&path).await;
+        status("Updated: the file changed on disk.");
+    }
+}

@@ -1,0 +1,112 @@
+//! Following changes made elsewhere (another tab, another app, the disk itself) through
+//! the FsNode `sub` stream (CONTRACT §3): the listing redraws, an open file says so.
+
+use crate::dom::window;
+use crate::{browse, file_view};
+use owndir_core::SafePath;
+use owndir_view::location::api_url;
+use serde::Deserialize;
+use std::cell::{Cell, RefCell};
+use wasm_bindgen::prelude::*;
+use web_sys::{EventSource, MessageEvent};
+
+/// How long to gather changes before one redraw.
+const SETTLE_MS: i32 = 150;
+/// How long to wait before reopening a stream the browser closed.
+const REOPEN_MS: i32 = 1_000;
+
+struct Watch {
+    directory: SafePath,
+    file: Option<SafePath>,
+    source: EventSource,
+    last_event_id: String,
+    // Kept alive with the source; dropped (and so detached) with it.
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+thread_local! {
+    static WATCH: RefCell<Option<Watch>> = const { RefCell::new(None) };
+    static REFRESH_PENDING: Cell<bool> = const { Cell::new(false) };
+}
+
+#[derive(Deserialize)]
+struct Change {
+    path: String,
+}
+
+/// Follows `directory` (and `file` in it, when one is open), replacing what was followed.
+pub fn watch(directory: &SafePath, file: Option<&SafePath>) {
+    stop();
+    open(directory.clone(), file.cloned(), String::new());
+}
+
+/// Stops following.
+pub fn stop() {
+    if let Some(watch) = WATCH.with(|watch| watch.borrow_mut().take()) {
+        watch.source.close();
+    }
+}
+
+fn open(directory: SafePath, file: Option<SafePath>, since: String) {
+    // Only the directory's own entries matter to a listing; `sub` sends the subtree.
+    let extra = if since.is_empty() { String::new() } else { format!("&since={since}") };
+    let Ok(source) = EventSource::new(&api_url(&directory, "sub", &extra)) else { return };
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let id = event.last_event_id();
+        WATCH.with(|watch| {
+            if let Some(watch) = watch.borrow_mut().as_mut() {
+                watch.last_event_id = id;
+            }
+        });
+        let Some(data) = event.data().as_string() else { return };
+        let Ok(parsed) = js_sys::JSON::parse(&data) else { return };
+        let Ok(change) = serde_wasm_bindgen::from_value::<Change>(parsed) else { return };
+        let Ok(path) = SafePath::parse(&change.path) else { return };
+        on_change(path);
+    });
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| reopen_if_closed());
+    source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    let watch = Watch { directory, file, source, last_event_id: since, _on_message: on_message, _on_error: on_error };
+    WATCH.with(|slot| slot.borrow_mut().replace(watch));
+}
+
+/// Chrome closes an `EventSource` for good when a worker-made stream breaks (the worker
+/// stopped); reopen it from the last event seen, so nothing is missed.
+fn reopen_if_closed() {
+    let closed = WATCH
+        .with(|watch| watch.borrow().as_ref().is_some_and(|watch| watch.source.ready_state() == EventSource::CLOSED));
+    if !closed {
+        return;
+    }
+    let reopen = Closure::once_into_js(|| {
+        let Some(watch) = WATCH.with(|watch| watch.borrow_mut().take()) else { return };
+        if watch.source.ready_state() == EventSource::CLOSED {
+            open(watch.directory, watch.file, watch.last_event_id);
+        } else {
+            WATCH.with(|slot| slot.borrow_mut().replace(watch));
+        }
+    });
+    let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(reopen.unchecked_ref(), REOPEN_MS);
+}
+
+fn on_change(path: SafePath) {
+    let (directory, file) =
+        WATCH.with(|watch| watch.borrow().as_ref().map(|watch| (watch.directory.clone(), watch.file.clone())).unzip());
+    let (Some(directory), file) = (directory, file.flatten()) else { return };
+    if file.as_ref() == Some(&path) {
+        wasm_bindgen_futures::spawn_local(file_view::changed_on_disk(path));
+        return;
+    }
+    if file.is_none()
+        && path.parent().as_ref() == Some(&directory)
+        && !REFRESH_PENDING.with(|pending| pending.replace(true))
+    {
+        let redraw = Closure::once_into_js(|| {
+            REFRESH_PENDING.with(|pending| pending.set(false));
+            wasm_bindgen_futures::spawn_local(browse::refresh());
+        });
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(redraw.unchecked_ref(), SETTLE_MS);
+    }
+}

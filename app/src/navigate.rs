@@ -1,0 +1,72 @@
+//! The URL is the path: following links inside the app, back and forward, and never
+//! leaving unsaved edits behind without asking.
+
+use crate::dialogs::{Choice, confirm};
+use crate::dom::window;
+use crate::{browse, file_view, state, views};
+use owndir_view::Location;
+use wasm_bindgen_futures::spawn_local;
+
+const DISCARD: Choice<'static> = Choice { value: "discard", label: "Discard changes", class: "danger" };
+
+/// Asks before unsaved edits are dropped; true when there are none or the person agrees.
+pub async fn may_leave() -> bool {
+    !state::has_unsaved_edits()
+        || confirm("Discard unsaved changes?", "The file has changes that are not saved.", DISCARD).await
+}
+
+/// Follows an app link.
+pub fn go(href: &str) {
+    let href = href.to_owned();
+    spawn_local(async move {
+        if !may_leave().await || crate::worker::update_at_navigation(&href).await {
+            return;
+        }
+        if let Ok(history) = window().history() {
+            let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&href));
+        }
+        show_current().await;
+    });
+}
+
+/// Back or forward: the URL changed already.
+pub fn on_history_move() {
+    spawn_local(async {
+        let shown = state::with(|app| app.file.as_ref().filter(|file| file.dirty).map(|file| file.path.clone()));
+        if let Some(path) = shown
+            && !may_leave().await
+        {
+            // Stay: put the file's URL back.
+            if let Ok(history) = window().history() {
+                let href = owndir_view::location::file_href(&path);
+                let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&href));
+            }
+            return;
+        }
+        show_current().await;
+    });
+}
+
+/// Shows what the URL names: a directory's listing or a file.
+pub async fn show_current() {
+    let pathname = window().location().pathname().unwrap_or_default();
+    let location = match Location::from_pathname(&pathname) {
+        Ok(location) => location,
+        Err(error) => {
+            views::show_error(&format!("This address does not name a path in the folder: {error}."));
+            return;
+        }
+    };
+    state::update(|app| {
+        app.file = None;
+        // Files are always under /@/browse/; a directory's URL says which way folders go.
+        if location.is_directory {
+            app.browse_mode = location.browse;
+        }
+    });
+    if location.is_directory {
+        browse::show(location.path).await;
+    } else {
+        file_view::show(location.path).await;
+    }
+}

@@ -1,0 +1,65 @@
+//! What the page holds between renders. One page, one thread: a `thread_local` cell.
+
+use owndir_browser::FolderRecord;
+use owndir_core::SafePath;
+use owndir_view::{Entry, SortKey, SortOrder};
+use std::cell::RefCell;
+
+/// The page's state.
+#[derive(Debug, Default)]
+pub struct App {
+    /// The connected folder, once connected.
+    pub record: Option<FolderRecord>,
+    /// True when directories are shown under `/@/browse/` (the page was opened there).
+    pub browse_mode: bool,
+    /// The directory whose listing is on screen, with its entries.
+    pub directory: Option<SafePath>,
+    /// Its entries, as the worker sent them.
+    pub entries: Vec<Entry>,
+    /// How the listing is sorted.
+    pub sort: SortKey,
+    /// Which way.
+    pub order: SortOrder,
+    /// Only names containing this.
+    pub filter: String,
+    /// Dotfiles shown.
+    pub show_hidden: bool,
+    /// The file on screen, with the editor's state.
+    pub file: Option<OpenFile>,
+}
+
+/// The file on screen.
+#[derive(Debug, Clone, Default)]
+pub struct OpenFile {
+    /// Its path.
+    pub path: SafePath,
+    /// The version on screen (`ETag`), for saving with `If-Match`.
+    pub etag: Option<String>,
+    /// True while the editor is open.
+    pub editing: bool,
+    /// The text as last loaded or saved.
+    pub saved_text: String,
+    /// True when the editor holds changes not saved.
+    pub dirty: bool,
+    /// True while a save is on its way (its own change event is not news).
+    pub saving: bool,
+}
+
+thread_local! {
+    static APP: RefCell<App> = RefCell::new(App::default());
+}
+
+/// Reads the state.
+pub fn with<T>(read: impl FnOnce(&App) -> T) -> T {
+    APP.with(|app| read(&app.borrow()))
+}
+
+/// Changes the state. Never call back into the page from `change`.
+pub fn update<T>(change: impl FnOnce(&mut App) -> T) -> T {
+    APP.with(|app| change(&mut app.borrow_mut()))
+}
+
+/// True when the editor holds unsaved changes.
+pub fn has_unsaved_edits() -> bool {
+    with(|app| app.file.as_ref().is_some_and(|file| file.dirty))
+}

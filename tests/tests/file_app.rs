@@ -1,0 +1,570 @@
+//! The file app, driven as a person drives it: clicks, typing, keys, the file chooser, drag
+//! and drop, on a real OPFS folder served by the worker.
+
+#![allow(clippy::unwrap_used, reason = "a test should stop at the first surprise")]
+
+use owndir_e2e::{Harness, Result};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+fn fail(what: &'static str) -> impl Fn(fantoccini::error::CmdError) -> String {
+    move |error| format!("{what}: {error}")
+}
+
+/// The names in the listing, top to bottom.
+async fn rows(harness: &Harness) -> Result<Vec<String>> {
+    let names = harness
+        .value("[...document.querySelectorAll('#listing tr[data-name]')].map((row) => row.dataset.name)")
+        .await?;
+    Ok(names.as_array().unwrap().iter().map(|name| name.as_str().unwrap().to_owned()).collect())
+}
+
+async fn wait_for_rows(harness: &Harness, expected: &[&str]) -> Result {
+    let expected = serde_json::to_string(expected).unwrap();
+    let script = format!(
+        "return JSON.stringify([...document.querySelectorAll('#listing tr[data-name]')].map((row) => row.dataset.name)) === {expected:?}"
+    );
+    match harness.eventually(&script, "the listing").await {
+        Ok(()) => Ok(()),
+        Err(_) => Err(format!("listing is {:?}, wanted {expected}", rows(harness).await?)),
+    }
+}
+
+/// Clicks the element; if the listing was redrawn between finding and clicking it (a
+/// change event arrived), finds it again.
+async fn click(harness: &Harness, css: &str) -> Result {
+    for _ in 0..3 {
+        match harness.element(css).await?.click().await {
+            Err(error) if error.to_string().contains("stale") => continue,
+            other => return other.map_err(fail("click failed")),
+        }
+    }
+    Err(format!("{css} kept going stale"))
+}
+
+async fn press(harness: &Harness, name: &str) -> Result {
+    for _ in 0..3 {
+        match harness.button(name).await?.click().await {
+            Err(error) if error.to_string().contains("stale") => continue,
+            other => return other.map_err(fail("click failed")),
+        }
+    }
+    Err(format!("{name} kept going stale"))
+}
+
+async fn text_of(harness: &Harness, path: &str) -> Result<String> {
+    let fetched = harness.get(path).await?;
+    assert_eq!(fetched.status, 200, "GET {path}");
+    Ok(fetched.text())
+}
+
+/// Answers the open dialog's name field and presses its main button.
+async fn answer_name(harness: &Harness, name: &str) -> Result {
+    let field = harness.element("dialog[open] input").await?;
+    field.clear().await.map_err(fail("clear failed"))?;
+    field.send_keys(name).await.map_err(fail("typing failed"))?;
+    click(harness, "dialog[open] .dialog-buttons button:first-child").await
+}
+
+async fn start(files: &[(&str, &[u8])]) -> Result<Harness> {
+    let harness = Harness::start().await?;
+    harness.seed(files).await?;
+    harness.connect_browser_storage().await?;
+    harness.wait_for_worker().await?;
+    harness.element("table.listing").await?;
+    Ok(harness)
+}
+
+#[tokio::test]
+async fn the_listing_sorts_filters_and_hides_dotfiles() -> Result {
+    let harness = start(&[
+        ("file10.txt", b"ten bytes!"),
+        ("file2.txt", b"2"),
+        ("Big.bin", &[7u8; 5000]),
+        ("docs/a.md", b"a"),
+        (".env", b"SECRET=1"),
+        (".owndir/static/x.css", b"x"),
+    ])
+    .await?;
+    // Folders first, then names as people read them (2 before 10), dotfiles hidden.
+    wait_for_rows(&harness, &["docs", "Big.bin", "file2.txt", "file10.txt"]).await?;
+    click(&harness, "button[data-sort=size]").await?;
+    wait_for_rows(&harness, &["docs", "file2.txt", "file10.txt", "Big.bin"]).await?;
+    click(&harness, "button[data-sort=size]").await?;
+    wait_for_rows(&harness, &["docs", "Big.bin", "file10.txt", "file2.txt"]).await?;
+    assert_eq!(harness.value("document.querySelector('th[aria-sort]').className").await?, "size");
+    click(&harness, "#show-hidden").await?;
+    wait_for_rows(&harness, &["docs", ".owndir", "Big.bin", "file10.txt", ".env", "file2.txt"]).await?;
+    harness.element("#filter").await?.send_keys("FILE").await.map_err(fail("typing failed"))?;
+    wait_for_rows(&harness, &["file10.txt", "file2.txt"]).await?;
+    harness.element("#filter").await?.send_keys("nothing").await.map_err(fail("typing failed"))?;
+    harness
+        .eventually(
+            "return document.querySelector('#listing .empty')?.textContent.includes('match')",
+            "the empty state",
+        )
+        .await?;
+    harness.finish().await
+}
+
+#[tokio::test]
+async fn keys_links_and_history_move_through_folders() -> Result {
+    let harness = start(&[("one/two/deep.txt", b"deep"), ("one/x.txt", b"x"), ("top.txt", b"top")]).await?;
+    wait_for_rows(&harness, &["one", "top.txt"]).await?;
+    // Arrow keys move the focus; Enter opens the folder; the URL is the path.
+    harness.value("document.body.focus()").await?;
+    harness
+        .client
+        .active_element()
+        .await
+        .map_err(fail("no focus"))?
+        .send_keys("\u{E015}")
+        .await
+        .map_err(fail("key"))?;
+    assert_eq!(harness.value("document.activeElement.closest('tr').dataset.name").await?, "one");
+    harness
+        .client
+        .active_element()
+        .await
+        .map_err(fail("no focus"))?
+        .send_keys("\u{E007}")
+        .await
+        .map_err(fail("key"))?;
+    wait_for_rows(&harness, &["two", "x.txt"]).await?;
+    assert_eq!(harness.value("location.pathname").await?, "/one/");
+    click(&harness, "tr[data-name=two] a.entry").await?;
+    wait_for_rows(&harness, &["deep.txt"]).await?;
+    assert_eq!(harness.value("location.pathname").await?, "/one/two/");
+    // Backspace goes up; back and forward follow the history.
+    harness.value("document.activeElement.blur()").await?;
+    harness
+        .client
+        .active_element()
+        .await
+        .map_err(fail("no focus"))?
+        .send_keys("\u{E003}")
+        .await
+        .map_err(fail("key"))?;
+    wait_for_rows(&harness, &["two", "x.txt"]).await?;
+    harness.client.back().await.map_err(fail("back"))?;
+    wait_for_rows(&harness, &["deep.txt"]).await?;
+    harness.client.forward().await.map_err(fail("forward"))?;
+    wait_for_rows(&harness, &["two", "x.txt"]).await?;
+    // A pasted URL opens that folder, also under /@/browse/, and a missing one says so.
+    harness.open("/@/browse/one/two/").await?;
+    wait_for_rows(&harness, &["deep.txt"]).await?;
+    assert_eq!(harness.value("document.querySelector('.crumbs a[href=\"/@/browse/one/\"]') !== null").await?, true);
+    harness.open("/@/browse/nowhere/").await?;
+    harness
+        .eventually(
+            "return document.querySelector('#listing .notice')?.textContent.includes('nothing at /nowhere')",
+            "a clear 404",
+        )
+        .await?;
+    harness.finish().await
+}
+
+#[tokio::test]
+async fn each_kind_of_file_gets_its_viewer() -> Result {
+    let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30"><rect width="40" height="30" fill="teal"/></svg>"#;
+    let markdown = b"# Title\n\nSee [the other](other.md) and ![pic](pic.svg).\n\n<script>window.pwned = 1</script>\n\n<img src=x onerror=\"window.pwned = 2\">\n";
+    let harness = start(&[
+        ("notes/read.md", markdown),
+        ("notes/other.md", b"# Other"),
+        ("notes/pic.svg", svg),
+        ("code.rs", b"fn main() {\n    println!(\"hi\");\n}\n"),
+        ("song.wav", &wav(1)),
+        ("blob.7z", &[1u8; 2048]),
+        ("binary.txt", b"text\0with a NUL"),
+    ])
+    .await?;
+    harness.open("/@/browse/notes/read.md").await?;
+    harness.element("article.markdown h1").await?;
+    harness
+        .eventually("return document.querySelector('.markdown img').naturalWidth === 40", "the image in Markdown")
+        .await?;
+    let html = harness.value("document.querySelector('.markdown').innerHTML").await?;
+    assert!(html.as_str().unwrap().contains("&lt;script&gt;"), "{html}");
+    assert_eq!(harness.value("window.pwned === undefined").await?, true);
+    // A relative link opens the other file in the app.
+    click(&harness, ".markdown a").await?;
+    harness
+        .eventually("return document.querySelector('.markdown h1')?.textContent === 'Other'", "the linked file")
+        .await?;
+    assert_eq!(harness.value("location.pathname").await?, "/@/browse/notes/other.md");
+    harness.open("/@/browse/code.rs").await?;
+    assert_eq!(harness.element(".code .gutter").await?.text().await.map_err(fail("text"))?, "1\n2\n3");
+    harness.open("/@/browse/notes/pic.svg").await?;
+    harness.eventually("return document.querySelector('img.media')?.naturalWidth === 40", "the image").await?;
+    harness.open("/@/browse/song.wav").await?;
+    harness.eventually("return document.querySelector('audio.media')?.readyState >= 1", "the audio player").await?;
+    harness.open("/@/browse/blob.7z").await?;
+    let offer = harness.element(".download-offer a").await?.text().await.map_err(fail("text"))?;
+    assert_eq!(offer, "Download blob.7z (2.0 KB)");
+    harness.open("/@/browse/binary.txt").await?;
+    harness
+        .eventually(
+            "return document.querySelector('.download-offer')?.textContent.includes('not text')",
+            "binary offered",
+        )
+        .await?;
+    harness.finish().await
+}
+
+/// A WAV of silence, `seconds` long.
+fn wav(seconds: u32) -> Vec<u8> {
+    let data = 8000 * seconds;
+    let mut out = Vec::new();
+    out.extend_from_slice(b"RIFF");
+    out.extend_from_slice(&(36 + data).to_le_bytes());
+    out.extend_from_slice(b"WAVEfmt ");
+    out.extend_from_slice(&[16, 0, 0, 0, 1, 0, 1, 0]);
+    out.extend_from_slice(&8000u32.to_le_bytes());
+    out.extend_from_slice(&8000u32.to_le_bytes());
+    out.extend_from_slice(&[1, 0, 8, 0]);
+    out.extend_from_slice(b"data");
+    out.extend_from_slice(&data.to_le_bytes());
+    out.resize(out.len() + data as usize, 128);
+    out
+}
+
+async fn change_elsewhere(harness: &Harness, path: &str, text: &str) -> Result {
+    let url = format!("/@/fs/{path}?call=write");
+    let answer = harness.fetch(&url, json!({ "method": "PUT", "body": text })).await?;
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    Ok(())
+}
+
+async fn type_in_editor(harness: &Harness, text: &str) -> Result {
+    let editor = harness.element("#editor").await?;
+    editor.send_keys(text).await.map_err(fail("typing failed"))
+}
+
+async fn save_with_keys(harness: &Harness) -> Result {
+    // Ctrl+S, as WebDriver presses it: the modifier stays down until the sequence ends.
+    harness.element("#editor").await?.send_keys("\u{E009}s").await.map_err(fail("Ctrl+S failed"))
+}
+
+#[tokio::test]
+async fn the_editor_saves_and_never_loses_a_conflicting_edit() -> Result {
+    let harness = start(&[("plan.txt", b"v1\n"), ("other.txt", b"o")]).await?;
+    harness.open("/@/browse/plan.txt").await?;
+    harness.element(".code").await?;
+    press(&harness, "Edit").await?;
+    type_in_editor(&harness, "mine ").await?;
+    harness.eventually("return document.title.startsWith('● ')", "the unsaved marker").await?;
+    assert_eq!(harness.element("#file-status").await?.text().await.map_err(fail("text"))?, "Unsaved changes");
+    // Leaving inside the app asks first; Cancel keeps the edit.
+    click(&harness, ".crumbs a").await?;
+    harness.element("dialog[open]").await?;
+    press(&harness, "Cancel").await?;
+    // WebDriver types at the end of the text.
+    assert_eq!(harness.value("document.querySelector('#editor').value").await?, "v1\nmine ");
+    save_with_keys(&harness).await?;
+    harness.eventually("return document.querySelector('#file-status').textContent === 'Saved'", "saved").await?;
+    assert_eq!(text_of(&harness, "/plan.txt").await?, "v1\nmine ");
+    assert_eq!(harness.value("document.title.startsWith('●')").await?, false);
+
+    // Someone else writes; our next save must ask. First way out: keep both.
+    change_elsewhere(&harness, "plan.txt", "theirs 1\n").await?;
+    harness
+        .eventually(
+            "return document.querySelector('#file-status').textContent.includes('changed on disk')",
+            "the quiet notice",
+        )
+        .await?;
+    type_in_editor(&harness, "again ").await?;
+    press(&harness, "Save").await?;
+    harness.button("Save mine as a copy").await?;
+    harness.screenshot("file-app-conflict-desktop", 1280, 800, false).await?;
+    harness.screenshot("file-app-conflict-phone", 390, 844, true).await?;
+    press(&harness, "Save mine as a copy").await?;
+    harness
+        .eventually("return decodeURIComponent(location.pathname) === '/@/browse/plan (copy).txt'", "the copy opens")
+        .await?;
+    assert_eq!(text_of(&harness, "/plan%20(copy).txt").await?, "v1\nmine again ");
+    assert_eq!(text_of(&harness, "/plan.txt").await?, "theirs 1\n");
+
+    // Second way: overwrite theirs.
+    harness.open("/@/browse/plan.txt?edit").await?;
+    harness.eventually("return document.querySelector('#editor')?.value === 'theirs 1\\n'", "the editor").await?;
+    change_elsewhere(&harness, "plan.txt", "theirs 2\n").await?;
+    type_in_editor(&harness, "mine 2 ").await?;
+    press(&harness, "Save").await?;
+    press(&harness, "Overwrite theirs").await?;
+    harness.eventually("return document.querySelector('#file-status').textContent === 'Saved'", "overwritten").await?;
+    assert_eq!(text_of(&harness, "/plan.txt").await?, "theirs 1\nmine 2 ");
+
+    // Third way: drop mine and load theirs.
+    change_elsewhere(&harness, "plan.txt", "theirs 3\n").await?;
+    type_in_editor(&harness, "dropped ").await?;
+    save_with_keys(&harness).await?;
+    press(&harness, "Reload theirs").await?;
+    harness
+        .eventually("return document.querySelector('.code .text')?.textContent === 'theirs 3\\n'", "theirs shown")
+        .await?;
+    assert_eq!(text_of(&harness, "/plan.txt").await?, "theirs 3\n");
+    harness.finish().await
+}
+
+#[tokio::test]
+async fn files_and_folders_are_created_renamed_moved_and_deleted() -> Result {
+    let harness = start(&[("keep.txt", b"keep"), ("box/inside.txt", b"in")]).await?;
+    wait_for_rows(&harness, &["box", "keep.txt"]).await?;
+    press(&harness, "New folder").await?;
+    answer_name(&harness, "Projects").await?;
+    wait_for_rows(&harness, &["box", "Projects", "keep.txt"]).await?;
+    // A taken name is refused with the reason, and asked again.
+    press(&harness, "New file").await?;
+    answer_name(&harness, "keep.txt").await?;
+    harness
+        .eventually(
+            "return document.querySelector('dialog[open] p')?.textContent.includes('already exists')",
+            "the reason",
+        )
+        .await?;
+    answer_name(&harness, "new note.md").await?;
+    harness
+        .eventually(
+            "return location.pathname === '/@/browse/new%20note.md' && !!document.querySelector('#editor')",
+            "the new file in the editor",
+        )
+        .await?;
+    assert_eq!(text_of(&harness, "/new%20note.md").await?, "");
+    harness.client.back().await.map_err(fail("back"))?;
+    wait_for_rows(&harness, &["box", "Projects", "keep.txt", "new note.md"]).await?;
+
+    click(&harness, "button[aria-label='Actions for new note.md']").await?;
+    press(&harness, "Rename").await?;
+    answer_name(&harness, "renamed.md").await?;
+    wait_for_rows(&harness, &["box", "Projects", "keep.txt", "renamed.md"]).await?;
+
+    click(&harness, "button[aria-label='Actions for renamed.md']").await?;
+    press(&harness, "Move").await?;
+    click(&harness, "dialog[open] button[data-folder=Projects]").await?;
+    harness
+        .eventually("return document.querySelector('.picker-here').textContent === 'Into: /Projects'", "the picker")
+        .await?;
+    press(&harness, "Move here").await?;
+    wait_for_rows(&harness, &["box", "Projects", "keep.txt"]).await?;
+    assert_eq!(harness.get("/Projects/renamed.md").await?.status, 200);
+
+    click(&harness, "button[aria-label='Actions for box']").await?;
+    press(&harness, "Delete").await?;
+    harness
+        .eventually(
+            "return document.querySelector('dialog[open] p')?.textContent.includes('everything in it')",
+            "the warning",
+        )
+        .await?;
+    press(&harness, "Cancel").await?;
+    assert_eq!(harness.get("/box/inside.txt").await?.status, 200);
+    click(&harness, "button[aria-label='Actions for box']").await?;
+    press(&harness, "Delete").await?;
+    click(&harness, "dialog[open] button.danger").await?;
+    wait_for_rows(&harness, &["Projects", "keep.txt"]).await?;
+    assert_eq!(harness.get("/box/inside.txt").await?.status, 404);
+    harness.finish().await
+}
+
+/// Records every value the overall upload bar takes, from inside the page.
+const WATCH_PROGRESS: &str = "(() => { window.progressSeen = []; new MutationObserver((changes) => { for (const change of changes) { if (change.target.matches('progress.overall')) window.progressSeen.push([change.target.value, change.target.max]); } }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['value'] }); })()";
+
+#[tokio::test]
+async fn uploads_by_picker_and_drop_show_progress() -> Result {
+    let harness = start(&[("old.txt", b"old")]).await?;
+    let local = tempfile::tempdir().map_err(|error| error.to_string())?;
+    let big = local.path().join("big.bin");
+    let big_bytes: Vec<u8> = (0..40u32 << 20).map(|index| (index % 251) as u8).collect();
+    std::fs::write(&big, &big_bytes).unwrap();
+    let small = local.path().join("small note.txt");
+    std::fs::write(&small, "small").unwrap();
+    harness.value(WATCH_PROGRESS).await?;
+    press(&harness, "Upload files").await?;
+    let paths = format!("{}\n{}", big.display(), small.display());
+    harness.element("#upload-input").await?.send_keys(&paths).await.map_err(fail("choosing files"))?;
+    harness.element(".uploads").await?;
+    harness
+        .eventually("return document.querySelector('.uploads')?.classList.contains('finished')", "the upload")
+        .await?;
+    let seen = harness.value("window.progressSeen").await?;
+    let seen: Vec<(f64, f64)> = serde_json::from_value(seen).unwrap();
+    let total = (big_bytes.len() + 5) as f64;
+    assert!(seen.iter().any(|(value, _)| *value > 0.0 && *value < total), "no bar in between: {seen:?}");
+    assert_eq!(seen.last().map(|(value, max)| (*value, *max)), Some((total, total)));
+    wait_for_rows(&harness, &["big.bin", "old.txt", "small note.txt"]).await?;
+    assert_eq!(harness.get("/big.bin").await?.body, big_bytes);
+    assert_eq!(text_of(&harness, "/small%20note.txt").await?, "small");
+    press(&harness, "Close").await?;
+
+    // A whole folder, by the folder picker.
+    let tree = local.path().join("album");
+    std::fs::create_dir_all(tree.join("2026")).unwrap();
+    std::fs::write(tree.join("cover.txt"), "cover").unwrap();
+    std::fs::write(tree.join("2026").join("one.txt"), "one").unwrap();
+    press(&harness, "Upload folder").await?;
+    harness
+        .element("#upload-input")
+        .await?
+        .send_keys(&tree.display().to_string())
+        .await
+        .map_err(fail("choosing a folder"))?;
+    harness
+        .eventually("return document.querySelector('.uploads')?.classList.contains('finished')", "the folder upload")
+        .await?;
+    assert_eq!(text_of(&harness, "/album/2026/one.txt").await?, "one");
+    assert_eq!(text_of(&harness, "/album/cover.txt").await?, "cover");
+    press(&harness, "Close").await?;
+
+    // Drag and drop, as the browser delivers a drop from the desktop.
+    let dropped = local.path().join("dropped.txt");
+    std::fs::write(&dropped, "dropped").unwrap();
+    let at = harness.value("(() => { const r = document.querySelector('#listing').getBoundingClientRect(); return [r.x + 20, r.y + 20]; })()").await?;
+    let (x, y) = (at[0].as_f64().unwrap(), at[1].as_f64().unwrap());
+    let data = json!({ "items": [], "files": [dropped.display().to_string()], "dragOperationsMask": 1 });
+    for kind in ["dragEnter", "dragOver", "drop"] {
+        harness.cdp("Input.dispatchDragEvent", json!({ "type": kind, "x": x, "y": y, "data": data })).await?;
+    }
+    harness
+        .eventually("return document.querySelector('.uploads')?.classList.contains('finished')", "the dropped upload")
+        .await?;
+    assert_eq!(text_of(&harness, "/dropped.txt").await?, "dropped");
+    harness.finish().await
+}
+
+#[tokio::test]
+async fn an_upload_in_progress_for_the_readme() -> Result {
+    let harness = start(&[("notes/a.md", b"a")]).await?;
+    let local = tempfile::tempdir().map_err(|error| error.to_string())?;
+    let mut paths = Vec::new();
+    for (name, size) in [("holiday.mp4", 96u32 << 20), ("photo-001.jpg", 3 << 20), ("photo-002.jpg", 2 << 20)] {
+        let path = local.path().join(name);
+        std::fs::write(&path, vec![9u8; size as usize]).unwrap();
+        paths.push(path.display().to_string());
+    }
+    press(&harness, "Upload files").await?;
+    harness.element("#upload-input").await?.send_keys(&paths.join("\n")).await.map_err(fail("choosing files"))?;
+    // Hold the upload half way: the page's stream waits while the screenshots are taken.
+    harness
+        .eventually(
+            "const bar = document.querySelector('.uploads progress.overall'); return !!bar && bar.value > bar.max / 8",
+            "the upload under way",
+        )
+        .await?;
+    harness
+        .value("document.querySelectorAll('.uploads progress').forEach((bar) => bar.dataset.frozen = bar.value)")
+        .await?;
+    harness.screenshot("file-app-upload-desktop", 1280, 800, false).await?;
+    harness.screenshot("file-app-upload-phone", 390, 844, true).await?;
+    harness
+        .eventually("return document.querySelector('.uploads')?.classList.contains('finished')", "the upload")
+        .await?;
+    harness.finish().await
+}
+
+#[tokio::test]
+async fn a_folder_downloads_as_a_streamed_zip() -> Result {
+    let harness = start(&[
+        ("trip/day 1.md", b"# Day 1"),
+        ("trip/photos/a.bin", &[5u8; 300_000]),
+        ("trip/.owndir/app.txt", b"app"),
+    ])
+    .await?;
+    let fetched = harness.get("/@/zip/trip/").await?;
+    assert_eq!(fetched.status, 200);
+    assert_eq!(fetched.header("content-type"), Some("application/zip"));
+    assert_eq!(fetched.header("content-disposition"), Some("attachment; filename*=UTF-8''trip.zip"));
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(fetched.body)).map_err(|error| error.to_string())?;
+    let mut names: Vec<String> = zip.file_names().map(|name| name.unwrap().into_owned()).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["trip/", "trip/.owndir/", "trip/.owndir/app.txt", "trip/day 1.md", "trip/photos/", "trip/photos/a.bin"]
+    );
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut zip.by_name("trip/photos/a.bin").unwrap(), &mut bytes).unwrap();
+    assert_eq!(bytes, vec![5u8; 300_000]);
+    assert_eq!(harness.get("/@/zip/trip/day%201.md").await?.status, 404);
+    assert_eq!(harness.get("/@/zip/nowhere/").await?.status, 404);
+    // The app's button asks for the same archive as a download.
+    harness
+        .value("(() => { window.clicked = []; HTMLAnchorElement.prototype.click = function () { window.clicked.push(this.href + ' ' + this.download); }; })()")
+        .await?;
+    press(&harness, "Download zip").await?;
+    assert_eq!(harness.value("window.clicked[0]").await?, format!("{}/@/zip/ ", harness.origin));
+    harness.finish().await
+}
+
+#[tokio::test]
+async fn listings_and_open_files_follow_changes_made_elsewhere() -> Result {
+    let harness = start(&[("live.txt", b"first\n")]).await?;
+    wait_for_rows(&harness, &["live.txt"]).await?;
+    change_elsewhere(&harness, "arrived.txt", "new").await?;
+    wait_for_rows(&harness, &["arrived.txt", "live.txt"]).await?;
+    // A change made outside the API (straight into OPFS) shows too.
+    harness.seed(&[("outside.txt", b"x")]).await?;
+    wait_for_rows(&harness, &["arrived.txt", "live.txt", "outside.txt"]).await?;
+    harness.open("/@/browse/live.txt").await?;
+    harness.element(".code").await?;
+    change_elsewhere(&harness, "live.txt", "second\n").await?;
+    harness
+        .eventually(
+            "return document.querySelector('.code .text')?.textContent === 'second\\n'",
+            "the open file follows",
+        )
+        .await?;
+    assert_eq!(
+        harness.element("#file-status").await?.text().await.map_err(fail("text"))?,
+        "Updated: the file changed on disk."
+    );
+    harness.finish().await
+}
+
+#[tokio::test]
+async fn a_folder_app_is_offered_from_the_file_app() -> Result {
+    let harness = start(&[
+        ("site/.owndir/static/index.html", b"<!doctype html><title>Site</title><h1>My site</h1>"),
+        ("site/page.md", b"p"),
+    ])
+    .await?;
+    harness.open("/@/browse/site/").await?;
+    wait_for_rows(&harness, &["page.md"]).await?;
+    let link = harness.element("#folder-app a").await?;
+    assert_eq!(link.text().await.map_err(fail("text"))?, "Open this folder’s app");
+    link.click().await.map_err(fail("click"))?;
+    harness.eventually("return document.querySelector('h1')?.textContent === 'My site'", "the folder's app").await?;
+    assert_eq!(harness.value("location.pathname").await?, "/site/");
+    harness.finish().await
+}
+
+#[tokio::test]
+async fn screenshots_of_the_listing_and_a_markdown_file() -> Result {
+    let harness = start(&[
+        ("Notes/2026-11-22 standup.md", b"x"),
+        ("Photos/beach.jpg", b"x"),
+        ("Recipes/pancakes.md", b"x"),
+        ("README.md", b"# My folder\n\nEverything I keep, served by **OwnDir** from this browser.\n\n## Lists\n\n- [x] Connect a folder\n- [ ] Write the weekly notes\n\n| Day | Plan |\n|---|---|\n| Mon | Groceries |\n| Tue | Gym |\n\n```rust\nfn main() {\n    println!(\"hi\");\n}\n```\n\n> Small tools, well made.\n"),
+        ("budget.csv", b"month,amount\n"),
+        ("holiday.mp4", &[0u8; 2_400_000]),
+        ("todo.txt", b"milk\n"),
+    ])
+    .await?;
+    wait_for_rows(&harness, &["Notes", "Photos", "Recipes", "budget.csv", "holiday.mp4", "README.md", "todo.txt"])
+        .await?;
+    harness.screenshot("file-app-listing-desktop", 1280, 800, false).await?;
+    harness.screenshot("file-app-listing-phone", 390, 844, true).await?;
+    harness.open("/@/browse/README.md").await?;
+    harness.element("article.markdown h2").await?;
+    harness.screenshot("file-app-markdown-desktop", 1280, 800, false).await?;
+    harness.screenshot("file-app-markdown-phone", 390, 844, true).await?;
+    // Nothing wider than a phone's screen.
+    harness
+        .cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": 360, "height": 740, "deviceScaleFactor": 1, "mobile": true }),
+        )
+        .await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(harness.value("document.documentElement.scrollWidth <= window.innerWidth").await?, Value::Bool(true));
+    harness.finish().await
+}
