@@ -1,10 +1,11 @@
 //! The `fetch` listener: which requests the worker answers, and how.
 
 use crate::connection;
+use crate::folder_routes::WorkerHandlers;
 use crate::{global_scope, respond, shell};
 use owndir_browser::DomError;
 use owndir_core::conditional::RequestHeaders;
-use owndir_core::{ApiError, ContentRequest, Method, Route, serve_content};
+use owndir_core::{Answer, ApiError, ContentRequest, Method, Route, serve_content_with};
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::{FetchEvent, Request, RequestMode, Response, Url};
 
@@ -79,5 +80,9 @@ async fn content(request: &Request, url: &Url, path: &str) -> Result<Response, D
             if_unmodified_since: if_unmodified_since.as_deref(),
         },
     };
-    Ok(respond::to_web(serve_content(&folder, &content_request).await).await?)
+    let handlers = WorkerHandlers::new(&folder, request, global_scope().location().origin());
+    match serve_content_with(&folder, &content_request, &handlers).await {
+        Answer::Core(response) => Ok(respond::to_web(response).await?),
+        Answer::Handler(response) => Ok(response),
+    }
 }

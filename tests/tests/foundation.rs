@@ -121,7 +121,7 @@ async fn the_page_lists_the_folder_and_reconnects_on_reload() -> Result {
     ).await.map_err(|error| error.to_string())?;
     let names = names.as_array().cloned().unwrap_or_default();
     assert!(names.contains(&json!(["sub dir", "/sub%20dir/"])), "{names:?}");
-    assert!(names.contains(&json!(["hello.txt", "/hello.txt"])), "{names:?}");
+    assert!(names.contains(&json!(["hello.txt", "/@/browse/hello.txt"])), "{names:?}");
     harness.screenshot("listing-desktop", 1280, 800, false).await?;
     harness.screenshot("listing-phone", 390, 844, true).await?;
 

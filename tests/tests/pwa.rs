@@ -54,17 +54,9 @@ async fn a_new_build_waits_for_reload_then_serves() -> Result {
     harness.seed(&[("note.txt", b"kept")]).await?;
     harness.connect_browser_storage().await?;
     harness.wait_for_worker().await?;
-    let old = harness.get("/@/status").await?.json()["version"].as_str().unwrap().to_owned();
-
     // A second build on the same host: the worker script changes.
-    let sw = std::fs::read_to_string(site.path().join("sw.js")).map_err(|error| error.to_string())?;
+    let old = publish_next_build(&harness, site.path()).await?;
     let new = format!("{old}-next");
-    let sw = sw.replacen(&format!("version: \"{old}\""), &format!("version: \"{new}\""), 1);
-    std::fs::write(site.path().join("sw.js"), sw).map_err(|error| error.to_string())?;
-    harness
-        .script("const done = arguments[0]; navigator.serviceWorker.ready.then((r) => r.update()).then(() => done(null), (e) => done(String(e)));", vec![])
-        .await?;
-    harness.element("#update-ready button").await?;
     // Until the person agrees, the open tab keeps the build it started with.
     assert_eq!(harness.get("/@/status").await?.json()["version"], old.as_str());
     assert_eq!(harness.get("/note.txt").await?.text(), "kept");
@@ -80,6 +72,79 @@ async fn a_new_build_waits_for_reload_then_serves() -> Result {
     // The old build's cache is gone.
     let caches = harness.script("const done = arguments[0]; caches.keys().then(done);", vec![]).await?;
     assert_eq!(caches, json!([format!("owndir-shell-{new}")]));
+    harness.finish().await
+}
+
+/// Serves a copy of `dist/` whose worker says it is build `<old>-next`, and lets the open
+/// page find it. The old version.
+async fn publish_next_build(harness: &Harness, site: &std::path::Path) -> Result<String> {
+    let old = harness.get("/@/status").await?.json()["version"].as_str().unwrap().to_owned();
+    let sw = std::fs::read_to_string(site.join("sw.js")).map_err(|error| error.to_string())?;
+    let sw = sw.replacen(&format!("version: \"{old}\""), &format!("version: \"{old}-next\""), 1);
+    std::fs::write(site.join("sw.js"), sw).map_err(|error| error.to_string())?;
+    harness
+        .script("const done = arguments[0]; navigator.serviceWorker.ready.then((r) => r.update()).then(() => done(null), (e) => done(String(e)));", vec![])
+        .await?;
+    harness.element("#update-ready button").await?;
+    Ok(old)
+}
+
+#[tokio::test]
+async fn with_no_unsaved_edits_the_next_link_opens_in_the_new_build() -> Result {
+    let site = tempfile::tempdir().map_err(|error| error.to_string())?;
+    copy_dir(&dist_dir(), site.path()).map_err(|error| error.to_string())?;
+    let harness = Harness::start_in(site.path()).await?;
+    harness.seed(&[("notes/a.txt", b"a")]).await?;
+    harness.connect_browser_storage().await?;
+    harness.wait_for_worker().await?;
+    let old = publish_next_build(&harness, site.path()).await?;
+    // Mark this page: a full load into the new build forgets the mark.
+    harness.value("window.loadedBefore = true").await?;
+    harness.element("tr[data-name=notes] a.entry").await?.click().await.map_err(|error| error.to_string())?;
+    harness
+        .eventually("return !window.loadedBefore && location.pathname === '/notes/' && !!document.querySelector('tr[data-name=\"a.txt\"]')", "the link opens in the new build")
+        .await?;
+    assert_eq!(harness.get("/@/status").await?.json()["version"], format!("{old}-next"));
+    assert!(harness.value("document.querySelector('#update-ready')").await?.is_null());
+    harness.finish().await
+}
+
+#[tokio::test]
+async fn without_the_directory_picker_browser_storage_imports_and_exports() -> Result {
+    let harness = Harness::start().await?;
+    // Firefox, Safari and older Android Chrome have no showDirectoryPicker.
+    harness
+        .cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": "delete window.showDirectoryPicker; delete Window.prototype.showDirectoryPicker;" }),
+        )
+        .await?;
+    harness.open("/").await?;
+    let open = harness.button("Open folder").await?;
+    assert_eq!(open.attr("disabled").await.map_err(|error| error.to_string())?, Some("true".to_owned()));
+    let hint = harness.value("document.querySelector('.choice .hint').textContent").await?;
+    assert!(hint.as_str().unwrap().contains("cannot open folders"), "{hint}");
+    harness.connect_browser_storage().await?;
+    harness.wait_for_worker().await?;
+    let local = tempfile::tempdir().map_err(|error| error.to_string())?;
+    let tree = local.path().join("phone");
+    std::fs::create_dir_all(tree.join("sub")).unwrap();
+    std::fs::write(tree.join("sub").join("b.txt"), "b").unwrap();
+    harness.button("Upload folder").await?.click().await.map_err(|error| error.to_string())?;
+    harness
+        .element("#upload-input")
+        .await?
+        .send_keys(&tree.display().to_string())
+        .await
+        .map_err(|error| error.to_string())?;
+    harness
+        .eventually("return document.querySelector('.uploads')?.classList.contains('finished')", "the import")
+        .await?;
+    assert_eq!(harness.get("/phone/sub/b.txt").await?.text(), "b");
+    let zip = harness.get("/@/zip/").await?;
+    assert_eq!(zip.status, 200);
+    assert_eq!(&zip.body[..4], b"PK\x03\x04");
+    assert!(zip.body.windows(15).any(|window| window == b"/phone/sub/b.tx"), "the export holds the import");
     harness.finish().await
 }
 

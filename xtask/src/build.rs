@@ -107,6 +107,8 @@ fn assemble(root: &Path, generated: &Path, dist: &Path) -> Result {
     let sw_glue = read(&generated.join("sw").join("sw.js"))?;
     let sw_wasm = read(&generated.join("sw").join("sw_bg.wasm"))?;
     let sw_boot = read(&static_dir.join("sw-boot.js"))?;
+    let sw_routes = read(&static_dir.join("sw-routes.js"))?;
+    let fsnode_in_worker = fsnode_factory(&read(&static_dir.join("fsnode.js"))?)?;
 
     // The version names the worker's cache: it changes whenever any shipped byte does.
     let mut digest = Sha256::new();
@@ -117,6 +119,7 @@ fn assemble(root: &Path, generated: &Path, dist: &Path) -> Result {
     digest.update(&sw_glue);
     digest.update(&sw_wasm);
     digest.update(&sw_boot);
+    digest.update(&sw_routes);
     let version: String = digest.finalize().iter().take(6).map(|byte| format!("{byte:02x}")).collect();
 
     if dist.exists() {
@@ -138,10 +141,28 @@ fn assemble(root: &Path, generated: &Path, dist: &Path) -> Result {
     sw.extend_from_slice(&sw_glue);
     let encoded = base64::engine::general_purpose::STANDARD.encode(&sw_wasm);
     sw.extend_from_slice(format!("\nconst OWNDIR_WASM = \"{encoded}\";\n").as_bytes());
+    sw.extend_from_slice(&sw_routes);
+    sw.extend_from_slice(&fsnode_in_worker);
     sw.extend_from_slice(&sw_boot);
     write(&dist.join("sw.js"), &sw)?;
     eprintln!("    version {version}");
     Ok(())
+}
+
+/// `/@/fsnode.js` for folder handlers inside the worker: the same module as a function of
+/// the `fetch` it calls, since a worker's own fetches go to the network, not to itself.
+fn fsnode_factory(module: &[u8]) -> Result<Vec<u8>> {
+    let module = std::str::from_utf8(module).map_err(|error| format!("fsnode.js is not UTF-8: {error}"))?;
+    if module.lines().any(|line| line.starts_with("import ")) {
+        return Err("fsnode.js must not import: the worker evaluates it as a script".into());
+    }
+    let body: Vec<&str> = module.lines().map(|line| line.strip_prefix("export ").unwrap_or(line)).collect();
+    let factory = format!(
+        "\n// /@/fsnode.js as a function of its fetch, for folder handlers (sw/src/folder_routes.rs).\n\
+         self.OWNDIR_FSNODE = (fetch) => {{\n{}\nreturn {{ root, FsNode, FsNodeError }};\n}};\n",
+        body.join("\n")
+    );
+    Ok(factory.into_bytes())
 }
 
 fn gzip_size(bytes: &[u8]) -> Result<usize> {

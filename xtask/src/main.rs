@@ -67,7 +67,8 @@ fn test(args: &[String]) -> Result {
     let dist = build::build()?;
     step("native and browser tests (cargo test)");
     let mut command = Command::new(env!("CARGO"));
-    command.current_dir(workspace_root()).arg("test").env("OWNDIR_DIST", &dist);
+    // Every test binary runs even after one fails, so a CI log names every failure.
+    command.current_dir(workspace_root()).args(["test", "--no-fail-fast"]).env("OWNDIR_DIST", &dist);
     // Browser tests each start a Chromium; two at a time suits two cores.
     let extra: Vec<&String> = args.iter().skip_while(|arg| *arg == "--").collect();
     command.args(&extra);

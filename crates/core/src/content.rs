@@ -11,6 +11,7 @@
 use crate::conditional::{Precondition, RequestHeaders, evaluate, if_range_allows};
 use crate::error::{ApiError, FolderError};
 use crate::folder::{Entry, FileMeta, Folder};
+use crate::folder_routes::{FolderHandlers, NoHandlers, Stage, levels, relative_path};
 use crate::http::{HttpResponse, Method, ResponseBody};
 use crate::listing::listing_json;
 use crate::path::{RequestPath, SafePath};
@@ -59,7 +60,7 @@ impl<'a> ContentRequest<'a> {
     }
 }
 
-/// Answers a content request from `folder`.
+/// Answers a content request from `folder`, which has no handlers of its own.
 ///
 /// ```
 /// use owndir_core::{block_on, ContentRequest, MemoryFolder, ResponseBody, serve_content};
@@ -71,50 +72,124 @@ impl<'a> ContentRequest<'a> {
 /// assert_eq!(response.body, ResponseBody::File(b"hi".to_vec(), None));
 /// ```
 pub async fn serve_content<F: Folder>(folder: &F, request: &ContentRequest<'_>) -> HttpResponse<F::Body> {
-    if !request.method.is_read() {
-        let mut response = HttpResponse::error(&ApiError::new(405, "only GET and HEAD are allowed here"));
-        response.headers.push(("Allow", "GET, HEAD".to_owned()));
-        return response;
+    match serve_content_with(folder, request, &NoHandlers).await {
+        Answer::Core(response) => response,
+        Answer::Handler(never) => match never {},
     }
-    let response = match RequestPath::from_url_path(request.url_path) {
-        Ok(parsed) => answer(folder, request, parsed).await.unwrap_or_else(|error| HttpResponse::error(&error.into())),
-        Err(error) => HttpResponse::error(&error.into()),
-    };
-    if request.method == Method::Head { response.without_body() } else { response }
 }
 
-async fn answer<F: Folder>(
+/// Who answered a request: the core (a file, a redirect, a listing, the frame, an error)
+/// or one of the folder's own handlers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answer<B, R> {
+    /// The core's answer, for the platform to send.
+    Core(HttpResponse<B>),
+    /// A folder handler's own response.
+    Handler(R),
+}
+
+/// Answers a content request in OwnDir's order, with the folders' own handlers:
+///
+/// 1. for each level (the root, then each folder down to P itself): the level's static
+///    mount (`D/.owndir/static/<rest of P>`), then the level's middleware;
+/// 2. the file at P (a directory: the `301` to its slash, or its JSON listing);
+/// 3. the routes of each level, from P back up to the root;
+/// 4. the frame (a directory navigation), or not found (a navigation gets the frame with
+///    `404`).
+///
+/// The file comes before routes so that a catch-all route cannot hide a file. Methods
+/// other than `GET` and `HEAD` skip the mounts and the file, and end in `405`.
+pub async fn serve_content_with<F: Folder, H: FolderHandlers>(
     folder: &F,
     request: &ContentRequest<'_>,
+    handlers: &H,
+) -> Answer<F::Body, H::Response> {
+    let parsed = match RequestPath::from_url_path(request.url_path) {
+        Ok(parsed) => parsed,
+        Err(error) => return Answer::Core(HttpResponse::error(&error.into())),
+    };
+    let answer = match answer(folder, request, handlers, parsed).await {
+        Ok(answer) => answer,
+        Err(error) => Answer::Core(HttpResponse::error(&error.into())),
+    };
+    match answer {
+        Answer::Core(response) if request.method == Method::Head => Answer::Core(response.without_body()),
+        answer => answer,
+    }
+}
+
+async fn answer<F: Folder, H: FolderHandlers>(
+    folder: &F,
+    request: &ContentRequest<'_>,
+    handlers: &H,
     parsed: RequestPath,
-) -> Result<HttpResponse<F::Body>, FolderError> {
+) -> Result<Answer<F::Body, H::Response>, FolderError> {
     let RequestPath { path, trailing_slash } = parsed;
-    for mount in static_mount_candidates(&path) {
-        match folder.lookup(&mount).await? {
-            Some(Entry::File { meta, body }) if !trailing_slash => return Ok(file_answer(request, &mount, meta, body)),
-            Some(Entry::Directory) => {
-                let index = join(&mount, "index.html");
-                if let Some(Entry::File { meta, body }) = folder.lookup(&index).await? {
-                    return Ok(if trailing_slash {
-                        file_answer(request, &index, meta, body)
-                    } else {
-                        redirect(&path.to_dir_url(), request.query)
-                    });
-                }
-            }
-            _ => {}
+    let reads = request.method.is_read();
+    let levels = levels(&path);
+    let mounts = static_mount_candidates(&path);
+    for (depth, level) in levels.iter().enumerate() {
+        if let Some(mount) = mounts.get(depth).filter(|_| reads)
+            && let Some(response) = static_mount(folder, request, &path, mount, trailing_slash).await?
+        {
+            return Ok(Answer::Core(response));
+        }
+        let relative = relative_path(level, &path, trailing_slash);
+        if let Some(response) = handlers.run(level, Stage::Middleware, &relative).await? {
+            return Ok(Answer::Handler(response));
         }
     }
-    match folder.lookup(&path).await? {
+    let entry = if reads { folder.lookup(&path).await? } else { None };
+    match entry {
         // `/file.txt/` names a directory that is not there, as nginx and ServeDir say.
-        Some(Entry::File { meta, body }) if !trailing_slash => Ok(file_answer(request, &path, meta, body)),
-        Some(Entry::File { .. }) => not_found(folder, request, &path).await,
-        Some(Entry::Directory) if !trailing_slash => Ok(redirect(&path.to_dir_url(), request.query)),
-        Some(Entry::Directory) if request.accepts_json => {
-            Ok(HttpResponse::json(200, listing_json(folder.list(&path).await?)))
+        Some(Entry::File { meta, body }) if !trailing_slash => {
+            return Ok(Answer::Core(file_answer(request, &path, meta, body)));
         }
-        Some(Entry::Directory) => frame(folder, Some(path), 200).await,
-        None => not_found(folder, request, &path).await,
+        Some(Entry::Directory) if !trailing_slash => {
+            return Ok(Answer::Core(redirect(&path.to_dir_url(), request.query)));
+        }
+        Some(Entry::Directory) if request.accepts_json => {
+            return Ok(Answer::Core(HttpResponse::json(200, listing_json(folder.list(&path).await?))));
+        }
+        _ => {}
+    }
+    for level in levels.iter().rev() {
+        let relative = relative_path(level, &path, trailing_slash);
+        if let Some(response) = handlers.run(level, Stage::Routes, &relative).await? {
+            return Ok(Answer::Handler(response));
+        }
+    }
+    if !reads {
+        let mut response = HttpResponse::error(&ApiError::new(405, "only GET and HEAD are allowed here"));
+        response.headers.push(("Allow", "GET, HEAD".to_owned()));
+        return Ok(Answer::Core(response));
+    }
+    Ok(Answer::Core(match entry {
+        Some(Entry::Directory) => frame(folder, Some(path), 200).await?,
+        _ => not_found(folder, request, &path).await?,
+    }))
+}
+
+/// The static mount `mount` (a candidate for `path`): its file, or its directory's
+/// `index.html` (after a `301` to the slash).
+async fn static_mount<F: Folder>(
+    folder: &F,
+    request: &ContentRequest<'_>,
+    path: &SafePath,
+    mount: &SafePath,
+    trailing_slash: bool,
+) -> Result<Option<HttpResponse<F::Body>>, FolderError> {
+    match folder.lookup(mount).await? {
+        Some(Entry::File { meta, body }) if !trailing_slash => Ok(Some(file_answer(request, mount, meta, body))),
+        Some(Entry::Directory) => {
+            let index = join(mount, "index.html");
+            Ok(match folder.lookup(&index).await? {
+                Some(Entry::File { meta, body }) if trailing_slash => Some(file_answer(request, &index, meta, body)),
+                Some(Entry::File { .. }) => Some(redirect(&path.to_dir_url(), request.query)),
+                _ => None,
+            })
+        }
+        _ => Ok(None),
     }
 }
 

@@ -10,6 +10,7 @@ pub mod conditional;
 pub mod content;
 pub mod error;
 pub mod folder;
+pub mod folder_routes;
 pub mod fs_api;
 pub mod http;
 pub mod listing;
@@ -24,7 +25,7 @@ pub mod std_fs;
 pub mod watch;
 pub mod zip;
 
-pub use content::{ContentRequest, serve_content};
+pub use content::{Answer, ContentRequest, serve_content, serve_content_with};
 pub use error::{ApiError, FolderError};
 pub use folder::{Entry, EntryKind, FileMeta, Folder, Metadata};
 pub use http::{HttpResponse, Method, ResponseBody};
