@@ -260,11 +260,18 @@ fn show_failure(directory: &SafePath, failure: &ApiFailure) -> Result<(), DomErr
     Ok(())
 }
 
-/// Offers the folder's own app (its `.owndir/static/index.html`) when the file app is
-/// shown in its place.
+/// Offers the folder's own app (its `.owndir/static/index.html`, or the handlers of its
+/// `.owndir/routes.js`) when the file app is shown in its place.
 async fn offer_folder_app(directory: &SafePath) {
-    let Ok(index) = SafePath::parse(&format!("{directory}/.owndir/static/index.html")) else { return };
-    if !matches!(api::kind(&index).await, Ok(Some(false))) {
+    let mut has_app = false;
+    for app in ["static/index.html", "routes.js"] {
+        let Ok(path) = SafePath::parse(&format!("{directory}/.owndir/{app}")) else { return };
+        if matches!(api::kind(&path).await, Ok(Some(false))) {
+            has_app = true;
+            break;
+        }
+    }
+    if !has_app {
         return;
     }
     let Some(slot) = document().get_element_by_id("folder-app") else { return };

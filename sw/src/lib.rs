@@ -30,6 +30,7 @@ pub fn start() {
     listen(&scope, "activate", |event: ExtendableEvent| shell::on_activate(&event));
     listen(&scope, "fetch", |event: FetchEvent| fetch::on_fetch(&event));
     listen(&scope, "message", |event: web_sys::ExtendableMessageEvent| shell::on_message(&event));
+    shell::listen_for_successor();
 }
 
 fn listen<E: JsCast + 'static>(scope: &ServiceWorkerGlobalScope, kind: &str, handler: impl Fn(E) + 'static) {

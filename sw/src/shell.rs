@@ -42,6 +42,10 @@ pub const SKIP_WAITING: &str = "skip-waiting";
 pub fn on_message(event: &web_sys::ExtendableMessageEvent) {
     if event.data().as_string().as_deref() == Some(SKIP_WAITING) {
         let work = future_to_promise(async {
+            // The worker being replaced must first end its event streams (watch::retire).
+            let channel = web_sys::BroadcastChannel::new(WORKERS_CHANNEL)?;
+            channel.post_message(&format!("{TAKING_OVER}{}", crate::build_info::version()).into())?;
+            channel.close();
             JsFuture::from(global_scope().skip_waiting()?).await?;
             Ok(JsValue::UNDEFINED)
         });
@@ -49,6 +53,28 @@ pub fn on_message(event: &web_sys::ExtendableMessageEvent) {
             log_error("skipWaiting failed", &error);
         }
     }
+}
+
+/// Where workers of different builds of this origin speak to each other.
+const WORKERS_CHANNEL: &str = "owndir-workers";
+/// `taking-over:<version>`: a build is about to replace the active worker.
+const TAKING_OVER: &str = "taking-over:";
+
+/// Listens for a newer build taking over from this worker, for as long as it runs.
+pub fn listen_for_successor() {
+    let Ok(channel) = web_sys::BroadcastChannel::new(WORKERS_CHANNEL) else { return };
+    let own = crate::build_info::version();
+    let on_message =
+        wasm_bindgen::closure::Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |message: web_sys::MessageEvent| {
+            let data = message.data().as_string().unwrap_or_default();
+            if data.strip_prefix(TAKING_OVER).is_some_and(|version| version != own) {
+                crate::watch::retire();
+            }
+        });
+    channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // Both live as long as the worker.
+    on_message.forget();
+    std::mem::forget(channel);
 }
 
 /// `activate`: delete other builds' caches and control the open pages.

@@ -44,6 +44,20 @@ thread_local! {
     static POLLING_NOW: Cell<bool> = const { Cell::new(false) };
     /// Resolves the poller's current sleep early.
     static WAKE: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+    /// A newer build is taking over from this worker.
+    static RETIRING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// A newer build is taking over. Chrome activates it only once this worker's responses
+/// are done, and an event stream is done only when closed: close them all now, and turn
+/// new ones away so their pages reconnect, to the new worker once it is active.
+pub fn retire() {
+    RETIRING.with(|retiring| retiring.set(true));
+    SUBSCRIBERS.with(|subscribers| {
+        for subscriber in subscribers.borrow_mut().drain(..) {
+            let _ = subscriber.controller.close();
+        }
+    });
 }
 
 fn send(controller: &ReadableStreamDefaultController, text: &str) -> bool {
@@ -57,6 +71,10 @@ fn remove(id: u32) {
 
 /// Opens an event stream for changes at or under `path`.
 pub async fn subscribe(path: SafePath, filter: EventFilter, last_event_id: Option<u64>) -> Result<Response, DomError> {
+    if RETIRING.with(Cell::get) {
+        let replaced = owndir_core::ApiError::new(503, "a new version of the app is taking over: reconnect");
+        return Ok(crate::respond::error(&replaced)?);
+    }
     let id = NEXT_ID.with(|next| next.replace(next.get() + 1));
     let source = js_sys::Object::new();
     // `start` runs inside the constructor; keep the controller it is given.

@@ -345,15 +345,22 @@ impl Harness {
     /// is a cold start.
     pub async fn stop_worker(&self) -> Result {
         self.cdp("ServiceWorker.enable", json!({})).await?;
-        self.cdp("ServiceWorker.stopAllWorkers", json!({})).await?;
         let deadline = Instant::now() + WAIT;
-        while self.running_workers().await? > 0 {
+        loop {
+            // Asked again each round: an open page's event stream reconnects a second after
+            // the cut and starts the worker anew, which a busy machine can take for a stop
+            // that never came.
+            self.cdp("ServiceWorker.stopAllWorkers", json!({})).await?;
+            for _ in 0..5 {
+                if self.running_workers().await? == 0 {
+                    return Ok(());
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
             if Instant::now() > deadline {
                 return Err("the worker did not stop".to_owned());
             }
-            tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        Ok(())
     }
 
     /// A PNG of the page at `width`×`height` (`mobile` emulates a phone), saved as

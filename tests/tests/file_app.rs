@@ -422,9 +422,13 @@ async fn uploads_by_picker_and_drop_show_progress() -> Result {
     let at = harness.value("(() => { const r = document.querySelector('#listing').getBoundingClientRect(); return [r.x + 20, r.y + 20]; })()").await?;
     let (x, y) = (at[0].as_f64().unwrap(), at[1].as_f64().unwrap());
     let data = json!({ "items": [], "files": [dropped.display().to_string()], "dragOperationsMask": 1 });
-    for kind in ["dragEnter", "dragOver", "drop"] {
+    for kind in ["dragEnter", "dragOver"] {
         harness.cdp("Input.dispatchDragEvent", json!({ "type": kind, "x": x, "y": y, "data": data })).await?;
     }
+    // Chrome drops only where the page accepted the drag: wait until the page has seen the
+    // dragover (it marks the folder), or a busy machine drops onto nothing.
+    harness.eventually("return !!document.querySelector('#folder.dropping')", "the page sees the drag").await?;
+    harness.cdp("Input.dispatchDragEvent", json!({ "type": "drop", "x": x, "y": y, "data": data })).await?;
     harness
         .eventually("return document.querySelector('.uploads')?.classList.contains('finished')", "the dropped upload")
         .await?;

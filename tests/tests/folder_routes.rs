@@ -291,5 +291,8 @@ async fn the_example_notes_app_lists_notes_and_keeps_a_journal() -> Result {
     harness.element("tr[data-name='journal.log']").await?;
     let links: Value = harness.value("document.querySelectorAll('tr[data-name]').length").await?;
     assert_eq!(links, 4, "groceries, ideas, journal, welcome (dotfiles hidden)");
+    // Its routes make it an app, which the file app offers.
+    let offer = harness.element("#folder-app a").await?;
+    assert_eq!(offer.attr("href").await.map_err(|error| error.to_string())?.as_deref(), Some("/notes/"));
     harness.finish().await
 }

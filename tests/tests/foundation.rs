@@ -138,6 +138,8 @@ async fn the_page_lists_the_folder_and_reconnects_on_reload() -> Result {
 #[tokio::test]
 async fn a_stopped_worker_starts_again_and_serves_the_next_request() -> Result {
     let harness = connected_with_fixtures().await?;
+    // A plain file as the page: the file app's live stream would start the worker again.
+    harness.open("/hello.txt").await?;
     let warm = timed_fetch(&harness).await?;
     for _ in 0..3 {
         harness.stop_worker().await?;
