@@ -270,7 +270,6 @@ async fn the_example_notes_app_lists_notes_and_keeps_a_journal() -> Result {
     let mut titles: Vec<String> = serde_json::from_value(titles).unwrap();
     titles.sort();
     assert_eq!(titles, ["Groceries", "Welcome to your notes"]);
-    harness.screenshot("notes-example-phone", 390, 844, true).await?;
     // A new note shows up on the next visit.
     harness.seed(&[("notes/ideas.md", b"# Ideas\n\n- a folder that is an app")]).await?;
     let notes = harness.get("/notes/api/notes").await?.json();
@@ -286,6 +285,14 @@ async fn the_example_notes_app_lists_notes_and_keeps_a_journal() -> Result {
     let lines: Vec<&str> = journal.lines().map(|line| line.split_once(' ').unwrap().1).collect();
     assert_eq!(lines, ["bought lemons", "wrote the ideas note"]);
     assert_eq!(harness.get("/notes/api/journal").await?.text(), journal);
+    // The page's own form adds an entry.
+    harness.open("/notes/").await?;
+    harness.element("#entry input").await?.send_keys("from the form").await.map_err(|error| error.to_string())?;
+    harness.element("#entry button").await?.click().await.map_err(|error| error.to_string())?;
+    harness
+        .eventually("return document.getElementById('journal').textContent.includes('from the form')", "the entry")
+        .await?;
+    harness.screenshot("notes-example-phone", 390, 844, true).await?;
     // The file app still shows the folder's files.
     harness.open("/@/browse/notes/").await?;
     harness.element("tr[data-name='journal.log']").await?;

@@ -24,7 +24,24 @@ module.exports = {
       const items = (await notes(ctx.dir)).map(({ node, info, text }) =>
         `<li><a href="/@/browse${escape(node.absolutePath)}">${escape(title(node.name, text))}</a>` +
         ` <time>${new Date(info.mtime).toISOString().slice(0, 10)}</time></li>`);
-      const body = items.length ? `<ul class="notes">${items.join("")}</ul>` : "<p>No notes yet.</p>";
+      const list = items.length ? `<ul class="notes">${items.join("")}</ul>` : "<p>No notes yet.</p>";
+      const body = `${list}
+<h2>Journal</h2>
+<form id="entry"><input name="line" aria-label="New journal entry" placeholder="What happened?" required>
+<button>Add</button></form>
+<pre id="journal"></pre>
+<script>
+  const journal = document.getElementById("journal");
+  const show = async () => { journal.textContent = await (await fetch("api/journal")).text(); };
+  document.getElementById("entry").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const line = event.target.line;
+    await fetch("api/journal", { method: "POST", body: line.value });
+    line.value = "";
+    await show();
+  });
+  show();
+</script>`;
       return new Response(page("Notes", body), { headers: { "Content-Type": "text/html; charset=utf-8" } });
     }],
     ["get", "/api/notes", async (request, ctx) =>
