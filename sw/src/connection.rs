@@ -8,6 +8,9 @@
 use crate::handle_folder::HandleFolder;
 use owndir_browser::{DomError, FolderRecord, folder_store, permission};
 use owndir_core::{ApiError, Permission, Source, StatusReport};
+use std::cell::RefCell;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::{JsFuture, future_to_promise};
 
 /// Where the worker stands with the folder.
 pub enum Connection {
@@ -44,7 +47,14 @@ impl Connection {
     }
 }
 
-/// The current connection.
+thread_local! {
+    /// This worker's one look for a move its predecessor left half done; every request
+    /// waits for it, so none sees half a move, and none starts a second look.
+    static MENDING: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
+}
+
+/// The current connection. The first time a worker can reach the folder, it mends a
+/// directory move a stopped worker left half done, before anything is served.
 pub async fn current() -> Result<Connection, DomError> {
     let Some(record) = folder_store::load().await? else { return Ok(Connection::NotChosen) };
     let permission = match record.source {
@@ -52,5 +62,24 @@ pub async fn current() -> Result<Connection, DomError> {
         Source::Opfs => Permission::Granted,
         Source::Picker => permission::query(&record.handle).await?,
     };
+    if permission == Permission::Granted {
+        let mending = MENDING.with(|mending| {
+            mending
+                .borrow_mut()
+                .get_or_insert_with(|| {
+                    let folder = HandleFolder::new(record.handle.clone());
+                    future_to_promise(async move {
+                        let mended = folder.mend_interrupted_move().await;
+                        mended.map(|()| JsValue::UNDEFINED).map_err(|error| JsValue::from(error.to_string()))
+                    })
+                })
+                .clone()
+        });
+        if let Err(error) = JsFuture::from(mending).await {
+            // Look again on the next request.
+            MENDING.with(|mending| mending.borrow_mut().take());
+            return Err(DomError::new("MoveRecoveryError", error.as_string().unwrap_or_default()));
+        }
+    }
     Ok(Connection::Chosen(record, permission))
 }

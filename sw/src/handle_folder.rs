@@ -2,8 +2,10 @@
 
 use crate::folder_writes;
 use crate::promise::{children, settle_as};
+use owndir_browser::folder_store::PendingMove;
 use owndir_browser::{DomError, folder_store};
 use owndir_core::folder::{DirEntry, Entry, EntryKind, FileMeta, Folder, Metadata};
+use owndir_core::listing::is_hidden_artifact;
 use owndir_core::{FolderError, SafePath};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -47,6 +49,20 @@ impl HandleFolder {
         HandleFolder { root, walked: RefCell::default() }
     }
 
+    /// Finishes or undoes a directory move that a stopped worker left half done: once
+    /// the copy was whole the source goes, otherwise the partial copy does.
+    pub async fn mend_interrupted_move(&self) -> Result<(), FolderError> {
+        let Some(pending) = folder_store::pending_move().await? else { return Ok(()) };
+        let (undone, kept) = if pending.copied { (&pending.from, &pending.to) } else { (&pending.to, &pending.from) };
+        web_sys::console::warn_1(&format!("owndir: a move was cut off; keeping /{kept}, removing /{undone}").into());
+        if let Ok(path) = SafePath::parse(undone)
+            && !path.is_root()
+        {
+            self.remove(&path).await?;
+        }
+        Ok(folder_store::set_pending_move(None).await?)
+    }
+
     /// Forgets the walked directories: a change may have made or removed some.
     fn forget_walks(&self) {
         self.walked.borrow_mut().clear();
@@ -84,6 +100,10 @@ impl Folder for HandleFolder {
 
     async fn lookup(&self, path: &SafePath) -> Result<Option<Entry<File>>, FolderError> {
         let Some((name, parents)) = path.segments().split_last() else { return Ok(Some(Entry::Directory)) };
+        // A swap file Chrome left behind is nothing anyone wrote: never shown.
+        if is_hidden_artifact(name) {
+            return Ok(None);
+        }
         let Step::Found(parent) = self.directory(parents).await? else { return Ok(None) };
         match settle_as::<FileSystemFileHandle>(parent.get_file_handle(name)).await {
             Ok(handle) => {
@@ -194,12 +214,19 @@ impl Folder for HandleFolder {
             Some(Entry::Directory) => {
                 let source: FileSystemDirectoryHandle =
                     settle_as(source_parent.get_directory_handle(from_name)).await?;
+                // Journaled, so a worker stopped half way is mended by the next one.
+                let mut pending = PendingMove { from: from.to_string(), to: to.to_string(), copied: false };
+                folder_store::set_pending_move(Some(&pending)).await?;
                 if let Err(error) = folder_writes::copy_directory(&source, &target_parent, to_name).await {
                     // Half a copy helps nobody; the source is still whole.
                     let _ = folder_writes::remove_entry(&target_parent, to_name).await;
+                    folder_store::set_pending_move(None).await?;
                     return Err(error);
                 }
-                folder_writes::remove_entry(&source_parent, from_name).await
+                pending.copied = true;
+                folder_store::set_pending_move(Some(&pending)).await?;
+                folder_writes::remove_entry(&source_parent, from_name).await?;
+                Ok(folder_store::set_pending_move(None).await?)
             }
         }
     }

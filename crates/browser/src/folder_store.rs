@@ -13,6 +13,8 @@ const DATABASE: &str = "owndir";
 const VERSION: u32 = 3;
 const STORE: &str = "folder";
 const CURRENT: &str = "current";
+/// The directory move under way, in [`STORE`]: see [`PendingMove`].
+const PENDING_MOVE: &str = "pendingMove";
 /// Directory modification times, keyed by path: the browser keeps none.
 const DIRECTORY_TIMES: &str = "directoryTimes";
 /// The change-event log for `sub`: `{id, data}`, ids counting up for `Last-Event-ID`.
@@ -118,7 +120,8 @@ pub async fn save(record: &FolderRecord) -> Result<(), DomError> {
     let database = open().await?;
     let transaction = database.transaction(&[STORE, DIRECTORY_TIMES, SNAPSHOTS], TransactionMode::ReadWrite)?;
     transaction.object_store(STORE)?.put(&value, Some(&JsValue::from_str(CURRENT)))?.await?;
-    // The times and snapshots belonged to the folder connected before.
+    // A move, the times and the snapshots belonged to the folder connected before.
+    transaction.object_store(STORE)?.delete(JsValue::from_str(PENDING_MOVE))?.await?;
     transaction.object_store(DIRECTORY_TIMES)?.clear()?.await?;
     transaction.object_store(SNAPSHOTS)?.clear()?.await?;
     transaction.commit()?.await?;
@@ -208,6 +211,57 @@ pub async fn set_snapshot(path: &str, json: &str) -> Result<(), DomError> {
     let database = open().await?;
     let transaction = database.transaction(&[SNAPSHOTS], TransactionMode::ReadWrite)?;
     transaction.object_store(SNAPSHOTS)?.put(&JsValue::from_str(json), Some(&JsValue::from_str(path)))?.await?;
+    transaction.commit()?.await?;
+    Ok(())
+}
+
+/// A directory move under way. The API cannot move directories, so the worker copies,
+/// then deletes; if it is stopped in between, the next worker finishes or undoes the move
+/// from this record, so the folder ends with the old tree or the new one, never both
+/// halves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingMove {
+    /// The directory being moved (`a/b`).
+    pub from: String,
+    /// Where it goes.
+    pub to: String,
+    /// False while copying (undo: remove `to`), true once the copy is whole (finish:
+    /// remove `from`).
+    pub copied: bool,
+}
+
+/// The move under way, if a worker was stopped during one.
+pub async fn pending_move() -> Result<Option<PendingMove>, DomError> {
+    let database = open().await?;
+    let transaction = database.transaction(&[STORE], TransactionMode::ReadOnly)?;
+    let value = transaction.object_store(STORE)?.get(JsValue::from_str(PENDING_MOVE))?.await?;
+    Ok(value.and_then(|value| {
+        Some(PendingMove {
+            from: get(&value, "from").as_string()?,
+            to: get(&value, "to").as_string()?,
+            copied: get(&value, "copied").as_bool()?,
+        })
+    }))
+}
+
+/// Records the move under way, or (`None`) that none is.
+pub async fn set_pending_move(pending: Option<&PendingMove>) -> Result<(), DomError> {
+    let database = open().await?;
+    let transaction = database.transaction(&[STORE], TransactionMode::ReadWrite)?;
+    let store = transaction.object_store(STORE)?;
+    let key = JsValue::from_str(PENDING_MOVE);
+    match pending {
+        Some(pending) => {
+            let value = js_sys::Object::new();
+            js_sys::Reflect::set(&value, &"from".into(), &pending.from.as_str().into())?;
+            js_sys::Reflect::set(&value, &"to".into(), &pending.to.as_str().into())?;
+            js_sys::Reflect::set(&value, &"copied".into(), &pending.copied.into())?;
+            store.put(&value, Some(&key))?.await?;
+        }
+        None => {
+            store.delete(key)?.await?;
+        }
+    }
     transaction.commit()?.await?;
     Ok(())
 }

@@ -110,8 +110,12 @@ fn shown(path: &SafePath) -> String {
     format!("/{path}")
 }
 
+/// Read-only: `.owndir` (a folder's code and assets) and Chrome's swap files, whose names
+/// a write would collide with.
 fn is_in_owndir(path: &SafePath) -> bool {
-    path.segments().iter().any(|segment| segment == crate::content::OWNDIR)
+    path.segments()
+        .iter()
+        .any(|segment| segment == crate::content::OWNDIR || crate::listing::is_hidden_artifact(segment))
 }
 
 fn cannot_write(path: &SafePath) -> ApiError {

@@ -10,6 +10,13 @@ use std::fmt;
 /// Longest segment the folder accepts, in bytes (the common file-system name limit).
 pub const MAX_SEGMENT_BYTES: usize = 255;
 
+/// Deepest path the folder accepts, in names. Resolving a path tries a static mount and a
+/// `routes.js` at every level, so the work grows faster than the depth: a 2,048-deep path
+/// held the single-threaded worker for seconds. 128 is twice the deepest tree tested.
+/// Checked where paths come in (URLs, API parameters); joins inside the core may go a
+/// few names deeper (`<P>/.owndir/static/index.html`).
+pub const MAX_DEPTH: usize = 128;
+
 /// Characters left as they are when a path is put back into a URL: the RFC 3986
 /// unreserved set. Everything else, `+`, `#`, `?`, `%` and non-ASCII included, is encoded.
 const SEGMENT_ENCODE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
@@ -34,6 +41,8 @@ pub enum PathError {
     SegmentTooLong,
     /// A segment whose decoded bytes are not UTF-8.
     NotUtf8,
+    /// More than [`MAX_DEPTH`] names.
+    TooDeep,
 }
 
 impl PathError {
@@ -57,6 +66,7 @@ impl fmt::Display for PathError {
             PathError::ControlCharacter => "a path segment holds a control character",
             PathError::SegmentTooLong => "a path segment is longer than 255 bytes",
             PathError::NotUtf8 => "a path segment is not valid UTF-8",
+            PathError::TooDeep => "the path is deeper than 128 folders",
         })
     }
 }
@@ -123,6 +133,9 @@ impl RequestPath {
                 return Err(PathError::EncodedSlash);
             }
             segments.push(check_name(&decoded)?.to_owned());
+            if segments.len() > MAX_DEPTH {
+                return Err(PathError::TooDeep);
+            }
         }
         Ok(RequestPath { path: SafePath { segments }, trailing_slash })
     }
@@ -173,6 +186,9 @@ impl SafePath {
                 return Err(PathError::OutOfBounds);
             }
             segments.push(check_name(segment)?.to_owned());
+            if segments.len() > MAX_DEPTH {
+                return Err(PathError::TooDeep);
+            }
         }
         Ok(SafePath { segments })
     }
@@ -323,6 +339,18 @@ mod tests {
         for (url, error) in cases {
             assert_eq!(parse(url), Err(error.clone()), "{url}");
         }
+    }
+
+    #[test]
+    fn paths_deeper_than_128_names_are_refused() {
+        let deepest = "/a".repeat(MAX_DEPTH);
+        assert!(RequestPath::from_url_path(&deepest).is_ok());
+        assert!(SafePath::parse(&deepest).is_ok());
+        let deeper = "/a".repeat(MAX_DEPTH + 1);
+        assert_eq!(RequestPath::from_url_path(&deeper), Err(PathError::TooDeep));
+        assert_eq!(RequestPath::from_url_path(&format!("{deeper}/")), Err(PathError::TooDeep));
+        assert_eq!(SafePath::parse(&deeper), Err(PathError::TooDeep));
+        assert_eq!(PathError::TooDeep.status(), 400);
     }
 
     #[test]

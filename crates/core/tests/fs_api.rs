@@ -169,6 +169,18 @@ fn owndir_is_read_only() {
 }
 
 #[test]
+fn swap_file_names_cannot_be_written_or_moved_onto() {
+    let folder = memory();
+    for query in ["call=write", "call=touch", "call=makeDir", "call=delete"] {
+        let (status, error) = answer(&folder, &request(Method::Post, "/docs/a.txt.crswap", query), b"x".to_vec());
+        assert_eq!((status, error["error"].as_str()), (403, Some("/docs/a.txt.crswap cannot be written")), "{query}");
+    }
+    let (status, _) = answer(&folder, &request(Method::Post, "/docs/a.txt", "call=move&to=b.crswap"), Vec::new());
+    assert_eq!(status, 403);
+    assert_eq!(folder.read("docs/a.txt.crswap"), None);
+}
+
+#[test]
 fn write_replaces_appends_and_creates_parents() {
     let folder = memory();
     let put = |path, query, bytes: &[u8]| answer(&folder, &request(Method::Put, path, query), bytes.to_vec());
