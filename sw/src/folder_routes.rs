@@ -139,7 +139,7 @@ impl FolderHandlers for WorkerHandlers<'_> {
                 Ok(None) => continue,
                 Ok(Some(response)) => return Ok(Some(response)),
                 Err(error) => {
-                    let failure = failure_of(&error, level, &module).await;
+                    let failure = failure_in(&error, &join(level, OWNDIR), &module).await;
                     web_sys::console::error_2(
                         &format!("owndir: handler failed at {}:", failure.place()).into(),
                         &error,
@@ -289,11 +289,6 @@ fn entries(exports: &JsValue, key: &str) -> Result<Vec<Handler>, String> {
         handlers.push(Handler { method, pattern, function });
     }
     Ok(handlers)
-}
-
-/// A handler's failure at run time, placed by its stack.
-async fn failure_of(error: &JsValue, level: &SafePath, module: &Module) -> HandlerFailure {
-    failure_in(error, &join(level, OWNDIR), module).await
 }
 
 /// What `error` says and where it points among `module`'s files: a syntax error by the
