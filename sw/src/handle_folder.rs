@@ -24,6 +24,9 @@ pub struct HandleFolder {
     walked: RefCell<HashMap<Vec<String>, Option<FileSystemDirectoryHandle>>>,
 }
 
+/// How many files `list` opens at once.
+const OPEN_AT_ONCE: usize = 256;
+
 /// How a step of a lookup ended.
 enum Step<T> {
     Found(T),
@@ -61,6 +64,18 @@ impl HandleFolder {
             self.remove(&path).await?;
         }
         Ok(folder_store::set_pending_move(None).await?)
+    }
+
+    /// The handles in the directory at `path`: [`FolderError::NotFound`] when nothing is
+    /// there, [`FolderError::NotADirectory`] for a file, as `list` promises.
+    async fn children_of(&self, path: &SafePath) -> Result<Vec<web_sys::FileSystemHandle>, FolderError> {
+        match self.directory(path.segments()).await? {
+            Step::Found(directory) => Ok(children(&directory).await?),
+            Step::Missing => Err(match self.lookup(path).await? {
+                Some(Entry::File { .. }) => FolderError::NotADirectory,
+                _ => FolderError::NotFound,
+            }),
+        }
     }
 
     /// Forgets the walked directories: a change may have made or removed some.
@@ -118,37 +133,45 @@ impl Folder for HandleFolder {
     }
 
     async fn list(&self, path: &SafePath) -> Result<Vec<DirEntry>, FolderError> {
-        let directory = match self.directory(path.segments()).await? {
-            Step::Found(directory) => directory,
-            Step::Missing => {
-                // Tell a file apart from nothing, as `list` promises.
-                return Err(match self.lookup(path).await? {
-                    Some(Entry::File { .. }) => FolderError::NotADirectory,
-                    _ => FolderError::NotFound,
-                });
-            }
-        };
         let mut directories = Vec::new();
         let mut files = Vec::new();
-        for handle in children(&directory).await? {
+        for handle in self.children_of(path).await? {
             match handle.kind() {
                 FileSystemHandleKind::Directory => directories.push(handle.name()),
                 _ => files.push(handle.unchecked_into::<FileSystemFileHandle>()),
             }
         }
-        // Ask for every file at once rather than one round trip each.
-        let pending: js_sys::Array = files.iter().map(|handle| JsValue::from(handle.get_file())).collect();
-        let opened: js_sys::Array = settle_as(js_sys::Promise::all(&pending)).await?;
         let mut entries: Vec<DirEntry> = directories
             .into_iter()
             .map(|name| DirEntry { name, meta: Metadata { kind: EntryKind::Directory, file: None } })
             .collect();
-        for file in opened.iter() {
-            let file: File = file.unchecked_into();
-            let meta = Metadata { kind: EntryKind::File, file: Some(file_meta(&file)) };
-            entries.push(DirEntry { name: file.name(), meta });
+        // Sizes and times need every file opened. Ask in batches: all at once is no faster,
+        // and it queues every other request's file access behind the whole folder.
+        for batch in files.chunks(OPEN_AT_ONCE) {
+            let pending: js_sys::Array = batch.iter().map(|handle| JsValue::from(handle.get_file())).collect();
+            let opened: js_sys::Array = settle_as(js_sys::Promise::all(&pending)).await?;
+            for file in opened.iter() {
+                let file: File = file.unchecked_into();
+                let meta = Metadata { kind: EntryKind::File, file: Some(file_meta(&file)) };
+                entries.push(DirEntry { name: file.name(), meta });
+            }
         }
         Ok(entries)
+    }
+
+    async fn list_names(&self, path: &SafePath) -> Result<Vec<(String, EntryKind)>, FolderError> {
+        Ok(self
+            .children_of(path)
+            .await?
+            .into_iter()
+            .map(|handle| {
+                let kind = match handle.kind() {
+                    FileSystemHandleKind::Directory => EntryKind::Directory,
+                    _ => EntryKind::File,
+                };
+                (handle.name(), kind)
+            })
+            .collect())
     }
 
     async fn write(

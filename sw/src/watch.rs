@@ -21,6 +21,8 @@ use web_sys::{ReadableStream, ReadableStreamDefaultController, Response};
 
 /// How often to look for changes made outside the API.
 const POLL_MS: i32 = 1_000;
+/// The longest rest between looks, however big the tree.
+const MAX_POLL_MS: i32 = 30_000;
 /// Streams end before Chrome's 5-minute cut of any event, so the client reconnects cleanly.
 const STREAM_LIFETIME_MS: f64 = 240_000.0;
 /// What an `EventSource` waits before reconnecting.
@@ -139,11 +141,16 @@ pub fn changed() {
     }
     spawn_local(async {
         while !SUBSCRIBERS.with(|subscribers| subscribers.borrow().is_empty()) {
+            let started = js_sys::Date::now();
             if let Err(error) = poll().await {
                 web_sys::console::warn_1(&format!("owndir: watching failed: {error}").into());
             }
             end_old_streams();
-            sleep(POLL_MS, Sleep::Wakeable).await;
+            // A big tree takes long to look at (every file is opened for its size and
+            // time): rest four times as long as the look took, so watching never takes
+            // more than a fifth of the folder's time from the requests.
+            let took = (js_sys::Date::now() - started) as i32;
+            sleep(POLL_MS.max(took.saturating_mul(4)).min(MAX_POLL_MS), Sleep::Wakeable).await;
         }
         POLLING.with(|polling| polling.set(false));
     });

@@ -327,17 +327,26 @@ async fn info<F: Folder>(folder: &F, path: &SafePath) -> Result<HttpResponse<F::
 }
 
 async fn children<F: Folder>(folder: &F, path: &SafePath, with_info: bool) -> Result<HttpResponse<F::Body>, ApiError> {
-    let entries = folder.list(path).await.map_err(|error| match error {
+    let not_a_directory = |error| match error {
         FolderError::NotFound | FolderError::NotADirectory => {
             ApiError::new(404, format!("{} is not a directory", shown(path)))
         }
         other => other.into(),
-    })?;
-    let mut rows = listing(entries);
+    };
     if !with_info {
-        let names: Vec<&str> = rows.iter().map(|row| row.name.as_str()).collect();
+        let mut names: Vec<String> = folder
+            .list_names(path)
+            .await
+            .map_err(not_a_directory)?
+            .into_iter()
+            .map(|(name, _)| name)
+            .filter(|name| !crate::listing::is_hidden_artifact(name))
+            .collect();
+        // By code point, as `listing` sorts: UTF-8 byte order is code point order.
+        names.sort();
         return Ok(json(&names));
     }
+    let mut rows = listing(folder.list(path).await.map_err(not_a_directory)?);
     for row in rows.iter_mut().filter(|row| row.info.is_directory) {
         let child = path.join(&row.name).map_err(ApiError::from)?;
         let time = folder.directory_time(&child).await?.unwrap_or(0);
