@@ -20,9 +20,11 @@ fn main() -> ExitCode {
         Some("build") => build::build().map(|_| ()),
         Some("serve") => serve(&args[1..]),
         Some("test") => test(&args[1..]),
-        Some("bench") => bench(),
+        Some("bench") => bench(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask build | serve [--port N] | test [-- <cargo test args>] | bench");
+            eprintln!(
+                "usage: cargo xtask build | serve [--port N] | test [-- <cargo test args>] | bench [-- --only KEY,KEY]"
+            );
             return ExitCode::from(2);
         }
     };
@@ -81,19 +83,14 @@ fn test(args: &[String]) -> Result {
     run(&mut command)
 }
 
-fn bench() -> Result {
+fn bench(args: &[String]) -> Result {
     tools::ensure_browser()?;
     let dist = build::build()?;
     step("benchmark: ours, a plain-JS worker and native servers in one headless Chromium (~5 min)");
     // Optimised: the devserver is measured inside the bench's own process.
-    run(Command::new(env!("CARGO")).current_dir(workspace_root()).env("OWNDIR_DIST", &dist).args([
-        "run",
-        "--quiet",
-        "--profile",
-        "native-bench",
-        "--package",
-        "owndir-e2e",
-        "--bin",
-        "bench",
-    ]))
+    run(Command::new(env!("CARGO"))
+        .current_dir(workspace_root())
+        .env("OWNDIR_DIST", &dist)
+        .args(["run", "--quiet", "--profile", "native-bench", "--package", "owndir-e2e", "--bin", "bench", "--"])
+        .args(args.iter().skip_while(|arg| *arg == "--")))
 }
