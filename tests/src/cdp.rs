@@ -109,19 +109,47 @@ impl Cdp {
     /// Attaches to the first target of `kind` (`"page"`, `"service_worker"`) and returns
     /// the session id to pass to [`Cdp::call`].
     pub async fn attach(&self, kind: &str) -> Result<String, String> {
+        self.attach_at(kind, "").await
+    }
+
+    /// Attaches to the first target of `kind` whose URL starts with `url_prefix` (an
+    /// origin, say): with several origins open, "the first worker" may be another's.
+    pub async fn attach_at(&self, kind: &str, url_prefix: &str) -> Result<String, String> {
         let targets = self.call("Target.getTargets", json!({}), None).await?;
         let target = targets["targetInfos"]
             .as_array()
-            .and_then(|infos| infos.iter().find(|info| info["type"] == kind))
+            .and_then(|infos| {
+                infos.iter().find(|info| {
+                    info["type"] == kind && info["url"].as_str().is_some_and(|url| url.starts_with(url_prefix))
+                })
+            })
             .and_then(|info| info["targetId"].as_str())
-            .ok_or_else(|| format!("no {kind} target"))?
+            .ok_or_else(|| format!("no {kind} target at {url_prefix:?}"))?
             .to_owned();
-        let attached = self.call("Target.attachToTarget", json!({ "targetId": target, "flatten": true }), None).await?;
+        self.attach_target(&target).await
+    }
+
+    /// Attaches to the target `target_id` and returns the session id.
+    pub async fn attach_target(&self, target_id: &str) -> Result<String, String> {
+        let attached =
+            self.call("Target.attachToTarget", json!({ "targetId": target_id, "flatten": true }), None).await?;
         attached["sessionId"].as_str().map(str::to_owned).ok_or_else(|| "no session id".to_owned())
     }
 
     /// Calls `method`, in the target session `session` when given.
     pub async fn call(&self, method: &str, params: Value, session: Option<&str>) -> Result<Value, String> {
+        self.call_within(method, params, session, crate::WAIT).await
+    }
+
+    /// [`Cdp::call`] that may wait `limit` for the answer: a page script that moves a
+    /// gigabyte takes longer than any other call should.
+    pub async fn call_within(
+        &self,
+        method: &str,
+        params: Value,
+        session: Option<&str>,
+        limit: std::time::Duration,
+    ) -> Result<Value, String> {
         let id = self.next_id.fetch_add(1, Ordering::SeqCst);
         let mut message = json!({ "id": id, "method": method, "params": params });
         if let Some(session) = session {
@@ -134,7 +162,7 @@ impl Cdp {
             .await
             .map_err(|_| format!("CDP {method}: send timed out"))?
             .map_err(|error| format!("CDP send: {error}"))?;
-        let answer = tokio::time::timeout(crate::WAIT, receiver)
+        let answer = tokio::time::timeout(limit, receiver)
             .await
             .map_err(|_| format!("CDP {method}: no answer"))?
             .map_err(|_| format!("CDP {method}: connection closed"))?;

@@ -116,12 +116,12 @@ pub struct Harness {
     _watchdog: std::sync::mpsc::Sender<()>,
 }
 
-/// Aborts the process if the sender is still alive after [`TEST_LIMIT`].
-fn watchdog() -> std::sync::mpsc::Sender<()> {
+/// Aborts the process if the sender is still alive after `limit`.
+fn watchdog(limit: Duration) -> std::sync::mpsc::Sender<()> {
     let (sender, receiver) = std::sync::mpsc::channel::<()>();
     std::thread::spawn(move || {
-        if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = receiver.recv_timeout(TEST_LIMIT) {
-            eprintln!("a browser test ran over {TEST_LIMIT:?}: stopping the test binary");
+        if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = receiver.recv_timeout(limit) {
+            eprintln!("a browser session ran over {limit:?}: stopping the process");
             std::process::exit(101);
         }
     });
@@ -145,6 +145,12 @@ impl Harness {
 
     /// Serves the built app in `dist` (a copy, for tests that change it under the browser).
     pub async fn start_in(dist: &std::path::Path) -> Result<Harness> {
+        Harness::start_limited(dist, TEST_LIMIT).await
+    }
+
+    /// Serves the built app in `dist`, stopping the process if the session outlives
+    /// `limit` (the benchmark runs longer than any one test may).
+    pub async fn start_limited(dist: &std::path::Path, limit: Duration) -> Result<Harness> {
         if !dist.join("sw.js").exists() {
             return Err(format!("{} has no sw.js: run `cargo xtask build` (or `cargo xtask test`)", dist.display()));
         }
@@ -189,7 +195,8 @@ impl Harness {
         let devtools = tokio::time::timeout(WAIT, cdp::Cdp::connect(&debugger_address))
             .await
             .map_err(|_| "the DevTools connection timed out".to_owned())??;
-        let harness = Harness { client, origin, devtools, server, driver, _profile: profile, _watchdog: watchdog() };
+        let harness =
+            Harness { client, origin, devtools, server, driver, _profile: profile, _watchdog: watchdog(limit) };
         harness.open("/").await?;
         Ok(harness)
     }
@@ -322,7 +329,7 @@ impl Harness {
 
     /// The running worker's memory: JS heap in use and wasm linear memory.
     pub async fn worker_memory(&self) -> Result<WorkerMemory> {
-        let session = self.devtools.attach("service_worker").await?;
+        let session = self.devtools.attach_at("service_worker", &self.origin).await?;
         // Collect first, so that garbage not yet swept does not read as growth.
         self.devtools.call("HeapProfiler.collectGarbage", json!({}), Some(&session)).await?;
         let heap = self.devtools.call("Runtime.getHeapUsage", json!({}), Some(&session)).await?;

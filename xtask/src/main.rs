@@ -2,7 +2,9 @@
 //!
 //! - `build`: the deployable app in `dist/`;
 //! - `serve [--port N]`: build, then serve `dist/` on `http://127.0.0.1:N` (default 8080);
-//! - `test`: install what is missing, build, run every test (native and browser).
+//! - `test`: install what is missing, build, run every test (native and browser);
+//! - `bench`: build, then measure our worker against native servers and a plain-JS
+//!   worker in one headless Chromium (`tests/src/bin/bench`, results in BENCHMARKS.md).
 
 mod build;
 mod tools;
@@ -18,8 +20,11 @@ fn main() -> ExitCode {
         Some("build") => build::build().map(|_| ()),
         Some("serve") => serve(&args[1..]),
         Some("test") => test(&args[1..]),
+        Some("bench") => bench(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask build | serve [--port N] | test [-- <cargo test args>]");
+            eprintln!(
+                "usage: cargo xtask build | serve [--port N] | test [-- <cargo test args>] | bench [-- --only KEY,KEY]"
+            );
             return ExitCode::from(2);
         }
     };
@@ -76,4 +81,16 @@ fn test(args: &[String]) -> Result {
         command.args(["--", "--test-threads=2"]);
     }
     run(&mut command)
+}
+
+fn bench(args: &[String]) -> Result {
+    tools::ensure_browser()?;
+    let dist = build::build()?;
+    step("benchmark: ours, a plain-JS worker and native servers in one headless Chromium (~5 min)");
+    // Optimised: the devserver is measured inside the bench's own process.
+    run(Command::new(env!("CARGO"))
+        .current_dir(workspace_root())
+        .env("OWNDIR_DIST", &dist)
+        .args(["run", "--quiet", "--profile", "native-bench", "--package", "owndir-e2e", "--bin", "bench", "--"])
+        .args(args.iter().skip_while(|arg| *arg == "--")))
 }

@@ -125,6 +125,10 @@ fn read_head(reader: &mut impl BufRead) -> io::Result<Option<RequestHead>> {
 
 fn serve_connection(root: &Path, stream: TcpStream, stopping: &AtomicBool) -> io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    // An answer goes out in several small writes (head, then body). With Nagle's algorithm
+    // the second waits for the client's ACK of the first, which the client delays ~40 ms:
+    // every small file took 40+ ms (seen by `cargo xtask bench`).
+    stream.set_nodelay(true)?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut writer = stream;
     while let Some(head) = read_head(&mut reader)? {
