@@ -2,9 +2,11 @@
 //!
 //! - `build`: the deployable app in `dist/`;
 //! - `serve [--port N]`: build, then serve `dist/` on `http://127.0.0.1:N` (default 8080);
-//! - `test`: install what is missing, build, run every test (native and browser).
+//! - `test`: install what is missing, build, run every test (native and browser);
+//! - `fuzz [--seconds N] [target…]`: run the cargo-fuzz targets of `fuzz/` (default 5 s each).
 
 mod build;
+mod fuzz;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -18,8 +20,11 @@ fn main() -> ExitCode {
         Some("build") => build::build().map(|_| ()),
         Some("serve") => serve(&args[1..]),
         Some("test") => test(&args[1..]),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask build | serve [--port N] | test [-- <cargo test args>]");
+            eprintln!(
+                "usage: cargo xtask build | serve [--port N] | test [-- <cargo test args>] | fuzz [--seconds N] [target…]"
+            );
             return ExitCode::from(2);
         }
     };
@@ -63,6 +68,12 @@ fn serve(args: &[String]) -> Result {
 }
 
 fn test(args: &[String]) -> Result {
+    let extra: Vec<&String> = args.iter().skip_while(|arg| *arg == "--").collect();
+    // The fuzz smoke run, before the long browser tests: a crash in the core's parsers
+    // fails in a minute. Skipped when arguments pick the tests to run.
+    if extra.is_empty() {
+        fuzz::run_targets(fuzz::SMOKE_SECONDS, &fuzz::TARGETS)?;
+    }
     tools::ensure_browser()?;
     let dist = build::build()?;
     step("native and browser tests (cargo test)");
@@ -70,7 +81,6 @@ fn test(args: &[String]) -> Result {
     // Every test binary runs even after one fails, so a CI log names every failure.
     command.current_dir(workspace_root()).args(["test", "--no-fail-fast"]).env("OWNDIR_DIST", &dist);
     // Browser tests each start a Chromium; two at a time suits two cores.
-    let extra: Vec<&String> = args.iter().skip_while(|arg| *arg == "--").collect();
     command.args(&extra);
     if !extra.iter().any(|arg| arg.starts_with("--test-threads")) {
         command.args(["--", "--test-threads=2"]);
