@@ -5,8 +5,10 @@
 //! - `test`: install what is missing, build, run every test (native and browser);
 //! - `bench`: build, then measure our worker against native servers and a plain-JS
 //!   worker in one headless Chromium (`tests/src/bin/bench`, results in BENCHMARKS.md).
+//! - `fuzz [--seconds N] [target…]`: run the cargo-fuzz targets of `fuzz/` (default 5 s each).
 
 mod build;
+mod fuzz;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -21,9 +23,10 @@ fn main() -> ExitCode {
         Some("serve") => serve(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("bench") => bench(&args[1..]),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask build | serve [--port N] | test [-- <cargo test args>] | bench [-- --only KEY,KEY]"
+                "usage: cargo xtask build | serve [--port N] | test [-- <cargo test args>] | bench [-- --only KEY,KEY] | fuzz [--seconds N] [target…]"
             );
             return ExitCode::from(2);
         }
@@ -68,6 +71,12 @@ fn serve(args: &[String]) -> Result {
 }
 
 fn test(args: &[String]) -> Result {
+    let extra: Vec<&String> = args.iter().skip_while(|arg| *arg == "--").collect();
+    // The fuzz smoke run, before the long browser tests: a crash in the core's parsers
+    // fails in a minute. Skipped when arguments pick the tests to run.
+    if extra.is_empty() {
+        fuzz::run_targets(fuzz::SMOKE_SECONDS, &fuzz::TARGETS)?;
+    }
     tools::ensure_browser()?;
     let dist = build::build()?;
     step("native and browser tests (cargo test)");
@@ -75,7 +84,6 @@ fn test(args: &[String]) -> Result {
     // Every test binary runs even after one fails, so a CI log names every failure.
     command.current_dir(workspace_root()).args(["test", "--no-fail-fast"]).env("OWNDIR_DIST", &dist);
     // Browser tests each start a Chromium; two at a time suits two cores.
-    let extra: Vec<&String> = args.iter().skip_while(|arg| *arg == "--").collect();
     command.args(&extra);
     if !extra.iter().any(|arg| arg.starts_with("--test-threads")) {
         command.args(["--", "--test-threads=2"]);

@@ -45,6 +45,21 @@ pub fn ensure_wasm_bindgen() -> Result<PathBuf> {
     Ok(cargo_bin)
 }
 
+/// `cargo fuzz` (cargo-fuzz), for the fuzz targets in `fuzz/`.
+pub fn ensure_cargo_fuzz() -> Result {
+    let found = Command::new(env!("CARGO")).args(["fuzz", "--version"]).output();
+    if found.is_ok_and(|out| out.status.success()) {
+        return Ok(());
+    }
+    step("installing cargo-fuzz (cargo install, about 2 minutes, once)");
+    if run(Command::new(env!("CARGO")).args(["install", "cargo-fuzz", "--locked"])).is_ok() {
+        return Ok(());
+    }
+    // A lock file can name a version the registry yanked; then take today's versions.
+    eprintln!("xtask: cargo install --locked failed; trying without --locked");
+    run(Command::new(env!("CARGO")).args(["install", "cargo-fuzz"]))
+}
+
 fn cargo_home() -> PathBuf {
     std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)

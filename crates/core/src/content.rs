@@ -326,13 +326,21 @@ pub fn etag(meta: FileMeta) -> String {
     format!("\"{:x}-{:x}\"", meta.size, meta.modified_ms)
 }
 
-/// An HTTP date (RFC 9110 §5.6.7) for a time in epoch milliseconds.
+/// The last moment an HTTP date can name: 9999-12-31 23:59:59 UTC, in epoch ms.
+const LAST_HTTP_DATE_MS: u64 = 253_402_300_799_000;
+
+/// An HTTP date (RFC 9110 §5.6.7) for a time in epoch milliseconds. A time past year 9999
+/// shows as the last second of 9999.
 ///
 /// ```
-/// assert_eq!(owndir_core::content::http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+/// use owndir_core::content::http_date;
+/// assert_eq!(http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+/// assert_eq!(http_date(u64::MAX), "Fri, 31 Dec 9999 23:59:59 GMT");
 /// ```
 pub fn http_date(epoch_ms: u64) -> String {
-    httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_millis(epoch_ms))
+    // A file's time comes from the disk (`File.lastModified` reaches year 275760), and
+    // httpdate panics past year 9999: found by the `range` fuzz target.
+    httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_millis(epoch_ms.min(LAST_HTTP_DATE_MS)))
 }
 
 fn redirect<B>(location: &str, query: Option<&str>) -> HttpResponse<B> {
@@ -374,6 +382,20 @@ mod tests {
             ResponseBody::Text(text) => serde_json::from_str(text).unwrap(),
             other => panic!("expected a JSON body, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_file_dated_past_year_9999_is_served_with_the_last_http_date() {
+        // Found by `cargo xtask fuzz range`: httpdate panicked on such a time.
+        let folder = MemoryFolder::new();
+        folder.insert_file("far.txt", b"x", u64::MAX);
+        folder.insert_file("edge.txt", b"x", LAST_HTTP_DATE_MS + 1_000);
+        for path in ["/far.txt", "/edge.txt"] {
+            let response = block_on(serve_content(&folder, &get(path)));
+            assert_eq!(response.status, 200, "{path}");
+            assert_eq!(response.header("Last-Modified"), Some("Fri, 31 Dec 9999 23:59:59 GMT"), "{path}");
+        }
+        assert_eq!(http_date(LAST_HTTP_DATE_MS), "Fri, 31 Dec 9999 23:59:59 GMT");
     }
 
     #[test]

@@ -142,13 +142,15 @@ impl EventFilter {
     /// assert!(EventFilter::parse(Some("created")).is_err());
     /// ```
     pub fn parse(events: Option<&str>) -> Result<EventFilter, String> {
-        let Some(events) = events.filter(|events| !events.trim().is_empty()) else {
+        let names: Vec<&str> =
+            events.unwrap_or_default().split(',').map(str::trim).filter(|name| !name.is_empty()).collect();
+        // A list that names nothing (`events=`, `events=,`) is the default, all kinds, not
+        // a subscription to nothing (`events=,` did that until the `routes` fuzz target).
+        if names.is_empty() {
             return Ok(EventFilter::all());
-        };
-        events
-            .split(',')
-            .map(str::trim)
-            .filter(|name| !name.is_empty())
+        }
+        names
+            .into_iter()
             .map(|name| {
                 ChangeKind::ALL
                     .into_iter()
@@ -272,6 +274,16 @@ mod tests {
         assert!(!filter.accepts(&path("other"), &added));
         assert!(!filter.accepts(&path("doc"), &added), "a name prefix is not a parent");
         assert!(!filter.accepts(&path("docs"), &Change { kind: ChangeKind::Unlink, ..added.clone() }));
+    }
+
+    #[test]
+    fn a_list_naming_no_kind_means_every_kind() {
+        // `events=,` subscribed to nothing before the `routes` fuzz target found it.
+        for events in [None, Some(""), Some(" "), Some(","), Some(" , ,")] {
+            let filter = EventFilter::parse(events).unwrap();
+            assert!(ChangeKind::ALL.into_iter().all(|kind| filter.wants(kind)), "{events:?}");
+        }
+        assert_eq!(EventFilter::parse(Some(",add,")), EventFilter::parse(Some("add")));
     }
 
     #[test]
