@@ -270,6 +270,18 @@ impl Harness {
         }
     }
 
+    /// A browser whose OPFS holds `files`, connected as browser storage, the page
+    /// controlled by the worker: where most browser tests begin.
+    pub async fn connected(files: &[(&str, &[u8])]) -> Result<Harness> {
+        let harness = Harness::start().await?;
+        if !files.is_empty() {
+            harness.seed(files).await?;
+        }
+        harness.connect_browser_storage().await?;
+        harness.wait_for_worker().await?;
+        Ok(harness)
+    }
+
     /// Clicks **Use browser storage** and waits for the folder view.
     pub async fn connect_browser_storage(&self) -> Result {
         self.button("Use browser storage").await?.click().await.map_err(fail("click failed"))?;

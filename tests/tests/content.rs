@@ -17,17 +17,9 @@ const TREE: &[(&str, &[u8])] = &[
     ("inner/deeper/file.txt", b"inside"),
 ];
 
-async fn connected() -> Result<Harness> {
-    let harness = Harness::start().await?;
-    harness.seed(TREE).await?;
-    harness.connect_browser_storage().await?;
-    harness.wait_for_worker().await?;
-    Ok(harness)
-}
-
 #[tokio::test]
 async fn mounts_come_root_first_then_deeper_then_the_file() -> Result {
-    let harness = connected().await?;
+    let harness = Harness::connected(TREE).await?;
     assert_eq!(harness.get("/a/page.txt").await?.text(), "root mount");
     assert_eq!(harness.get("/b/page.txt").await?.text(), "b's mount");
     assert_eq!(harness.get("/inner/deeper/file.txt").await?.text(), "inside");
@@ -36,7 +28,7 @@ async fn mounts_come_root_first_then_deeper_then_the_file() -> Result {
 
 #[tokio::test]
 async fn a_folder_with_a_static_index_shows_its_own_app() -> Result {
-    let harness = connected().await?;
+    let harness = Harness::connected(TREE).await?;
     harness.open("/a/").await?;
     harness.element("h1").await?;
     let title = harness.client.title().await.map_err(|error| error.to_string())?;
@@ -52,7 +44,7 @@ async fn a_folder_with_a_static_index_shows_its_own_app() -> Result {
 
 #[tokio::test]
 async fn ranges_are_served_and_refused_as_http_says() -> Result {
-    let harness = connected().await?;
+    let harness = Harness::connected(TREE).await?;
     let cases: &[(&str, u16, &str, Option<&str>)] = &[
         ("bytes=0-3", 206, "0123", Some("bytes 0-3/10")),
         ("bytes=7-", 206, "789", Some("bytes 7-9/10")),
@@ -76,7 +68,7 @@ async fn ranges_are_served_and_refused_as_http_says() -> Result {
 
 #[tokio::test]
 async fn conditional_requests_answer_304_412_and_if_range() -> Result {
-    let harness = connected().await?;
+    let harness = Harness::connected(TREE).await?;
     let first = harness.get("/digits.txt").await?;
     let etag = first.header("etag").ok_or("no etag")?.to_owned();
     let last_modified = first.header("last-modified").ok_or("no last-modified")?.to_owned();
@@ -137,7 +129,7 @@ fn attacks() -> Vec<String> {
 
 #[tokio::test]
 async fn traversal_attacks_all_get_4xx_and_the_worker_keeps_serving() -> Result {
-    let harness = connected().await?;
+    let harness = Harness::connected(TREE).await?;
     let attacks = attacks();
     assert!(attacks.len() >= 100, "only {} attacks", attacks.len());
     let mut failures = Vec::new();
@@ -192,7 +184,7 @@ const done = arguments[0];
 
 #[tokio::test]
 async fn a_media_element_seeks_through_range_requests() -> Result {
-    let harness = connected().await?;
+    let harness = Harness::connected(TREE).await?;
     let page = harness.devtools.attach("page").await?;
     harness.devtools.call("Network.enable", json!({}), Some(&page)).await?;
     let result = harness.script(MEDIA_SEEK_SCRIPT, vec![]).await?;

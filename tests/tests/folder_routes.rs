@@ -46,14 +46,6 @@ const seen = (name) => (request, ctx) => { (self.trail ||= []).push(`${name} ${c
 module.exports = { middleware: [["all", "*", seen("a/b middleware")]], routes: [["all", "*", seen("a/b route")]] };
 "#;
 
-async fn connected(files: &[(&str, &[u8])]) -> Result<Harness> {
-    let harness = Harness::start().await?;
-    harness.seed(files).await?;
-    harness.connect_browser_storage().await?;
-    harness.wait_for_worker().await?;
-    Ok(harness)
-}
-
 async fn trail(harness: &Harness) -> Result<Vec<String>> {
     let trail = harness.get("/trail").await?.json();
     let mut trail: Vec<String> = serde_json::from_value(trail).unwrap_or_default();
@@ -64,7 +56,7 @@ async fn trail(harness: &Harness) -> Result<Vec<String>> {
 
 #[tokio::test]
 async fn middleware_runs_root_first_the_file_next_then_routes_deepest_first() -> Result {
-    let harness = connected(&[
+    let harness = Harness::connected(&[
         (".owndir/routes.js", ROOT_ROUTES.as_bytes()),
         ("a/.owndir/routes.js", A_ROUTES.as_bytes()),
         ("a/b/.owndir/routes.js", AB_ROUTES.as_bytes()),
@@ -118,7 +110,7 @@ async fn middleware_runs_root_first_the_file_next_then_routes_deepest_first() ->
 
 #[tokio::test]
 async fn parameters_wildcards_and_methods_reach_the_handler() -> Result {
-    let harness = connected(&[("a/.owndir/routes.js", A_ROUTES.as_bytes())]).await?;
+    let harness = Harness::connected(&[("a/.owndir/routes.js", A_ROUTES.as_bytes())]).await?;
     let files = harness.get("/a/files/x/y%20z.txt").await?.json();
     assert_eq!(files, json!({ "params": { "*": "x/y z.txt" }, "path": "/files/x/y z.txt" }));
     let echo = harness.fetch("/a/echo/42", json!({ "method": "POST", "body": "hi there" })).await?;
@@ -146,7 +138,8 @@ module.exports = { routes: [
   ["post", "/api/owndir", async (request, ctx) => { await ctx.dir.write(".owndir/evil.js", "x"); return new Response("wrote"); }],
 ]};
 "#;
-    let harness = connected(&[("app/.owndir/routes.js", routes.as_bytes()), ("top.txt", b"at the top")]).await?;
+    let harness =
+        Harness::connected(&[("app/.owndir/routes.js", routes.as_bytes()), ("top.txt", b"at the top")]).await?;
     let saved = harness.fetch("/app/api/save/one.txt", json!({ "method": "POST", "body": "first" })).await?;
     assert_eq!(saved.status, 200, "{}", saved.text());
     let saved = saved.json();
@@ -168,7 +161,7 @@ module.exports = { routes: [
 async fn a_changed_module_takes_effect_on_the_next_request() -> Result {
     let version =
         |n: u32| format!("module.exports = {{ routes: [[\"get\", \"/v\", () => new Response(\"version {n}\")]] }};");
-    let harness = connected(&[
+    let harness = Harness::connected(&[
         ("hot/.owndir/routes.js", version(1).as_bytes()),
         ("hot/.owndir/lib/word.js", b"module.exports = 'one';"),
     ])
@@ -199,7 +192,7 @@ async fn failures_are_500s_naming_file_and_line_and_touch_nothing_else() -> Resu
     let throwing = "module.exports = { routes: [\n  [\"get\", \"/boom\", () => {\n    null.nothing;\n  }],\n  [\"get\", \"/reject\", async () => { throw new Error(\"refused\"); }],\n  [\"get\", \"/odd\", () => 42],\n] };\n";
     let syntax = "// a note\nmodule.exports = {\n  routes: [[\"get\", \"/\", () => new Response(\"x\")]],,\n};\n";
     let top_level = "const helper = require('./helper');\nmodule.exports = { routes: [] };\n";
-    let harness = connected(&[
+    let harness = Harness::connected(&[
         ("bad/.owndir/routes.js", throwing.as_bytes()),
         ("syntax/.owndir/routes.js", syntax.as_bytes()),
         ("required/.owndir/routes.js", top_level.as_bytes()),
@@ -263,7 +256,7 @@ fn example_files() -> Vec<(String, Vec<u8>)> {
 async fn the_example_notes_app_lists_notes_and_keeps_a_journal() -> Result {
     let files = example_files();
     let seeded: Vec<(&str, &[u8])> = files.iter().map(|(path, bytes)| (path.as_str(), bytes.as_slice())).collect();
-    let harness = connected(&seeded).await?;
+    let harness = Harness::connected(&seeded).await?;
     harness.open("/notes/").await?;
     harness.element("ul.notes").await?;
     let titles = harness.value("[...document.querySelectorAll('ul.notes a')].map((a) => a.textContent)").await?;

@@ -6,13 +6,9 @@ use owndir_devserver::StaticServer;
 use owndir_e2e::{Harness, Result};
 use serde_json::{Value, json};
 
-async fn connected() -> Result<Harness> {
-    let harness = Harness::start().await?;
-    harness.seed(&[("docs/a.txt", b"hello"), ("docs/sub/b.txt", b"deep"), (".owndir/static/x.txt", b"app")]).await?;
-    harness.connect_browser_storage().await?;
-    harness.wait_for_worker().await?;
-    Ok(harness)
-}
+/// The folder most tests start from.
+const FIXTURES: &[(&str, &[u8])] =
+    &[("docs/a.txt", b"hello"), ("docs/sub/b.txt", b"deep"), (".owndir/static/x.txt", b"app")];
 
 /// Runs `body` (an async function body with `root`, `FsNode` and `args` in scope) in the
 /// page with `/@/fsnode.js` imported; a rejection comes back as `{rejected: {...}}`.
@@ -27,7 +23,7 @@ async fn with_fsnode(harness: &Harness, body: &str, args: Value) -> Result<Value
 
 #[tokio::test]
 async fn fsnode_reads_walks_and_lists() -> Result {
-    let harness = connected().await?;
+    let harness = Harness::connected(FIXTURES).await?;
     let result = with_fsnode(
         &harness,
         "const docs = root.walk('docs');
@@ -66,7 +62,7 @@ async fn fsnode_reads_walks_and_lists() -> Result {
 
 #[tokio::test]
 async fn fsnode_changes_the_folder() -> Result {
-    let harness = connected().await?;
+    let harness = Harness::connected(FIXTURES).await?;
     let result = with_fsnode(
         &harness,
         "const written = await root.write('notes/new.txt', 'one');
@@ -108,7 +104,7 @@ async fn fsnode_changes_the_folder() -> Result {
 
 #[tokio::test]
 async fn failures_reject_with_the_error_object() -> Result {
-    let harness = connected().await?;
+    let harness = Harness::connected(FIXTURES).await?;
     let cases = [
         ("return await root.children('docs/a.txt');", 404, "/docs/a.txt is not a directory"),
         ("return await root.write('.owndir/static/x.txt', 'no');", 403, "/.owndir/static/x.txt cannot be written"),
@@ -136,7 +132,7 @@ async fn failures_reject_with_the_error_object() -> Result {
 
 #[tokio::test]
 async fn a_200_mb_write_streams_to_disk_and_an_aborted_one_changes_nothing() -> Result {
-    let harness = connected().await?;
+    let harness = Harness::connected(FIXTURES).await?;
     let result = with_fsnode(
         &harness,
         "const size = 200 * 1024 * 1024;
@@ -171,7 +167,7 @@ async fn a_200_mb_write_streams_to_disk_and_an_aborted_one_changes_nothing() -> 
 
 #[tokio::test]
 async fn two_tabs_racing_writes_with_the_same_if_match_let_one_win() -> Result {
-    let harness = connected().await?;
+    let harness = Harness::connected(FIXTURES).await?;
     let etag = harness.get("/docs/a.txt").await?.header("etag").ok_or("no etag")?.to_owned();
     let first = harness.client.window().await.map_err(|error| error.to_string())?;
     // A second tab waits on a BroadcastChannel for the word to write.
@@ -213,7 +209,7 @@ async fn two_tabs_racing_writes_with_the_same_if_match_let_one_win() -> Result {
 
 #[tokio::test]
 async fn directory_times_are_kept_and_survive_a_worker_restart() -> Result {
-    let harness = connected().await?;
+    let harness = Harness::connected(FIXTURES).await?;
     let before =
         with_fsnode(&harness, "await root.makeDir('timed'); return await root.info('timed');", json!(null)).await?;
     let made = before["mtime"].as_f64().unwrap();
@@ -242,7 +238,7 @@ async fn directory_times_are_kept_and_survive_a_worker_restart() -> Result {
 
 #[tokio::test]
 async fn another_site_cannot_change_the_folder() -> Result {
-    let mut harness = connected().await?;
+    let mut harness = Harness::connected(FIXTURES).await?;
     // A page on another origin (another port) tries a cross-site fetch and a form POST.
     let attacker_dir = tempfile::tempdir().map_err(|error| error.to_string())?;
     let target = format!("{}/@/fs/docs/a.txt?call=delete", harness.origin);
@@ -277,7 +273,7 @@ async fn another_site_cannot_change_the_folder() -> Result {
 
 #[tokio::test]
 async fn a_full_disk_answers_507_and_keeps_the_old_content() -> Result {
-    let harness = connected().await?;
+    let harness = Harness::connected(FIXTURES).await?;
     harness.cdp("Storage.overrideQuotaForOrigin", json!({ "origin": harness.origin, "quotaSize": 8u64 << 20 })).await?;
     let result = with_fsnode(
         &harness,
@@ -325,7 +321,7 @@ async fn wait_for_events(harness: &Harness, expected: &[&str]) -> Result<Vec<Str
 
 #[tokio::test]
 async fn sub_reports_api_changes_at_once() -> Result {
-    let harness = connected().await?;
+    let harness = Harness::connected(FIXTURES).await?;
     subscribe(&harness, "", None).await?;
     with_fsnode(
         &harness,
@@ -346,7 +342,7 @@ async fn sub_reports_api_changes_at_once() -> Result {
 
 #[tokio::test]
 async fn sub_reports_changes_made_outside_the_api_under_its_path_only() -> Result {
-    let harness = connected().await?;
+    let harness = Harness::connected(FIXTURES).await?;
     subscribe(&harness, "docs", Some("add,change")).await?;
     // Another writer (a sync engine, another tab) writes into the folder directly.
     harness.seed(&[("docs/outside.txt", b"from outside"), ("elsewhere.txt", b"not watched")]).await?;
@@ -361,7 +357,7 @@ async fn sub_reports_changes_made_outside_the_api_under_its_path_only() -> Resul
 
 #[tokio::test]
 async fn sub_survives_a_worker_stop_without_losing_events() -> Result {
-    let harness = connected().await?;
+    let harness = Harness::connected(FIXTURES).await?;
     subscribe(&harness, "", None).await?;
     with_fsnode(&harness, "await root.write('before.txt', '1'); return null;", json!(null)).await?;
     wait_for_events(&harness, &["add before.txt"]).await?;

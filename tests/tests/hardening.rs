@@ -150,9 +150,7 @@ fn attack_paths() -> Vec<String> {
 
 #[tokio::test]
 async fn no_path_leaves_the_folder_and_every_hostile_read_is_a_4xx() -> Result {
-    let harness = Harness::start().await?;
-    harness.connect_browser_storage().await?;
-    harness.wait_for_worker().await?;
+    let harness = Harness::connected(&[]).await?;
     let jailed = harness.script(JAIL_SCRIPT, vec![]).await?;
     assert!(jailed.is_null(), "{jailed}");
     assert_eq!(harness.get("/inner/file.txt").await?.text(), "inside");
@@ -237,11 +235,9 @@ async fn attack(harness: &Harness, attacks: &[Value]) -> Result<Vec<(i32, bool)>
     Ok(results.into_iter().map(|(status, secret, _)| (status, secret)).collect())
 }
 
-async fn connected() -> Result<Harness> {
-    let harness = Harness::start().await?;
-    harness.connect_browser_storage().await?;
-    harness.wait_for_worker().await?;
-    Ok(harness)
+/// What the promise the page keeps as `window.<name>` settles to.
+async fn settled(harness: &Harness, name: &str) -> Result<Value> {
+    harness.script(&format!("const done = arguments[arguments.length - 1]; window.{name}.then(done);"), vec![]).await
 }
 
 /// Writes `count` files of `size` bytes (each filled with its index) under `directory`.
@@ -280,7 +276,7 @@ async fn sizes(harness: &Harness, directory: &str) -> Result<Value> {
 
 #[tokio::test]
 async fn a_worker_stopped_mid_move_leaves_the_old_tree_or_the_new_one() -> Result {
-    let harness = connected().await?;
+    let harness = Harness::connected(&[]).await?;
     let (count, size) = (400u64, 64u64 << 10);
     let made = harness.script(MAKE_FILES_SCRIPT, vec![json!("album"), json!(count), json!(size)]).await?;
     assert!(made.is_null(), "{made}");
@@ -306,8 +302,7 @@ async fn a_worker_stopped_mid_move_leaves_the_old_tree_or_the_new_one() -> Resul
         )
         .await?;
     harness.stop_worker().await?;
-    let outcome =
-        harness.script("const done = arguments[arguments.length - 1]; window.moved.then(done);", vec![]).await?;
+    let outcome = settled(&harness, "moved").await?;
     // The next request starts a worker, which mends the half-done move before answering.
     assert_eq!(harness.get("/@/status").await?.status, 200);
     let (old, new) = (sizes(&harness, "album").await?, sizes(&harness, "moved").await?);
@@ -338,7 +333,7 @@ fn files(tree: &Value) -> usize {
 
 #[tokio::test]
 async fn a_worker_stopped_mid_write_or_read_loses_nothing_and_swap_files_never_show() -> Result {
-    let harness = connected().await?;
+    let harness = Harness::connected(&[]).await?;
     let old = harness.fetch("/@/fs/big.bin?call=write", json!({ "method": "PUT", "body": "old content" })).await?;
     assert_eq!(old.status, 200);
     let size = 100u64 << 20;
@@ -362,8 +357,7 @@ async fn a_worker_stopped_mid_write_or_read_loses_nothing_and_swap_files_never_s
         )
         .await?;
     harness.stop_worker().await?;
-    let outcome =
-        harness.script("const done = arguments[arguments.length - 1]; window.written.then(done);", vec![]).await?;
+    let outcome = settled(&harness, "written").await?;
     let after = harness.get("/big.bin").await?;
     assert_eq!(after.status, 200);
     let kept_old = after.body == b"old content";
@@ -411,8 +405,7 @@ async fn a_worker_stopped_mid_write_or_read_loses_nothing_and_swap_files_never_s
         .await?;
     assert_eq!(read, "started");
     harness.stop_worker().await?;
-    let reading =
-        harness.script("const done = arguments[arguments.length - 1]; window.reading.then(done);", vec![]).await?;
+    let reading = settled(&harness, "reading").await?;
     let again = harness.get("/big.bin").await?;
     assert_eq!(again.body, after.body, "the file changed after a cut read ({reading})");
     harness.finish().await
@@ -420,7 +413,7 @@ async fn a_worker_stopped_mid_write_or_read_loses_nothing_and_swap_files_never_s
 
 #[tokio::test]
 async fn a_lost_folder_record_answers_503_and_the_app_offers_to_connect() -> Result {
-    let harness = connected().await?;
+    let harness = Harness::connected(&[]).await?;
     harness.seed(&[("note.txt", b"kept")]).await?;
     assert_eq!(harness.get("/note.txt").await?.text(), "kept");
     // Site data cleared, as a person does in the browser's settings: the record with the
@@ -487,7 +480,7 @@ const [tabs, loops, seconds, done] = [arguments[0], arguments[1], arguments[2], 
 
 #[tokio::test]
 async fn four_tabs_of_200_concurrent_reads_and_writes_for_a_minute_lose_nothing() -> Result {
-    let harness = connected().await?;
+    let harness = Harness::connected(&[]).await?;
     harness.seed(&[("inner/file.txt", b"inside")]).await?;
     harness.open("/inner/file.txt").await?;
     let result = harness.script(LOAD_SCRIPT, vec![json!(4), json!(50), json!(60)]).await?;

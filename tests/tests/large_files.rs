@@ -7,13 +7,6 @@ use owndir_e2e::{Harness, Result, WorkerMemory};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
-async fn connected() -> Result<Harness> {
-    let harness = Harness::start().await?;
-    harness.connect_browser_storage().await?;
-    harness.wait_for_worker().await?;
-    Ok(harness)
-}
-
 /// Writes `size` bytes of a position-dependent pattern into OPFS, then reads the file
 /// back through the worker whole and in 64 random ranges, checking every byte in the
 /// page (the bytes never cross into the test process).
@@ -69,7 +62,7 @@ const check = (bytes, offset) => {
 
 #[tokio::test]
 async fn a_256_mb_file_is_served_byte_for_byte_whole_and_in_64_ranges() -> Result {
-    let harness = connected().await?;
+    let harness = Harness::connected(&[]).await?;
     let failure = harness.script(BIG_FILE_SCRIPT, vec![json!(256u64 << 20)]).await?;
     assert!(failure.is_null(), "{failure}");
     harness.finish().await
@@ -189,7 +182,7 @@ fn assert_flat(samples: &[WorkerMemory], what: &str) {
 #[tokio::test]
 async fn a_1_gb_file_streams_whole_and_by_range_with_flat_worker_memory() -> Result {
     const SIZE: u64 = 1 << 30;
-    let harness = connected().await?;
+    let harness = Harness::connected(&[]).await?;
     let failure = harness.script(WRITE_LARGE_SCRIPT, vec![json!("huge.bin"), json!(SIZE)]).await?;
     assert!(failure.is_null(), "{failure}");
 

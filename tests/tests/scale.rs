@@ -8,13 +8,6 @@
 use owndir_e2e::{Harness, Result};
 use serde_json::{Value, json};
 
-async fn connected() -> Result<Harness> {
-    let harness = Harness::start().await?;
-    harness.connect_browser_storage().await?;
-    harness.wait_for_worker().await?;
-    Ok(harness)
-}
-
 /// Creates `count` empty-ish files in `big/`, in parallel batches.
 const MANY_FILES_SCRIPT: &str = r#"
 const [count, done] = [arguments[0], arguments[arguments.length - 1]];
@@ -49,7 +42,7 @@ const done = arguments[arguments.length - 1];
 "#;
 
 async fn a_big_folder(count: u64) -> Result {
-    let harness = connected().await?;
+    let harness = Harness::connected(&[]).await?;
     harness.seed(&[("note.txt", b"small")]).await?;
     let made = harness.script(MANY_FILES_SCRIPT, vec![json!(count)]).await?;
     assert!(made.is_number(), "{made}");
@@ -89,7 +82,7 @@ async fn a_folder_of_100_000_files_lists_and_the_worker_keeps_answering() -> Res
 
 #[tokio::test]
 async fn a_tree_64_levels_deep_with_255_byte_names_is_served_listed_and_zipped() -> Result {
-    let harness = connected().await?;
+    let harness = Harness::connected(&[]).await?;
     let name = format!("{}.txt", "n".repeat(251));
     assert_eq!(name.len(), 255);
     let deep: Vec<String> = (0..64).map(|level| format!("level-{level:02}")).collect();
@@ -116,7 +109,7 @@ async fn a_tree_64_levels_deep_with_255_byte_names_is_served_listed_and_zipped()
 
 #[tokio::test]
 async fn a_4_gb_file_is_served_by_range_past_4_gib() -> Result {
-    let harness = connected().await?;
+    let harness = Harness::connected(&[]).await?;
     // Sparse where the file system allows: a truncate, then 16 bytes written at the end.
     let made = harness
         .script(
