@@ -124,7 +124,7 @@ impl FolderHandlers for WorkerHandlers<'_> {
         let module = match self.module(level).await? {
             None => return Ok(None),
             Some(Ok(module)) => module,
-            Some(Err(failure)) => return Ok(Some(self.failure_response(&failure))),
+            Some(Err(failure)) => return Ok(Some(self.failure_response(&failure).await)),
         };
         let handlers = match stage {
             Stage::Middleware => &module.middleware,
@@ -144,7 +144,7 @@ impl FolderHandlers for WorkerHandlers<'_> {
                         &format!("owndir: handler failed at {}:", failure.place()).into(),
                         &error,
                     );
-                    return Ok(Some(self.failure_response(&failure)));
+                    return Ok(Some(self.failure_response(&failure).await));
                 }
             }
         }
@@ -183,16 +183,10 @@ impl WorkerHandlers<'_> {
         })
     }
 
-    fn failure_response(&self, failure: &HandlerFailure) -> Response {
+    /// The core's `500` for `failure`, as a browser response.
+    async fn failure_response(&self, failure: &HandlerFailure) -> Response {
         let is_navigation = self.request.mode() == web_sys::RequestMode::Navigate;
-        let response = failure.to_response::<File>(is_navigation);
-        let text = match &response.body {
-            owndir_core::ResponseBody::Text(text) => text.as_str(),
-            _ => "",
-        };
-        let built = crate::respond::init(response.status, response.headers.iter().map(|(k, v)| (*k, v.as_str())))
-            .and_then(|init| Response::new_with_opt_str_and_init(Some(text), &init));
-        built.unwrap_or_else(|_| Response::error())
+        crate::respond::to_web(failure.to_response::<File>(is_navigation)).await.unwrap_or_else(|_| Response::error())
     }
 }
 

@@ -112,7 +112,7 @@ fn shown(path: &SafePath) -> String {
 
 /// Read-only: `.owndir` (a folder's code and assets) and Chrome's swap files, whose names
 /// a write would collide with.
-fn is_in_owndir(path: &SafePath) -> bool {
+fn is_read_only(path: &SafePath) -> bool {
     path.segments()
         .iter()
         .any(|segment| segment == crate::content::OWNDIR || crate::listing::is_hidden_artifact(segment))
@@ -152,7 +152,7 @@ impl FsRequest<'_> {
             if path.is_root() && matches!(call, FsCall::Write { .. } | FsCall::Delete | FsCall::Move { .. }) {
                 return Err(cannot_write(&path));
             }
-            if is_in_owndir(&path) {
+            if is_read_only(&path) {
                 return Err(cannot_write(&path));
             }
         }
@@ -418,7 +418,7 @@ async fn move_entry<F: Folder>(
     if destination == *path {
         return Ok(destination);
     }
-    if destination.is_root() || is_in_owndir(&destination) {
+    if destination.is_root() || is_read_only(&destination) {
         return Err(cannot_write(&destination));
     }
     if destination.segments().starts_with(path.segments()) {
