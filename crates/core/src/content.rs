@@ -207,15 +207,14 @@ fn join(path: &SafePath, name: &str) -> SafePath {
 /// ```
 pub fn static_mount_candidates(path: &SafePath) -> Vec<SafePath> {
     let segments = path.segments();
+    // Each candidate is built name by name in place: a deep URL costs its depth squared
+    // (the size of the answer), not cubed as with `join`, which copies the path each time.
     (0..segments.len())
         .map(|depth| {
             let mut mount = SafePath::root();
-            for name in &segments[..depth] {
-                mount = join(&mount, name);
-            }
-            mount = join(&join(&mount, OWNDIR), STATIC);
-            for name in &segments[depth..] {
-                mount = join(&mount, name);
+            let names = segments[..depth].iter().map(String::as_str).chain([OWNDIR, STATIC]);
+            for name in names.chain(segments[depth..].iter().map(String::as_str)) {
+                mount.push(name).expect("names of a SafePath and constants are plain names");
             }
             mount
         })
@@ -382,6 +381,21 @@ mod tests {
             ResponseBody::Text(text) => serde_json::from_str(text).unwrap(),
             other => panic!("expected a JSON body, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_deep_url_is_answered_quickly_and_past_max_depth_is_414() {
+        // Found by the `path` fuzz target: 389 names took 2.5 s, 2000 took 4 minutes
+        // (the static mount candidates were built in time cubed in the depth).
+        let deepest = "/a".repeat(crate::path::MAX_DEPTH);
+        let navigation = ContentRequest { is_navigation: true, ..get(&deepest) };
+        let start = std::time::Instant::now();
+        assert_eq!(serve(navigation).status, 404);
+        // Generous for a debug build on a busy machine; the cubic version took seconds.
+        assert!(start.elapsed() < std::time::Duration::from_secs(2), "{:?}", start.elapsed());
+        let too_deep = format!("{deepest}/a");
+        assert_eq!(serve(get(&too_deep)).status, 414);
+        assert_eq!(serve(get(&"/a".repeat(1_000_000))).status, 414);
     }
 
     #[test]

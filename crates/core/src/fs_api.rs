@@ -8,7 +8,7 @@ use crate::error::{ApiError, FolderError};
 use crate::folder::{Entry, EntryKind, Folder, Metadata};
 use crate::http::{HttpResponse, Method, ResponseBody};
 use crate::listing::{Info, listing};
-use crate::path::{RequestPath, SafePath};
+use crate::path::{PathError, RequestPath, SafePath};
 use crate::range::ByteRange;
 use serde::Serialize;
 
@@ -387,12 +387,13 @@ async fn read<F: Folder>(
 /// `..` above the root stays at the root, as FsNode's `walk` does.
 pub fn resolve_destination(path: &SafePath, to: &str) -> Result<SafePath, ApiError> {
     let mut destination = if to.starts_with('/') { SafePath::root() } else { path.parent().unwrap_or_default() };
+    // In place: `parent`/`join` copy the path at each name, quadratic in a long `to`.
     for segment in to.split('/').filter(|segment| !segment.is_empty() && *segment != ".") {
-        destination = if segment == ".." {
-            destination.parent().unwrap_or_default()
+        if segment == ".." {
+            destination.pop();
         } else {
-            destination.join(segment).map_err(ApiError::from)?
-        };
+            destination.push(segment).map_err(ApiError::from)?;
+        }
     }
     Ok(destination)
 }
@@ -417,6 +418,10 @@ async fn move_entry<F: Folder>(
     }
     if destination == *path {
         return Ok(destination);
+    }
+    // A destination no URL could reach again is refused like a URL that deep.
+    if destination.segments().len() > crate::path::MAX_DEPTH {
+        return Err(PathError::TooDeep.into());
     }
     if destination.is_root() || is_read_only(&destination) {
         return Err(cannot_write(&destination));

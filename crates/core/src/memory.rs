@@ -195,7 +195,7 @@ impl Folder for MemoryFolder {
             nodes.remove(&key);
             let mut renamed = to.clone();
             for name in &key.segments()[from.segments().len()..] {
-                renamed = renamed.join(name).map_err(|_| FolderError::NotFound)?;
+                renamed.push(name).map_err(|_| FolderError::NotFound)?;
             }
             nodes.insert(renamed, node);
         }

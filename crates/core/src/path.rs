@@ -2,7 +2,8 @@
 //!
 //! A URL path is split on `/` *before* percent-decoding, so `%2F` can never create a
 //! separator, then each segment is decoded and must be a plain name: not empty, not `.`
-//! or `..`, no `\`, no control characters, at most 255 bytes.
+//! or `..`, no `\`, no control characters, at most 255 bytes. A URL names at most
+//! [`MAX_DEPTH`] of them.
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use std::fmt;
@@ -10,12 +11,13 @@ use std::fmt;
 /// Longest segment the folder accepts, in bytes (the common file-system name limit).
 pub const MAX_SEGMENT_BYTES: usize = 255;
 
-/// Deepest path the folder accepts, in names. Resolving a path tries a static mount and a
-/// `routes.js` at every level, so the work grows faster than the depth: a 2,048-deep path
-/// held the single-threaded worker for seconds. 128 is twice the deepest tree tested.
-/// Checked where paths come in (URLs, API parameters); joins inside the core may go a
-/// few names deeper (`<P>/.owndir/static/index.html`).
-pub const MAX_DEPTH: usize = 128;
+/// Most names a path may hold. Answering a path visits every ancestor (static mounts,
+/// routes, frames), which costs the square of its depth: without a limit one 2 MB URL
+/// (`/a/a/a/…`) held the worker for hours. No real tree is this deep (Linux's PATH_MAX,
+/// 4096 bytes, allows 2048 names; macOS's 1024 bytes, 512). Checked where paths come in
+/// (URLs, API parameters, a move's destination); joins inside the core may go a few names
+/// deeper (`<P>/.owndir/static/index.html`).
+pub const MAX_DEPTH: usize = 256;
 
 /// Characters left as they are when a path is put back into a URL: the RFC 3986
 /// unreserved set. Everything else, `+`, `#`, `?`, `%` and non-ASCII included, is encoded.
@@ -41,15 +43,17 @@ pub enum PathError {
     SegmentTooLong,
     /// A segment whose decoded bytes are not UTF-8.
     NotUtf8,
-    /// More than [`MAX_DEPTH`] names.
+    /// A path with more than [`MAX_DEPTH`] names.
     TooDeep,
 }
 
 impl PathError {
-    /// The HTTP status for this refusal: 403 for leaving the folder, 400 otherwise.
+    /// The HTTP status for this refusal: 403 for leaving the folder, 414 (URI Too Long)
+    /// for a path deeper than [`MAX_DEPTH`], 400 otherwise.
     pub fn status(&self) -> u16 {
         match self {
             PathError::OutOfBounds => 403,
+            PathError::TooDeep => 414,
             _ => 400,
         }
     }
@@ -66,7 +70,7 @@ impl fmt::Display for PathError {
             PathError::ControlCharacter => "a path segment holds a control character",
             PathError::SegmentTooLong => "a path segment is longer than 255 bytes",
             PathError::NotUtf8 => "a path segment is not valid UTF-8",
-            PathError::TooDeep => "the path is deeper than 128 folders",
+            PathError::TooDeep => "the path has more than 256 names",
         })
     }
 }
@@ -97,7 +101,8 @@ pub struct RequestPath {
 }
 
 impl RequestPath {
-    /// Parses a URL path (still percent-encoded, with or without its leading `/`).
+    /// Parses a URL path (still percent-encoded, with or without its leading `/`) of at
+    /// most [`MAX_DEPTH`] names.
     ///
     /// ```
     /// use owndir_core::{PathError, RequestPath};
@@ -132,10 +137,10 @@ impl RequestPath {
             if decoded.contains('/') {
                 return Err(PathError::EncodedSlash);
             }
-            segments.push(check_name(&decoded)?.to_owned());
-            if segments.len() > MAX_DEPTH {
+            if segments.len() == MAX_DEPTH {
                 return Err(PathError::TooDeep);
             }
+            segments.push(check_name(&decoded)?.to_owned());
         }
         Ok(RequestPath { path: SafePath { segments }, trailing_slash })
     }
@@ -167,7 +172,7 @@ impl SafePath {
     }
 
     /// Parses a decoded, `/`-separated path such as `docs/notes.md`. Leading and trailing
-    /// slashes are allowed; anything else must be plain names.
+    /// slashes are allowed; anything else must be plain names, at most [`MAX_DEPTH`] of them.
     ///
     /// ```
     /// use owndir_core::{PathError, SafePath};
@@ -223,9 +228,36 @@ impl SafePath {
     /// assert!(docs.join("../x").is_err());
     /// ```
     pub fn join(&self, name: &str) -> Result<SafePath, PathError> {
-        let mut segments = self.segments.clone();
-        segments.push(check_name(name)?.to_owned());
-        Ok(SafePath { segments })
+        let mut joined = self.clone();
+        joined.push(name)?;
+        Ok(joined)
+    }
+
+    /// Adds one more name, which must be a plain name: [`SafePath::join`] in place, so a
+    /// path built name by name costs its length, not its length squared.
+    ///
+    /// ```
+    /// use owndir_core::SafePath;
+    /// let mut path = SafePath::root();
+    /// path.push("a").unwrap();
+    /// assert!(path.push("..").is_err());
+    /// assert_eq!(path.to_string(), "a");
+    /// ```
+    pub fn push(&mut self, name: &str) -> Result<(), PathError> {
+        self.segments.push(check_name(name)?.to_owned());
+        Ok(())
+    }
+
+    /// Removes the last name and returns it; `None` for the root.
+    ///
+    /// ```
+    /// use owndir_core::SafePath;
+    /// let mut path = SafePath::parse("a/b").unwrap();
+    /// assert_eq!(path.pop().as_deref(), Some("b"));
+    /// assert_eq!(path.to_string(), "a");
+    /// ```
+    pub fn pop(&mut self) -> Option<String> {
+        self.segments.pop()
     }
 
     /// The absolute, percent-encoded URL path (`/` for the root).
@@ -342,7 +374,7 @@ mod tests {
     }
 
     #[test]
-    fn paths_deeper_than_128_names_are_refused() {
+    fn paths_deeper_than_max_depth_are_refused() {
         let deepest = "/a".repeat(MAX_DEPTH);
         assert!(RequestPath::from_url_path(&deepest).is_ok());
         assert!(SafePath::parse(&deepest).is_ok());
@@ -350,7 +382,6 @@ mod tests {
         assert_eq!(RequestPath::from_url_path(&deeper), Err(PathError::TooDeep));
         assert_eq!(RequestPath::from_url_path(&format!("{deeper}/")), Err(PathError::TooDeep));
         assert_eq!(SafePath::parse(&deeper), Err(PathError::TooDeep));
-        assert_eq!(PathError::TooDeep.status(), 400);
     }
 
     #[test]
@@ -359,6 +390,29 @@ mod tests {
         assert_eq!(name.len(), 255);
         let url = SafePath::root().join(&name).unwrap().to_url();
         assert_eq!(parse(&url), Ok((name, false)));
+    }
+
+    #[test]
+    fn a_url_deeper_than_max_depth_is_414() {
+        // Found by the `path` fuzz target: a deep URL took seconds (cubed in its depth).
+        let deepest = "/a".repeat(MAX_DEPTH);
+        assert_eq!(RequestPath::from_url_path(&deepest).unwrap().path.segments().len(), MAX_DEPTH);
+        assert_eq!(RequestPath::from_url_path(&format!("{deepest}/")).map(|parsed| parsed.trailing_slash), Ok(true));
+        assert_eq!(RequestPath::from_url_path(&format!("{deepest}/a")), Err(PathError::TooDeep));
+        assert_eq!(RequestPath::from_url_path(&"/a".repeat(1_000_000)), Err(PathError::TooDeep));
+        assert_eq!(PathError::TooDeep.status(), 414);
+    }
+
+    #[test]
+    fn push_and_pop_change_the_path_in_place() {
+        let mut path = SafePath::parse("a").unwrap();
+        path.push("b c").unwrap();
+        assert_eq!(path.push("x/y"), Err(PathError::EncodedSlash));
+        assert_eq!(path.to_string(), "a/b c");
+        assert_eq!(path.pop().as_deref(), Some("b c"));
+        assert_eq!(path.pop().as_deref(), Some("a"));
+        assert_eq!(path.pop(), None);
+        assert!(path.is_root());
     }
 
     #[test]

@@ -277,6 +277,19 @@ fn destinations_resolve_like_walk() {
 }
 
 #[test]
+fn a_long_destination_resolves_in_linear_time_and_too_deep_is_414() {
+    // Resolving copied the path at each name; the fs_query fuzz target's slow inputs showed it.
+    let path = SafePath::parse("a.txt").unwrap();
+    let far = "x/".repeat(200_000) + &"../".repeat(199_999);
+    assert_eq!(resolve_destination(&path, &far).unwrap().to_string(), "x");
+    let folder = memory();
+    let deep = format!("call=move&to=/{}", "d/".repeat(owndir_core::path::MAX_DEPTH + 1));
+    let (status, body) = answer(&folder, &request(Method::Post, "/docs/a.txt", &deep), Vec::new());
+    assert_eq!((status, &body["error"]), (414, &json!("the path has more than 256 names")));
+    assert_eq!(folder.read("docs/a.txt"), Some(b"hello".to_vec()));
+}
+
+#[test]
 fn the_disk_folder_answers_like_the_memory_folder() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("docs/sub")).unwrap();
