@@ -11,7 +11,11 @@ use owndir_core::SafePath;
 use owndir_view::location::{dir_href, file_href, zip_href};
 use owndir_view::{Entry, SortKey, arrange, human_size, human_time};
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlInputElement};
+use web_sys::{Element, HtmlInputElement, IntersectionObserver, IntersectionObserverEntry, IntersectionObserverInit};
+
+/// Rows drawn at once. A row costs a few dozen DOM calls and its layout: 10,000 drawn in one
+/// go held the page for seconds, so a big folder is drawn a page at a time as it scrolls.
+pub const PAGE_ROWS: usize = 500;
 
 /// Shows `directory`.
 pub async fn show(directory: SafePath) {
@@ -21,6 +25,7 @@ pub async fn show(directory: SafePath) {
         }
         app.directory = Some(directory.clone());
         app.entries.clear();
+        app.rows_drawn = PAGE_ROWS;
     });
     let name = directory.name().map(str::to_owned).or_else(|| state::with(|app| app.record.clone().map(|r| r.name)));
     document().set_title(&format!("{} — OwnDir", name.unwrap_or_default()));
@@ -116,7 +121,10 @@ fn toolbar() -> Result<Element, DomError> {
     filter.set_value(&state::with(|app| app.filter.clone()));
     crate::dom::listen(&filter, "input", |event: web_sys::Event| {
         let Some(input) = event.target().and_then(|target| target.dyn_into::<HtmlInputElement>().ok()) else { return };
-        state::update(|app| app.filter = input.value());
+        state::update(|app| {
+            app.filter = input.value();
+            app.rows_drawn = PAGE_ROWS;
+        });
         log(draw_listing());
     })?;
     add(&view, &filter)?;
@@ -127,7 +135,10 @@ fn toolbar() -> Result<Element, DomError> {
     hidden.set_checked(state::with(|app| app.show_hidden));
     crate::dom::listen(&hidden, "change", |event: web_sys::Event| {
         let Some(input) = event.target().and_then(|target| target.dyn_into::<HtmlInputElement>().ok()) else { return };
-        state::update(|app| app.show_hidden = input.checked());
+        state::update(|app| {
+            app.show_hidden = input.checked();
+            app.rows_drawn = PAGE_ROWS;
+        });
         log(draw_listing());
     })?;
     hidden_label.append_child(&hidden)?;
@@ -142,13 +153,12 @@ pub fn draw_listing() -> Result<(), DomError> {
     let Some(area) = document().get_element_by_id("listing") else { return Ok(()) };
     area.set_inner_html("");
     area.remove_attribute("aria-busy")?;
-    let (directory, sort, order, filter, show_hidden, entries) = state::with(|app| {
-        (app.directory.clone(), app.sort, app.order, app.filter.clone(), app.show_hidden, app.entries.clone())
-    });
+    let (directory, shown) = arranged();
     let Some(directory) = directory else { return Ok(()) };
-    let shown = arrange(&entries, sort, order, &filter, show_hidden);
+    let (sort, order, filter, rows_drawn) =
+        state::with(|app| (app.sort, app.order, app.filter.clone(), app.rows_drawn));
     if shown.is_empty() {
-        let message = if entries.is_empty() {
+        let message = if state::with(|app| app.entries.is_empty()) {
             "This folder is empty. Create a file or folder, or drop files here to upload them."
         } else if !filter.trim().is_empty() {
             "No names here match the filter."
@@ -187,11 +197,82 @@ pub fn draw_listing() -> Result<(), DomError> {
     add(&table, &head)?;
     let body = element("tbody", "")?;
     let offset = -(js_sys::Date::new_0().get_timezone_offset() as i64);
-    for entry in shown {
+    for entry in shown.iter().take(rows_drawn) {
         add(&body, &row(&directory, entry, offset)?)?;
     }
     add(&table, &body)?;
     add(&area, &table)?;
+    if shown.len() > rows_drawn {
+        add(&area, &more_rows(rows_drawn, shown.len())?)?;
+    }
+    Ok(())
+}
+
+/// The directory on screen and its entries as the listing shows them: sorted, filtered.
+fn arranged() -> (Option<SafePath>, Vec<Entry>) {
+    state::with(|app| {
+        let shown = arrange(&app.entries, app.sort, app.order, &app.filter, app.show_hidden);
+        (app.directory.clone(), shown.into_iter().cloned().collect())
+    })
+}
+
+/// The line under a listing drawn in part: how much is shown, and a button for the next
+/// page, pressed by itself when it scrolls into view.
+fn more_rows(drawn: usize, total: usize) -> Result<Element, DomError> {
+    let more = element("div", "more-rows")?;
+    let next = PAGE_ROWS.min(total - drawn);
+    let status = text_element("span", "", &format!("{drawn} of {total} shown"))?;
+    status.set_attribute("role", "status")?;
+    add(&more, &status)?;
+    add(&more, &action_button(&format!("Show {next} more"), "show-more", "secondary")?)?;
+    MORE_OBSERVER.with(|observer| {
+        if let Some(observer) = observer {
+            observer.disconnect();
+            observer.observe(&more);
+        }
+    });
+    Ok(more)
+}
+
+thread_local! {
+    /// Draws the next page when the "more" line scrolls into view.
+    static MORE_OBSERVER: Option<IntersectionObserver> = {
+        let on_view = wasm_bindgen::closure::Closure::<dyn FnMut(js_sys::Array)>::new(|seen: js_sys::Array| {
+            if seen.iter().any(|entry| entry.unchecked_into::<IntersectionObserverEntry>().is_intersecting()) {
+                log(draw_more());
+            }
+        });
+        // Ahead of the eye: the next page is drawn a screen before the end is reached.
+        let options = IntersectionObserverInit::new();
+        options.set_root_margin("0px 0px 800px 0px");
+        let observer = IntersectionObserver::new_with_options(on_view.as_ref().unchecked_ref(), &options).ok();
+        // One observer for the page's life.
+        on_view.forget();
+        observer
+    };
+}
+
+/// Draws the next page of rows under those drawn.
+fn draw_more() -> Result<(), DomError> {
+    let Some(body) = document().query_selector("#listing table.listing tbody")? else { return Ok(()) };
+    let from = state::update(|app| {
+        app.rows_drawn += PAGE_ROWS;
+        app.rows_drawn - PAGE_ROWS
+    });
+    let (directory, shown) = arranged();
+    let Some(directory) = directory else { return Ok(()) };
+    let offset = -(js_sys::Date::new_0().get_timezone_offset() as i64);
+    for entry in shown.iter().skip(from).take(PAGE_ROWS) {
+        add(&body, &row(&directory, entry, offset)?)?;
+    }
+    if let Some(old) = document().query_selector("#listing .more-rows")? {
+        old.remove();
+    }
+    if shown.len() > from + PAGE_ROWS
+        && let Some(area) = document().get_element_by_id("listing")
+    {
+        add(&area, &more_rows(from + PAGE_ROWS, shown.len())?)?;
+    }
     Ok(())
 }
 
@@ -263,6 +344,10 @@ fn show_failure(directory: &SafePath, failure: &ApiFailure) -> Result<(), DomErr
 /// Offers the folder's own app (its `.owndir/static/index.html`, or the handlers of its
 /// `.owndir/routes.js`) when the file app is shown in its place.
 async fn offer_folder_app(directory: &SafePath) {
+    // The listing holds `.owndir` (hidden or not): without it, there is nothing to ask.
+    if !state::with(|app| app.entries.iter().any(|entry| entry.name == ".owndir" && entry.is_directory)) {
+        return;
+    }
     let mut has_app = false;
     for app in ["static/index.html", "routes.js"] {
         let Ok(path) = SafePath::parse(&format!("{directory}/.owndir/{app}")) else { return };
@@ -308,6 +393,7 @@ pub fn on_action(action: &str, actor: &Element) {
             state::update(|app| {
                 app.order = if app.sort == key { app.order.flipped() } else { Default::default() };
                 app.sort = key;
+                app.rows_drawn = PAGE_ROWS;
             });
             log(draw_listing());
             if let Ok(Some(button)) = document().query_selector(&format!("button[data-sort={}]", key.as_str())) {
@@ -319,6 +405,7 @@ pub fn on_action(action: &str, actor: &Element) {
         "upload-files" => upload::pick(directory, false),
         "upload-folder" => upload::pick(directory, true),
         "download-zip" => download(&zip_href(&directory), ""),
+        "show-more" => log(draw_more()),
         "entry-menu" => {
             let Some(name) = data(actor, "name") else { return };
             wasm_bindgen_futures::spawn_local(entry_menu(directory, name));
@@ -472,7 +559,7 @@ pub fn focused_entry() -> Option<(String, bool)> {
 
 /// Moves the focus `step` rows up or down the listing.
 pub fn move_focus(step: i32) {
-    let Ok(links) = document().query_selector_all("#listing a.entry") else { return };
+    let Ok(mut links) = document().query_selector_all("#listing a.entry") else { return };
     if links.length() == 0 {
         return;
     }
@@ -482,6 +569,14 @@ pub fn move_focus(step: i32) {
         if links.item(index).as_ref().map(|node| node.unchecked_ref::<Element>()) == active.as_ref() {
             current = Some(index as i32);
         }
+    }
+    // Past the last row drawn: draw the next page first.
+    if current.is_some_and(|index| index + step >= links.length() as i32)
+        && document().query_selector("#listing .more-rows").ok().flatten().is_some()
+    {
+        log(draw_more());
+        let Ok(more) = document().query_selector_all("#listing a.entry") else { return };
+        links = more;
     }
     let next = match current {
         Some(index) => (index + step).clamp(0, links.length() as i32 - 1),

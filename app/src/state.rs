@@ -24,6 +24,9 @@ pub struct App {
     pub filter: String,
     /// Dotfiles shown.
     pub show_hidden: bool,
+    /// How many rows of the arranged listing are drawn: a page at first, more as the
+    /// user scrolls down (see `browse::PAGE_ROWS`).
+    pub rows_drawn: usize,
     /// The file on screen, with the editor's state.
     pub file: Option<OpenFile>,
 }

@@ -1,15 +1,17 @@
 //! [`Folder`] over a `FileSystemDirectoryHandle` (a picked folder or the OPFS root).
 
 use crate::folder_writes;
-use crate::promise::{children, settle_as};
+use crate::promise::{children, settle, settle_as};
 use owndir_browser::folder_store::PendingMove;
 use owndir_browser::{DomError, folder_store};
 use owndir_core::folder::{DirEntry, Entry, EntryKind, FileMeta, Folder, Metadata};
 use owndir_core::listing::is_hidden_artifact;
 use owndir_core::{FolderError, SafePath};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{File, FileSystemDirectoryHandle, FileSystemFileHandle, FileSystemHandleKind, ReadableStream};
 
 /// The connected folder. File bodies are `File` blobs: the browser streams them from
@@ -26,6 +28,54 @@ pub struct HandleFolder {
 
 /// How many files `list` opens at once.
 const OPEN_AT_ONCE: usize = 256;
+
+/// Where a listing under way leaves its result for those waiting on it.
+type SharedResult = Rc<RefCell<Option<Result<Vec<DirEntry>, FolderError>>>>;
+
+/// A listing under way: a second ask for the same directory meanwhile (the `sub` poller's
+/// look and the page's listing of a big folder, say) waits for it rather than opening
+/// every file again.
+#[derive(Clone)]
+struct Listing {
+    root: FileSystemDirectoryHandle,
+    path: SafePath,
+    /// [`CHANGES`] when it began.
+    changes: u64,
+    /// Resolves when it is over.
+    done: js_sys::Promise,
+    result: SharedResult,
+}
+
+thread_local! {
+    static LISTINGS: RefCell<Vec<Listing>> = const { RefCell::new(Vec::new()) };
+    /// Changes through this worker that are over: a listing begun before one is not shared
+    /// after it, so a page reading back what it just did sees it.
+    static CHANGES: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Counts a change as over when dropped (see [`HandleFolder::changing`]).
+struct Changing;
+
+impl Drop for Changing {
+    fn drop(&mut self) {
+        CHANGES.with(|changes| changes.set(changes.get() + 1));
+    }
+}
+
+/// Takes a listing out of [`LISTINGS`] and wakes its waiters when dropped.
+struct Announced {
+    result: SharedResult,
+    resolve: Option<js_sys::Function>,
+}
+
+impl Drop for Announced {
+    fn drop(&mut self) {
+        LISTINGS.with(|listings| listings.borrow_mut().retain(|listing| !Rc::ptr_eq(&listing.result, &self.result)));
+        if let Some(resolve) = self.resolve.take() {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        }
+    }
+}
 
 /// How a step of a lookup ended.
 enum Step<T> {
@@ -78,9 +128,60 @@ impl HandleFolder {
         }
     }
 
-    /// Forgets the walked directories: a change may have made or removed some.
-    fn forget_walks(&self) {
+    /// Starts a change: forgets the walked directories (the change may make or remove
+    /// some), and once the guard is dropped, when the change is over, no listing begun
+    /// before it is shared again.
+    fn changing(&self) -> Changing {
         self.walked.borrow_mut().clear();
+        Changing
+    }
+
+    /// Lists `path` now: every file opened for its size and time.
+    async fn list_now(&self, path: &SafePath) -> Result<Vec<DirEntry>, FolderError> {
+        let mut directories = Vec::new();
+        let mut files = Vec::new();
+        for handle in self.children_of(path).await? {
+            match handle.kind() {
+                FileSystemHandleKind::Directory => directories.push(handle.name()),
+                _ => files.push(handle.unchecked_into::<FileSystemFileHandle>()),
+            }
+        }
+        let mut entries: Vec<DirEntry> = directories
+            .into_iter()
+            .map(|name| DirEntry { name, meta: Metadata { kind: EntryKind::Directory, file: None } })
+            .collect();
+        // Sizes and times need every file opened. Ask in batches: all at once is no faster,
+        // and it queues every other request's file access behind the whole folder.
+        for batch in files.chunks(OPEN_AT_ONCE) {
+            let pending: js_sys::Array = batch.iter().map(|handle| JsValue::from(handle.get_file())).collect();
+            let opened: js_sys::Array = settle_as(js_sys::Promise::all(&pending)).await?;
+            for file in opened.iter() {
+                let file: File = file.unchecked_into();
+                let meta = Metadata { kind: EntryKind::File, file: Some(file_meta(&file)) };
+                entries.push(DirEntry { name: file.name(), meta });
+            }
+        }
+        Ok(entries)
+    }
+
+    /// A listing of `path` under way in this worker that `self` may share: the same
+    /// folder, and nothing changed through the worker since it began.
+    async fn listing_under_way(&self, path: &SafePath) -> Result<Option<Listing>, FolderError> {
+        let changes = CHANGES.with(Cell::get);
+        let candidates: Vec<Listing> = LISTINGS.with(|listings| {
+            listings
+                .borrow()
+                .iter()
+                .filter(|listing| listing.path == *path && listing.changes == changes)
+                .cloned()
+                .collect()
+        });
+        for listing in candidates {
+            if settle(self.root.is_same_entry(&listing.root)).await?.as_bool() == Some(true) {
+                return Ok(Some(listing));
+            }
+        }
+        Ok(None)
     }
 
     /// Walks down to the directory at `segments`, one handle per segment not yet walked.
@@ -133,30 +234,27 @@ impl Folder for HandleFolder {
     }
 
     async fn list(&self, path: &SafePath) -> Result<Vec<DirEntry>, FolderError> {
-        let mut directories = Vec::new();
-        let mut files = Vec::new();
-        for handle in self.children_of(path).await? {
-            match handle.kind() {
-                FileSystemHandleKind::Directory => directories.push(handle.name()),
-                _ => files.push(handle.unchecked_into::<FileSystemFileHandle>()),
+        if let Some(listing) = self.listing_under_way(path).await? {
+            let _ = JsFuture::from(listing.done.clone()).await;
+            if let Some(result) = listing.result.borrow().clone() {
+                return result;
             }
         }
-        let mut entries: Vec<DirEntry> = directories
-            .into_iter()
-            .map(|name| DirEntry { name, meta: Metadata { kind: EntryKind::Directory, file: None } })
-            .collect();
-        // Sizes and times need every file opened. Ask in batches: all at once is no faster,
-        // and it queues every other request's file access behind the whole folder.
-        for batch in files.chunks(OPEN_AT_ONCE) {
-            let pending: js_sys::Array = batch.iter().map(|handle| JsValue::from(handle.get_file())).collect();
-            let opened: js_sys::Array = settle_as(js_sys::Promise::all(&pending)).await?;
-            for file in opened.iter() {
-                let file: File = file.unchecked_into();
-                let meta = Metadata { kind: EntryKind::File, file: Some(file_meta(&file)) };
-                entries.push(DirEntry { name: file.name(), meta });
-            }
-        }
-        Ok(entries)
+        let mut resolve = None;
+        let done = js_sys::Promise::new(&mut |given, _| resolve = Some(given));
+        let listing = Listing {
+            root: self.root.clone(),
+            path: path.clone(),
+            changes: CHANGES.with(Cell::get),
+            done,
+            result: Rc::default(),
+        };
+        LISTINGS.with(|listings| listings.borrow_mut().push(listing.clone()));
+        // Whatever happens to this future, the listing leaves the table and its waiters wake.
+        let _announced = Announced { result: listing.result.clone(), resolve };
+        let result = self.list_now(path).await;
+        listing.result.borrow_mut().replace(result.clone());
+        result
     }
 
     async fn list_names(&self, path: &SafePath) -> Result<Vec<(String, EntryKind)>, FolderError> {
@@ -181,14 +279,14 @@ impl Folder for HandleFolder {
         append: bool,
         _now: u64,
     ) -> Result<(), FolderError> {
-        self.forget_walks();
+        let _changing = self.changing();
         let Some((name, parents)) = path.segments().split_last() else { return Err(FolderError::NotADirectory) };
         let directory = folder_writes::ensure_directory(&self.root, parents).await?;
         folder_writes::write_file(&directory, name, data, append).await
     }
 
     async fn make_dir(&self, path: &SafePath, now_ms: u64) -> Result<(), FolderError> {
-        self.forget_walks();
+        let _changing = self.changing();
         let existed = matches!(self.lookup(path).await?, Some(Entry::Directory));
         folder_writes::ensure_directory(&self.root, path.segments()).await?;
         if !existed {
@@ -198,6 +296,7 @@ impl Folder for HandleFolder {
     }
 
     async fn touch(&self, path: &SafePath, now_ms: u64) -> Result<(), FolderError> {
+        let _changing = self.changing();
         match self.lookup(path).await? {
             None => self.write(path, None, false, now_ms).await,
             Some(Entry::Directory) => Ok(folder_store::set_directory_time(&path.to_string(), now_ms).await?),
@@ -211,7 +310,7 @@ impl Folder for HandleFolder {
     }
 
     async fn remove(&self, path: &SafePath) -> Result<(), FolderError> {
-        self.forget_walks();
+        let _changing = self.changing();
         let Some((name, parents)) = path.segments().split_last() else { return Err(FolderError::PermissionDenied) };
         match self.directory(parents).await? {
             Step::Found(directory) => folder_writes::remove_entry(&directory, name).await,
@@ -220,7 +319,7 @@ impl Folder for HandleFolder {
     }
 
     async fn rename(&self, from: &SafePath, to: &SafePath) -> Result<(), FolderError> {
-        self.forget_walks();
+        let _changing = self.changing();
         let (Some((from_name, from_parents)), Some((to_name, to_parents))) =
             (from.segments().split_last(), to.segments().split_last())
         else {
