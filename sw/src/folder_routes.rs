@@ -22,6 +22,10 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
 use web_sys::{File, Request, RequestInit, Response, Url};
 
+/// How long a handler may take to give its `Response` (its body may stream for longer):
+/// then the request gets the `500` that names the file, as for a throw.
+const HANDLER_TIMEOUT_MS: i32 = 30_000;
+
 #[wasm_bindgen]
 extern "C" {
     /// `module.exports` of `entry` among `files` (static/sw-routes.js).
@@ -173,7 +177,17 @@ impl WorkerHandlers<'_> {
             js_sys::Reflect::set(&context, &key.into(), &value)?;
         }
         let returned = handler.function.call2(&JsValue::UNDEFINED, self.request, &context)?;
-        let answer = JsFuture::from(js_sys::Promise::resolve(&returned)).await?;
+        // A handler that never settles would hold its request until Chrome's 5-minute cut.
+        let late = js_sys::Error::new(&format!("the handler did not answer within {} s", HANDLER_TIMEOUT_MS / 1000));
+        let deadline = js_sys::Promise::new(&mut |_, reject| {
+            let _ = crate::global_scope().set_timeout_with_callback_and_timeout_and_arguments_1(
+                &reject,
+                HANDLER_TIMEOUT_MS,
+                &late,
+            );
+        });
+        let racing = js_sys::Array::of2(&js_sys::Promise::resolve(&returned), &deadline);
+        let answer = JsFuture::from(js_sys::Promise::race(&racing)).await?;
         if answer.is_undefined() || answer.is_null() {
             return Ok(None);
         }

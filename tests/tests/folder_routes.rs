@@ -189,7 +189,7 @@ async fn a_changed_module_takes_effect_on_the_next_request() -> Result {
 
 #[tokio::test]
 async fn failures_are_500s_naming_file_and_line_and_touch_nothing_else() -> Result {
-    let throwing = "module.exports = { routes: [\n  [\"get\", \"/boom\", () => {\n    null.nothing;\n  }],\n  [\"get\", \"/reject\", async () => { throw new Error(\"refused\"); }],\n  [\"get\", \"/odd\", () => 42],\n] };\n";
+    let throwing = "module.exports = { routes: [\n  [\"get\", \"/boom\", () => {\n    null.nothing;\n  }],\n  [\"get\", \"/reject\", async () => { throw new Error(\"refused\"); }],\n  [\"get\", \"/odd\", () => 42],\n  [\"get\", \"/never\", () => new Promise(() => {})],\n] };\n";
     let syntax = "// a note\nmodule.exports = {\n  routes: [[\"get\", \"/\", () => new Response(\"x\")]],,\n};\n";
     let top_level = "const helper = require('./helper');\nmodule.exports = { routes: [] };\n";
     let harness = Harness::connected(&[
@@ -227,10 +227,20 @@ async fn failures_are_500s_naming_file_and_line_and_touch_nothing_else() -> Resu
     let page = harness.value("document.body.innerText").await?;
     assert!(page.as_str().unwrap().contains("/bad/.owndir/routes.js:3:"), "{page}");
 
+    // A handler that never settles: its request gets the 500 after 30 s, and the worker
+    // answers everything else meanwhile.
+    let started = std::time::Instant::now();
+    harness.value("window.never = fetch('/bad/never').then(async (r) => [r.status, (await r.json()).error])").await?;
+
     // The worker lives on; other folders and the failing folder's own files are fine.
     assert_eq!(harness.get("/good/").await?.text(), "fine");
     assert_eq!(harness.get("/bad/plain.txt").await?.text(), "still served");
     assert_eq!(harness.get("/@/status").await?.json()["connected"], true);
+    let never = harness.script("window.never.then(arguments[0])", vec![]).await?;
+    assert_eq!(never[0], 500);
+    let message = never[1].as_str().unwrap_or_default();
+    assert!(message.contains("/bad/.owndir/routes.js") && message.contains("did not answer within 30 s"), "{message}");
+    assert!(started.elapsed() >= std::time::Duration::from_secs(29), "answered early: {:?}", started.elapsed());
     harness.finish().await
 }
 
