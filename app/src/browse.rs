@@ -327,7 +327,11 @@ fn show_failure(directory: &SafePath, failure: &ApiFailure) -> Result<(), DomErr
     };
     add(&area, &notice_element(&message)?)?;
     if failure.status == 503 {
-        add(&area, &action_button("Reconnect", "resume", "primary")?)?;
+        // Permission may be asked again; a folder that is gone needs another.
+        let choices = element("div", "choices")?;
+        add(&choices, &action_button("Reconnect", "resume", "primary")?)?;
+        add(&choices, &action_button("Choose another folder", "switch-folder", "secondary")?)?;
+        add(&area, &choices)?;
     } else if !directory.is_root() {
         add(
             &area,

@@ -6,11 +6,13 @@
 //! the user can revoke it whenever they like.
 
 use crate::handle_folder::HandleFolder;
+use crate::promise::settle;
 use owndir_browser::{DomError, FolderRecord, folder_store, permission};
 use owndir_core::{ApiError, Permission, Source, StatusReport};
 use std::cell::RefCell;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
+use web_sys::Response;
 
 /// Where the worker stands with the folder.
 pub enum Connection {
@@ -82,4 +84,22 @@ pub async fn current() -> Result<Connection, DomError> {
         }
     }
     Ok(Connection::Chosen(record, permission))
+}
+
+/// A `404` (or a `500`: `makeDir` and `touch` keep the contract's "unable to …") can mean
+/// the folder itself is gone: moved or deleted on disk while the browser kept its handle.
+/// Then the answer is a `503` that says so, as for a lost permission, and the app offers
+/// to connect again. Only those answers pay for the look.
+pub async fn unless_folder_gone(response: Response) -> Result<Response, DomError> {
+    if !matches!(response.status(), 404 | 500) {
+        return Ok(response);
+    }
+    let Connection::Chosen(record, Permission::Granted) = current().await? else { return Ok(response) };
+    match settle(record.handle.values().next()?).await {
+        Err(error) if error.name == "NotFoundError" => Ok(crate::respond::error(&ApiError::not_connected(format!(
+            "the folder {:?} is gone (moved or deleted): connect it again where it is now, or another folder",
+            record.name
+        )))?),
+        _ => Ok(response),
+    }
 }

@@ -432,6 +432,76 @@ async fn a_lost_folder_record_answers_503_and_the_app_offers_to_connect() -> Res
     harness.finish().await
 }
 
+/// Connects the OPFS folder `picked` (holding `a.txt`) as a picked folder would be.
+const PICKED_SCRIPT: &str = r#"
+const done = arguments[arguments.length - 1];
+(async () => {
+  const picked = await (await navigator.storage.getDirectory()).getDirectoryHandle("picked", { create: true });
+  const writable = await (await picked.getFileHandle("a.txt", { create: true })).createWritable();
+  await writable.write("here");
+  await writable.close();
+  const db = await new Promise((resolve, reject) => {
+    const request = indexedDB.open("owndir");
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  await new Promise((resolve, reject) => {
+    const transaction = db.transaction("folder", "readwrite");
+    transaction.objectStore("folder").put({ source: "picker", name: "picked", handle: picked }, "current");
+    transaction.oncomplete = resolve;
+    transaction.onerror = () => reject(transaction.error);
+  });
+  db.close();
+})().then(() => done(null), (error) => done(String(error)));
+"#;
+
+#[tokio::test]
+async fn a_picked_folder_removed_from_disk_answers_503_and_the_app_offers_another() -> Result {
+    let harness = Harness::connected(&[]).await?;
+    assert_eq!(harness.script(PICKED_SCRIPT, vec![]).await?, Value::Null);
+    assert_eq!(harness.get("/a.txt").await?.text(), "here");
+    assert_eq!(harness.get("/missing.txt").await?.status, 404);
+    // Deleted behind the browser's back (here from the page; on a desktop, from the disk).
+    let removed = harness
+        .script(
+            "navigator.storage.getDirectory().then((opfs) => opfs.removeEntry('picked', { recursive: true }))
+               .then(() => arguments[0]('removed'), (e) => arguments[0](String(e)))",
+            vec![],
+        )
+        .await?;
+    assert_eq!(removed, "removed");
+    let gone = |fetched: &owndir_e2e::Fetched| {
+        fetched.status == 503 && fetched.json()["error"].as_str().unwrap_or_default().contains("\"picked\" is gone")
+    };
+    for (path, init) in [
+        ("/a.txt", json!({})),
+        ("/@/fs/?call=children", json!({})),
+        ("/@/fs/a.txt?call=read", json!({})),
+        ("/@/zip/", json!({})),
+        ("/@/fs/new.txt?call=write", json!({ "method": "PUT", "body": "lost?" })),
+        ("/@/fs/dir?call=makeDir", json!({ "method": "POST" })),
+    ] {
+        let answer = harness.fetch(path, init).await?;
+        assert!(gone(&answer), "{path}: {} {}", answer.status, answer.text());
+    }
+    // Nothing was made anywhere: the write had nowhere to go.
+    let top = harness
+        .script(
+            "navigator.storage.getDirectory().then(async (opfs) => { const names = []; for await (const name of opfs.keys()) names.push(name); return names.sort(); })
+               .then(arguments[0], (e) => arguments[0](String(e)))",
+            vec![],
+        )
+        .await?;
+    assert!(!top.to_string().contains("new.txt") && !top.to_string().contains("picked"), "{top}");
+    // The app says so, and offers another folder.
+    harness.open("/").await?;
+    harness.eventually("return document.body.innerText.includes('is gone')", "the app says the folder is gone").await?;
+    harness.screenshot("folder-gone-phone", 390, 844, true).await?;
+    harness.button("Choose another folder").await?.click().await.map_err(|error| error.to_string())?;
+    harness.button("Use browser storage").await?;
+    harness.finish().await
+}
+
 /// Runs `loops` concurrent request loops in each of `tabs` for `seconds`: 70 % reads,
 /// 30 % writes, each loop to its own file, each read checked against its last write.
 const LOAD_SCRIPT: &str = r#"

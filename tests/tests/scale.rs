@@ -74,7 +74,12 @@ async fn a_big_folder(count: u64) -> Result {
     // keyboard moves down; the filter searches them all.
     let started = std::time::Instant::now();
     harness.open("/big/").await?;
-    harness.element("tr[data-name='file-000499.txt']").await?;
+    // Longer than the harness's usual wait: 100,000 files take the API a while to list.
+    let first_page = "!!document.querySelector(\"tr[data-name='file-000499.txt']\")";
+    while harness.value(first_page).await? != true {
+        assert!(started.elapsed() < std::time::Duration::from_secs(180), "no first page after 3 minutes");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     let app_ms = started.elapsed().as_millis();
     let rows = "document.querySelectorAll('#listing tr[data-name]').length";
     assert_eq!(harness.value(rows).await?, 500);
