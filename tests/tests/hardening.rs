@@ -1,7 +1,7 @@
 //! Hostile input, faults and load through the real worker on OPFS (issue 9): a table of
 //! path attacks against a folder that has a secret just outside it, the worker stopped in
-//! the middle of a write, a read and a directory move, the folder's record lost, Chrome's
-//! swap files, and four tabs of mixed reads and writes. What held is in
+//! the middle of a write, a read and a directory move, the folder's record lost, the
+//! folder itself deleted, Chrome's swap files, and four tabs of mixed reads and writes. What held is in
 //! docs/reliability.md.
 
 #![allow(clippy::unwrap_used, reason = "a test should stop at the first surprise")]
