@@ -217,7 +217,7 @@ async fn poll() -> Result<(), DomError> {
     let Ok(folder) = connection::current().await?.folder() else { return Ok(()) };
     let mut roots: Vec<SafePath> =
         SUBSCRIBERS.with(|subscribers| subscribers.borrow().iter().map(|subscriber| subscriber.path.clone()).collect());
-    roots.sort();
+    roots.sort_unstable();
     roots.dedup();
     POLLING_NOW.with(|now| now.set(true));
     let result = poll_roots(&folder, roots).await;
