@@ -229,7 +229,7 @@ async fn module_files(folder: &HandleFolder, owndir: &SafePath) -> Result<Finger
             }
         }
     }
-    files.sort();
+    files.sort_unstable();
     Ok(files)
 }
 

@@ -12,7 +12,9 @@ use crate::handle_folder::HandleFolder;
 use owndir_browser::{DomError, folder_store};
 use owndir_core::folder::{EntryKind, Folder};
 use owndir_core::listing::is_hidden_artifact;
-use owndir_core::watch::{EntryState, EventFilter, Snapshot, diff, event_json, parse_event, sse_event};
+use owndir_core::watch::{
+    Change, EntryState, EventFilter, Snapshot, change_from_fields, diff, event_json, snapshot_from_entries, sse_event,
+};
 use owndir_core::{FolderError, SafePath};
 use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
@@ -106,7 +108,7 @@ pub async fn subscribe(path: SafePath, filter: EventFilter, last_event_id: Optio
             break;
         }
         for (event_id, data) in missed {
-            if parse_event(&data).is_some_and(|change| filter.accepts(&path, &change)) {
+            if stored_change(&data).is_some_and(|change| filter.accepts(&path, &change)) {
                 send(&controller, &sse_event(event_id, &data));
             }
             last_sent = event_id;
@@ -215,7 +217,7 @@ async fn poll() -> Result<(), DomError> {
     let Ok(folder) = connection::current().await?.folder() else { return Ok(()) };
     let mut roots: Vec<SafePath> =
         SUBSCRIBERS.with(|subscribers| subscribers.borrow().iter().map(|subscriber| subscriber.path.clone()).collect());
-    roots.sort();
+    roots.sort_unstable();
     roots.dedup();
     POLLING_NOW.with(|now| now.set(true));
     let result = poll_roots(&folder, roots).await;
@@ -227,8 +229,7 @@ async fn poll_roots(folder: &HandleFolder, roots: Vec<SafePath>) -> Result<(), D
     for root in roots {
         let current = snapshot(folder, &root).await.map_err(|error| DomError::new("WatchError", error.to_string()))?;
         let key = root.to_string();
-        let previous =
-            folder_store::snapshot(&key).await?.and_then(|json| owndir_core::watch::snapshot_from_json(&json));
+        let previous = folder_store::snapshot(&key).await?.and_then(|json| stored_snapshot(&json));
         folder_store::set_snapshot(&key, &owndir_core::watch::snapshot_to_json(&current)).await?;
         // The first look is the baseline: nothing to compare with yet.
         let Some(previous) = previous else { continue };
@@ -243,7 +244,7 @@ async fn poll_roots(folder: &HandleFolder, roots: Vec<SafePath>) -> Result<(), D
     Ok(())
 }
 
-fn deliver(root: &SafePath, changes: &[owndir_core::watch::Change], ids: &[u64], data: &[String]) {
+fn deliver(root: &SafePath, changes: &[Change], ids: &[u64], data: &[String]) {
     SUBSCRIBERS.with(|subscribers| {
         subscribers.borrow_mut().retain_mut(|subscriber| {
             if subscriber.path != *root {
@@ -264,4 +265,36 @@ fn deliver(root: &SafePath, changes: &[owndir_core::watch::Change], ids: &[u64],
             true
         })
     });
+}
+
+// What the core wrote as JSON is read back with the browser's `JSON.parse`: serde_json's
+// reader would be a fifth of the worker's wasm.
+
+fn field(object: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(object, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A logged event (`event_json`); `None` when unreadable.
+fn stored_change(json: &str) -> Option<Change> {
+    let event = js_sys::JSON::parse(json).ok()?;
+    change_from_fields(&field(&event, "event").as_string()?, &field(&event, "path").as_string()?)
+}
+
+/// A stored snapshot (`snapshot_to_json`); `None` when unreadable.
+fn stored_snapshot(json: &str) -> Option<Snapshot> {
+    let entries: js_sys::Array = js_sys::JSON::parse(json).ok()?.dyn_into().ok()?;
+    let entries = entries.iter().map(|entry| {
+        let state = js_sys::Reflect::get_u32(&entry, 1).ok()?;
+        let state = if state.as_string().as_deref() == Some("Directory") {
+            EntryState::Directory
+        } else {
+            let file = field(&state, "File");
+            EntryState::File {
+                size: field(&file, "size").as_f64()? as u64,
+                modified_ms: field(&file, "modified_ms").as_f64()? as u64,
+            }
+        };
+        Some((js_sys::Reflect::get_u32(&entry, 0).ok()?.as_string()?, state))
+    });
+    snapshot_from_entries(entries.collect::<Option<Vec<_>>>()?)
 }

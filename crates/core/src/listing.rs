@@ -114,7 +114,7 @@ pub fn listing(entries: Vec<DirEntry>) -> Vec<ListingEntry> {
             name: entry.name,
         })
         .collect();
-    rows.sort_by(|a, b| a.name.cmp(&b.name));
+    rows.sort_unstable_by(|a, b| a.name.cmp(&b.name));
     rows
 }
 

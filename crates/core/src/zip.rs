@@ -60,7 +60,7 @@ pub async fn plan<F: Folder>(folder: &F, path: &SafePath, top: &str) -> Result<V
             modified_ms,
         });
         let mut entries = folder.list(&directory).await?;
-        entries.sort_by(|a, b| a.name.cmp(&b.name));
+        entries.sort_unstable_by(|a, b| a.name.cmp(&b.name));
         let mut subdirectories = Vec::new();
         for entry in entries.into_iter().filter(|entry| !is_hidden_artifact(&entry.name)) {
             // A name the platform allows but a URL path could not carry is left out.
