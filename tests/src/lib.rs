@@ -240,7 +240,13 @@ impl Harness {
                 return Ok(());
             }
             if Instant::now() > deadline {
-                return Err(format!("never: {what}"));
+                // Where the page stood, so a failure in CI says more than its name.
+                let page = self
+                    .client
+                    .execute("return [location.href, document.body?.innerText.slice(0, 300)]", vec![])
+                    .await
+                    .unwrap_or_default();
+                return Err(format!("never: {what} (the page: {page})"));
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
