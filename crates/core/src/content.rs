@@ -16,7 +16,6 @@ use crate::http::{HttpResponse, Method, ResponseBody};
 use crate::listing::listing_json;
 use crate::path::{RequestPath, SafePath};
 use crate::range::{RangeOutcome, content_range, parse_range};
-use std::time::{Duration, UNIX_EPOCH};
 
 /// The folder inside each directory that holds its app: `static/` files, later code.
 pub const OWNDIR: &str = ".owndir";
@@ -337,9 +336,16 @@ const LAST_HTTP_DATE_MS: u64 = 253_402_300_799_000;
 /// assert_eq!(http_date(u64::MAX), "Fri, 31 Dec 9999 23:59:59 GMT");
 /// ```
 pub fn http_date(epoch_ms: u64) -> String {
-    // A file's time comes from the disk (`File.lastModified` reaches year 275760), and
-    // httpdate panics past year 9999: found by the `range` fuzz target.
-    httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_millis(epoch_ms.min(LAST_HTTP_DATE_MS)))
+    // Written here with the calendar the zip and the app use: httpdate's formatter brought
+    // `Duration`'s `Debug` into the worker for an `expect`. A file's time comes from the
+    // disk (`File.lastModified` reaches year 275760); HTTP dates have four-digit years.
+    const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]; // from 1970-01-01
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let seconds = epoch_ms.min(LAST_HTTP_DATE_MS) / 1000;
+    let (days, time) = (seconds / 86_400, seconds % 86_400);
+    let (year, month, day) = crate::calendar::civil_from_days(days as i64);
+    let (weekday, month) = (WEEKDAYS[(days % 7) as usize], MONTHS[month as usize - 1]);
+    format!("{weekday}, {day:02} {month} {year} {:02}:{:02}:{:02} GMT", time / 3600, time / 60 % 60, time % 60)
 }
 
 fn redirect<B>(location: &str, query: Option<&str>) -> HttpResponse<B> {
@@ -396,6 +402,19 @@ mod tests {
         let too_deep = format!("{deepest}/a");
         assert_eq!(serve(get(&too_deep)).status, 414);
         assert_eq!(serve(get(&"/a".repeat(1_000_000))).status, 414);
+    }
+
+    #[test]
+    fn http_dates_match_httpdate() {
+        use std::time::{Duration, UNIX_EPOCH};
+        // From 1970 to 9999 every 11 days and a bit (so every weekday, month and time of
+        // day comes round), the leap days around 2000 and 2100, and the last second.
+        let mut times: Vec<u64> = (0..=LAST_HTTP_DATE_MS).step_by(11 * 86_400_000 + 3_661_001).collect();
+        times.extend([951_782_400_000, 951_868_799_999, 4_107_456_000_000, 4_107_542_400_000, LAST_HTTP_DATE_MS]);
+        for ms in times {
+            let time = UNIX_EPOCH + Duration::from_millis(ms / 1000 * 1000);
+            assert_eq!(http_date(ms), httpdate::fmt_http_date(time), "{ms}");
+        }
     }
 
     #[test]
