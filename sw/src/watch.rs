@@ -76,8 +76,7 @@ fn remove(id: u32) {
 /// Opens an event stream for changes at or under `path`.
 pub async fn subscribe(path: SafePath, filter: EventFilter, last_event_id: Option<u64>) -> Result<Response, DomError> {
     if RETIRING.with(Cell::get) {
-        let replaced = owndir_core::ApiError::new(503, "a new version of the app is taking over: reconnect");
-        return Ok(crate::respond::error(&replaced)?);
+        return retiring_answer();
     }
     let id = NEXT_ID.with(|next| next.replace(next.get() + 1));
     let source = js_sys::Object::new();
@@ -117,6 +116,11 @@ pub async fn subscribe(path: SafePath, filter: EventFilter, last_event_id: Optio
             sleep(10, Sleep::Plain).await;
         }
     }
+    // A successor may have announced itself while this caught up: `retire` closed the
+    // streams it knew of, and one added now would hold the old worker open for minutes.
+    if RETIRING.with(Cell::get) {
+        return retiring_answer();
+    }
     let ends_at = js_sys::Date::now() + STREAM_LIFETIME_MS;
     SUBSCRIBERS.with(|subscribers| {
         subscribers.borrow_mut().push(Subscriber { id, path, filter, controller, last_sent, ends_at })
@@ -128,6 +132,12 @@ pub async fn subscribe(path: SafePath, filter: EventFilter, last_event_id: Optio
         [("Content-Type", "text/event-stream; charset=utf-8"), ("Cache-Control", "no-cache")],
     )?;
     Ok(Response::new_with_opt_readable_stream_and_init(Some(&stream), &init)?)
+}
+
+/// The `503` a retiring worker gives a new stream: its page reconnects, to the successor.
+fn retiring_answer() -> Result<Response, DomError> {
+    let replaced = owndir_core::ApiError::new(503, "a new version of the app is taking over: reconnect");
+    Ok(crate::respond::error(&replaced)?)
 }
 
 /// Something may have changed: look now (if anyone listens).
