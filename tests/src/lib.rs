@@ -288,6 +288,14 @@ impl Harness {
         Ok(harness)
     }
 
+    /// Connects the OPFS directory `name` as if the user had picked it: the folder record
+    /// (source `picker`) written to IndexedDB as the app writes it. Headless Chromium has
+    /// no directory picker; an OPFS subdirectory is a folder with something beside it.
+    pub async fn connect_as_picked(&self, name: &str) -> Result {
+        let stored = self.script(CONNECT_AS_PICKED_SCRIPT, vec![Value::from(name)]).await?;
+        if stored.is_null() { Ok(()) } else { Err(format!("cannot connect {name} as picked: {stored}")) }
+    }
+
     /// Clicks **Use browser storage** and waits for the folder view.
     pub async fn connect_browser_storage(&self) -> Result {
         self.button("Use browser storage").await?.click().await.map_err(fail("click failed"))?;
@@ -448,6 +456,26 @@ const [files, done] = arguments;
     await writable.write(Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0)));
     await writable.close();
   }
+})().then(() => done(null), (error) => done(String(error)));
+"#;
+
+/// Stores the OPFS directory `arguments[0]` as the connected folder, source `picker`.
+const CONNECT_AS_PICKED_SCRIPT: &str = r#"
+const [name, done] = [arguments[0], arguments[arguments.length - 1]];
+(async () => {
+  const handle = await (await navigator.storage.getDirectory()).getDirectoryHandle(name, { create: true });
+  const db = await new Promise((resolve, reject) => {
+    const request = indexedDB.open("owndir");
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  await new Promise((resolve, reject) => {
+    const transaction = db.transaction("folder", "readwrite");
+    transaction.objectStore("folder").put({ source: "picker", name, handle }, "current");
+    transaction.oncomplete = resolve;
+    transaction.onerror = () => reject(transaction.error);
+  });
+  db.close();
 })().then(() => done(null), (error) => done(String(error)));
 "#;
 

@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 
 const SECRET: &str = "TOP-SECRET";
 
-/// Puts `secret.txt` at the top of OPFS and connects the folder `jail` beside it, as a
-/// picked folder would be: anything that reads the secret has left the folder.
+/// Puts `secret.txt` at the top of OPFS and the folder `jail` beside it, to be connected
+/// as a picked folder: anything that reads the secret has left the folder.
 const JAIL_SCRIPT: &str = r#"
 const done = arguments[arguments.length - 1];
 (async () => {
@@ -36,18 +36,6 @@ const done = arguments[arguments.length - 1];
     for (const attempt of tries) seen.push(await attempt().then((value) => JSON.stringify(value), (error) => "refused: " + error.status));
     return Response.json(seen);
   }]] };`);
-  const db = await new Promise((resolve, reject) => {
-    const request = indexedDB.open("owndir");
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-  await new Promise((resolve, reject) => {
-    const transaction = db.transaction("folder", "readwrite");
-    transaction.objectStore("folder").put({ source: "picker", name: "jail", handle: jail }, "current");
-    transaction.oncomplete = resolve;
-    transaction.onerror = () => reject(transaction.error);
-  });
-  db.close();
 })().then(() => done(null), (error) => done(String(error)));
 "#;
 
@@ -153,6 +141,7 @@ async fn no_path_leaves_the_folder_and_every_hostile_read_is_a_4xx() -> Result {
     let harness = Harness::connected(&[]).await?;
     let jailed = harness.script(JAIL_SCRIPT, vec![]).await?;
     assert!(jailed.is_null(), "{jailed}");
+    harness.connect_as_picked("jail").await?;
     assert_eq!(harness.get("/inner/file.txt").await?.text(), "inside");
     assert_eq!(harness.get("/secret.txt").await?.status, 404, "the folder is the jail");
 
@@ -432,33 +421,11 @@ async fn a_lost_folder_record_answers_503_and_the_app_offers_to_connect() -> Res
     harness.finish().await
 }
 
-/// Connects the OPFS folder `picked` (holding `a.txt`) as a picked folder would be.
-const PICKED_SCRIPT: &str = r#"
-const done = arguments[arguments.length - 1];
-(async () => {
-  const picked = await (await navigator.storage.getDirectory()).getDirectoryHandle("picked", { create: true });
-  const writable = await (await picked.getFileHandle("a.txt", { create: true })).createWritable();
-  await writable.write("here");
-  await writable.close();
-  const db = await new Promise((resolve, reject) => {
-    const request = indexedDB.open("owndir");
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-  await new Promise((resolve, reject) => {
-    const transaction = db.transaction("folder", "readwrite");
-    transaction.objectStore("folder").put({ source: "picker", name: "picked", handle: picked }, "current");
-    transaction.oncomplete = resolve;
-    transaction.onerror = () => reject(transaction.error);
-  });
-  db.close();
-})().then(() => done(null), (error) => done(String(error)));
-"#;
-
 #[tokio::test]
 async fn a_picked_folder_removed_from_disk_answers_503_and_the_app_offers_another() -> Result {
     let harness = Harness::connected(&[]).await?;
-    assert_eq!(harness.script(PICKED_SCRIPT, vec![]).await?, Value::Null);
+    harness.seed(&[("picked/a.txt", b"here")]).await?;
+    harness.connect_as_picked("picked").await?;
     assert_eq!(harness.get("/a.txt").await?.text(), "here");
     assert_eq!(harness.get("/missing.txt").await?.status, 404);
     // Deleted behind the browser's back (here from the page; on a desktop, from the disk).
