@@ -121,11 +121,7 @@ fn toolbar() -> Result<Element, DomError> {
     filter.set_value(&state::with(|app| app.filter.clone()));
     crate::dom::listen(&filter, "input", |event: web_sys::Event| {
         let Some(input) = event.target().and_then(|target| target.dyn_into::<HtmlInputElement>().ok()) else { return };
-        state::update(|app| {
-            app.filter = input.value();
-            app.rows_drawn = PAGE_ROWS;
-        });
-        log(draw_listing());
+        rearrange(|app| app.filter = input.value());
     })?;
     add(&view, &filter)?;
     let hidden_label = element("label", "toggle")?;
@@ -135,17 +131,23 @@ fn toolbar() -> Result<Element, DomError> {
     hidden.set_checked(state::with(|app| app.show_hidden));
     crate::dom::listen(&hidden, "change", |event: web_sys::Event| {
         let Some(input) = event.target().and_then(|target| target.dyn_into::<HtmlInputElement>().ok()) else { return };
-        state::update(|app| {
-            app.show_hidden = input.checked();
-            app.rows_drawn = PAGE_ROWS;
-        });
-        log(draw_listing());
+        rearrange(|app| app.show_hidden = input.checked());
     })?;
     hidden_label.append_child(&hidden)?;
     hidden_label.append_child(&document().create_text_node("Show hidden"))?;
     add(&view, &hidden_label)?;
     add(&bar, &view)?;
     Ok(bar)
+}
+
+/// Changes how the listing is arranged (sort, filter, dotfiles) and draws it again from
+/// its first page: row 501 of another order means nothing.
+fn rearrange(change: impl FnOnce(&mut state::App)) {
+    state::update(|app| {
+        change(app);
+        app.rows_drawn = PAGE_ROWS;
+    });
+    log(draw_listing());
 }
 
 /// Draws the table from the state: sorted, filtered, or the empty state that says what to do.
@@ -394,12 +396,10 @@ pub fn on_action(action: &str, actor: &Element) {
     match action {
         "sort" => {
             let Some(key) = data(actor, "sort").as_deref().and_then(SortKey::parse) else { return };
-            state::update(|app| {
+            rearrange(|app| {
                 app.order = if app.sort == key { app.order.flipped() } else { Default::default() };
                 app.sort = key;
-                app.rows_drawn = PAGE_ROWS;
             });
-            log(draw_listing());
             if let Ok(Some(button)) = document().query_selector(&format!("button[data-sort={}]", key.as_str())) {
                 let _ = button.unchecked_into::<web_sys::HtmlElement>().focus();
             }
