@@ -7,7 +7,7 @@ use crate::conditional::{Precondition, RequestHeaders, evaluate};
 use crate::error::{ApiError, FolderError};
 use crate::folder::{Entry, EntryKind, Folder, Metadata};
 use crate::http::{HttpResponse, Method, ResponseBody};
-use crate::listing::{Info, listing};
+use crate::listing::{Info, listing, listing_names};
 use crate::path::{PathError, RequestPath, SafePath};
 use crate::range::ByteRange;
 use serde::Serialize;
@@ -334,17 +334,8 @@ async fn children<F: Folder>(folder: &F, path: &SafePath, with_info: bool) -> Re
         other => other.into(),
     };
     if !with_info {
-        let mut names: Vec<String> = folder
-            .list_names(path)
-            .await
-            .map_err(not_a_directory)?
-            .into_iter()
-            .map(|(name, _)| name)
-            .filter(|name| !crate::listing::is_hidden_artifact(name))
-            .collect();
-        // By code point, as `listing` sorts: UTF-8 byte order is code point order.
-        names.sort_unstable();
-        return Ok(json(&names));
+        let names = folder.list_names(path).await.map_err(not_a_directory)?;
+        return Ok(json(&listing_names(names.into_iter().map(|(name, _)| name).collect())));
     }
     let mut rows = listing(folder.list(path).await.map_err(not_a_directory)?);
     for row in rows.iter_mut().filter(|row| row.info.is_directory) {

@@ -102,9 +102,8 @@ pub struct ListingEntry {
 /// assert_eq!(names, ["B", "b"]);
 /// ```
 pub fn listing(entries: Vec<DirEntry>) -> Vec<ListingEntry> {
-    let mut rows: Vec<ListingEntry> = entries
+    shown_in_order(entries, |entry| &entry.name)
         .into_iter()
-        .filter(|entry| !is_hidden_artifact(&entry.name))
         .map(|entry| ListingEntry {
             info: Info::new(&entry.name, &entry.meta),
             kind: match entry.meta.kind {
@@ -113,9 +112,20 @@ pub fn listing(entries: Vec<DirEntry>) -> Vec<ListingEntry> {
             },
             name: entry.name,
         })
-        .collect();
-    rows.sort_unstable_by(|a, b| a.name.cmp(&b.name));
-    rows
+        .collect()
+}
+
+/// The names `children` gives without `info`: those of [`listing`], in its order.
+pub fn listing_names(names: Vec<String>) -> Vec<String> {
+    shown_in_order(names, |name| name)
+}
+
+/// What a listing shows, in its order: no swap files, names by code point (UTF-8 byte
+/// order is code point order).
+fn shown_in_order<T>(mut items: Vec<T>, name: impl Fn(&T) -> &str) -> Vec<T> {
+    items.retain(|item| !is_hidden_artifact(name(item)));
+    items.sort_unstable_by(|a, b| name(a).cmp(name(b)));
+    items
 }
 
 /// The listing as JSON.
