@@ -234,7 +234,12 @@ impl Harness {
 
     /// Waits until `script` (a JavaScript function body, run in the page) returns `true`.
     pub async fn eventually(&self, script: &str, what: &str) -> Result {
-        let deadline = Instant::now() + WAIT;
+        self.eventually_within(WAIT, script, what).await
+    }
+
+    /// [`Harness::eventually`], giving up after `limit`.
+    pub async fn eventually_within(&self, limit: Duration, script: &str, what: &str) -> Result {
+        let deadline = Instant::now() + limit;
         loop {
             if self.client.execute(script, vec![]).await.map_err(fail("script failed"))? == json!(true) {
                 return Ok(());

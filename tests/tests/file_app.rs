@@ -5,7 +5,7 @@
 
 use owndir_e2e::{Harness, Result};
 use serde_json::{Value, json};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn fail(what: &'static str) -> impl Fn(fantoccini::error::CmdError) -> String {
     move |error| format!("{what}: {error}")
@@ -436,11 +436,8 @@ async fn uploads_by_picker_and_drop_show_progress() -> Result {
         harness.eventually("return !!document.querySelector('#folder.dropping')", "the page sees the drag").await?;
         harness.cdp("Input.dispatchDragEvent", json!({ "type": "dragOver", "x": x, "y": y, "data": data })).await?;
         harness.cdp("Input.dispatchDragEvent", json!({ "type": "drop", "x": x, "y": y, "data": data })).await?;
-        let deadline = Instant::now() + Duration::from_secs(3);
-        while harness.value("window.dropsSeen").await? == json!(0) && Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        if harness.value("window.dropsSeen").await? != json!(0) {
+        let seen = harness.eventually_within(Duration::from_secs(3), "return window.dropsSeen > 0", "the drop");
+        if seen.await.is_ok() {
             break;
         }
         assert!(attempt < 3, "the page never got the drop");
