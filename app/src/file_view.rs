@@ -23,7 +23,7 @@ pub async fn show(path: SafePath) {
     let directory = path.parent().unwrap_or_default();
     state::update(|app| {
         app.directory = Some(directory.clone());
-        app.file = Some(OpenFile { path: path.clone(), ..OpenFile::default() });
+        app.file = Some(OpenFile { path: path.clone(), loading: true, ..OpenFile::default() });
     });
     document().set_title(&format!("{name} — OwnDir"));
     log(skeleton(&directory, &name));
@@ -33,7 +33,10 @@ pub async fn show(path: SafePath) {
             let length = response.headers().get("Content-Length").ok().flatten();
             length.and_then(|length| length.parse::<f64>().ok()).unwrap_or(0.0)
         }
-        Err(failure) => return log(show_missing(&path, &failure)),
+        Err(failure) => {
+            loaded(&path);
+            return log(show_missing(&path, &failure));
+        }
     };
     let kind = FileKind::of(&name);
     let wants_editor = window().location().search().unwrap_or_default().contains("edit");
@@ -45,7 +48,13 @@ pub async fn show(path: SafePath) {
         FileKind::Pdf => media(&path, "iframe", &name),
         _ => download_offer(&path, size, "There is no preview for this kind of file."),
     };
+    loaded(&path);
     log(drawn);
+}
+
+/// `path` is drawn: changes reported from now on are compared with what is shown.
+fn loaded(path: &SafePath) {
+    state::update(|app| app.file.as_mut().filter(|file| file.path == *path).map(|file| file.loading = false));
 }
 
 fn skeleton(directory: &SafePath, name: &str) -> Result<(), DomError> {
@@ -322,6 +331,16 @@ async fn reload(path: &SafePath) {
 pub async fn changed_on_disk(path: SafePath) {
     let Some(file) = state::with(|app| app.file.clone()).filter(|file| file.path == path) else { return };
     if file.saving {
+        return;
+    }
+    if file.loading {
+        // Reported before the first drawing is done (the file this page just created, say):
+        // look again once it is, against the version it shows. Reloading now would draw
+        // over it, and drop the editor it was opened for.
+        let again = wasm_bindgen::closure::Closure::once_into_js(move || {
+            wasm_bindgen_futures::spawn_local(changed_on_disk(path));
+        });
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(again.unchecked_ref(), 200);
         return;
     }
     let now = api::etag(&path).await.ok().flatten();

@@ -36,6 +36,8 @@ pub struct App {
 pub struct OpenFile {
     /// Its path.
     pub path: SafePath,
+    /// True until it is first drawn: a change reported meanwhile is looked at after.
+    pub loading: bool,
     /// The version on screen (`ETag`), for saving with `If-Match`.
     pub etag: Option<String>,
     /// True while the editor is open.
