@@ -22,12 +22,8 @@ const FIXTURES: &[(&str, &[u8], &str)] = &[
 ];
 
 async fn connected_with_fixtures() -> Result<Harness> {
-    let harness = Harness::start().await?;
     let files: Vec<(&str, &[u8])> = FIXTURES.iter().map(|(path, bytes, _)| (*path, *bytes)).collect();
-    harness.seed(&files).await?;
-    harness.connect_browser_storage().await?;
-    harness.wait_for_worker().await?;
-    Ok(harness)
+    Harness::connected(&files).await
 }
 
 #[tokio::test]
@@ -115,6 +111,8 @@ async fn directories_redirect_to_their_slash_and_list_as_json() -> Result {
 #[tokio::test]
 async fn the_page_lists_the_folder_and_reconnects_on_reload() -> Result {
     let harness = connected_with_fixtures().await?;
+    // The listing arrives after the folder view: on a loaded machine, well after.
+    harness.element("table.listing td.name a").await?;
     let names = harness.client.execute(
         "return [...document.querySelectorAll('table.listing td.name a')].map(a => [a.textContent, a.getAttribute('href')])",
         vec![],
