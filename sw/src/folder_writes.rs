@@ -9,9 +9,9 @@ use owndir_browser::DomError;
 use owndir_core::FolderError;
 use wasm_bindgen::JsCast;
 use web_sys::{
-    File, FileSystemCreateWritableOptions, FileSystemDirectoryHandle, FileSystemFileHandle,
+    Blob, File, FileSystemCreateWritableOptions, FileSystemDirectoryHandle, FileSystemFileHandle,
     FileSystemGetDirectoryOptions, FileSystemGetFileOptions, FileSystemHandleKind, FileSystemRemoveOptions,
-    FileSystemWritableFileStream, ReadableStream, WritableStream,
+    FileSystemWritableFileStream, WritableStream,
 };
 
 /// The directory at `segments`, created with its parents when missing.
@@ -32,7 +32,7 @@ pub async fn ensure_directory(
 pub async fn write_file(
     directory: &FileSystemDirectoryHandle,
     name: &str,
-    body: Option<ReadableStream>,
+    body: Option<Blob>,
     append: bool,
 ) -> Result<(), FolderError> {
     let existed = settle(directory.get_file_handle(name)).await.is_ok();
@@ -47,28 +47,40 @@ pub async fn write_file(
     written
 }
 
-async fn write_handle(
-    handle: &FileSystemFileHandle,
-    body: Option<ReadableStream>,
-    append: bool,
-) -> Result<(), FolderError> {
+async fn write_handle(handle: &FileSystemFileHandle, body: Option<Blob>, append: bool) -> Result<(), FolderError> {
     let options = FileSystemCreateWritableOptions::new();
     options.set_keep_existing_data(append);
     let writable: FileSystemWritableFileStream = settle_as(handle.create_writable_with_options(&options)).await?;
-    if append {
-        let file: File = settle_as(handle.get_file()).await?;
-        let seek = writable.seek_with_f64(file.size()).map_err(DomError::from)?;
-        if let Err(error) = settle(seek).await {
-            let _ = settle(WritableStream::abort(&writable)).await;
-            return Err(error.into());
-        }
+    let old_size = if append { settle_as::<File>(handle.get_file()).await?.size() } else { 0.0 };
+    let sent = body.as_ref().map_or(0.0, Blob::size);
+    if let Err(error) = fill(&writable, body.as_ref(), old_size).await {
+        // Dropping the swap file leaves the old content whole.
+        let _ = settle(WritableStream::abort(&writable)).await;
+        return Err(error);
     }
-    match body {
-        // pipeTo closes the writable when the body ends (committing the swap file) and
-        // aborts it when either side fails (dropping it): all or nothing.
-        Some(body) => settle(body.pipe_to(&writable)).await.map(|_| ()).map_err(FolderError::from),
-        None => settle(WritableStream::close(&writable)).await.map(|_| ()).map_err(FolderError::from),
+    settle(WritableStream::close(&writable)).await?;
+    // What is on disk now must be what was sent: a short write is a loud failure, never a
+    // silently shorter file (issue 19).
+    let written = settle_as::<File>(handle.get_file()).await?.size();
+    if written != old_size + sent {
+        return Err(FolderError::Other {
+            name: "ShortWriteError".to_owned(),
+            message: format!("{} bytes are on disk where {} were expected", written, old_size + sent),
+        });
     }
+    Ok(())
+}
+
+/// Writes the whole blob in one call (Chrome keeps a large one on disk and copies it there
+/// without passing it through this worker), after the old bytes when appending.
+async fn fill(writable: &FileSystemWritableFileStream, body: Option<&Blob>, at: f64) -> Result<(), FolderError> {
+    if at > 0.0 {
+        settle(writable.seek_with_f64(at).map_err(DomError::from)?).await?;
+    }
+    if let Some(body) = body {
+        settle(writable.write_with_blob(body).map_err(DomError::from)?).await?;
+    }
+    Ok(())
 }
 
 /// Advances a file's modification time. An empty commit leaves the time alone, so the
@@ -126,7 +138,7 @@ pub async fn copy_directory(
             Box::pin(copy_directory(child.unchecked_ref(), &target, &name)).await?;
         } else {
             let file: File = settle_as(child.unchecked_ref::<FileSystemFileHandle>().get_file()).await?;
-            write_file(&target, &name, Some(file.stream()), false).await?;
+            write_file(&target, &name, Some(file.into()), false).await?;
         }
     }
     Ok(())

@@ -1,10 +1,11 @@
 //! `/@/fs/<P>?call=…`: the FsNode API over the connected folder (CONTRACT §3).
 
+use crate::promise::settle_as;
 use crate::{connection, global_scope, respond};
 use owndir_browser::DomError;
-use owndir_core::Method;
 use owndir_core::fs_api::{FsCall, FsRequest, serve_fs};
 use owndir_core::watch::EventFilter;
+use owndir_core::{ApiError, Method, body_length};
 use std::cell::RefCell;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
@@ -29,6 +30,19 @@ async fn one_at_a_time<T>(work: impl Future<Output = T>) -> T {
         let _ = release.call0(&JsValue::UNDEFINED);
     }
     result
+}
+
+/// The whole request body as a `Blob`, which every browser can give (Firefox has no
+/// `Request.body` stream) and Chrome keeps on disk when it is large. A body that cannot
+/// be read, or that is shorter than its `Content-Length`, is the request's own `400`:
+/// never an empty write.
+pub async fn request_body(request: &Request) -> Result<web_sys::Blob, ApiError> {
+    let unreadable = |error: DomError| ApiError::new(400, format!("the request body could not be read ({error})"));
+    let promise = request.blob().map_err(|error| unreadable(error.into()))?;
+    let body: web_sys::Blob = settle_as(promise).await.map_err(unreadable)?;
+    let declared = request.headers().get("Content-Length").ok().flatten();
+    body_length::check(declared.as_deref(), body.size() as u64)?;
+    Ok(body)
 }
 
 /// Answers an API request; `rest` is the URL path after `/@/fs`.
@@ -63,7 +77,13 @@ pub async fn answer(request: &Request, url: &Url, rest: &str) -> Result<Response
         let last_event_id = header("Last-Event-ID").and_then(|id| id.trim().parse().ok()).or(*since);
         return crate::watch::subscribe(operation.path, filter, last_event_id).await;
     } else if operation.call.is_mutating() {
-        let upload = if matches!(operation.call, FsCall::Write { .. }) { request.body() } else { None };
+        let upload = match operation.call {
+            FsCall::Write { .. } => match request_body(request).await {
+                Ok(body) => Some(body),
+                Err(error) => return Ok(respond::error(&error)?),
+            },
+            _ => None,
+        };
         let response = one_at_a_time(serve_fs(&folder, &operation, &api_request, upload)).await;
         crate::watch::changed();
         response

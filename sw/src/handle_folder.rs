@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{File, FileSystemDirectoryHandle, FileSystemFileHandle, FileSystemHandleKind, ReadableStream};
+use web_sys::{Blob, File, FileSystemDirectoryHandle, FileSystemFileHandle, FileSystemHandleKind};
 
 /// The connected folder. File bodies are `File` blobs: the browser streams them from
 /// disk when they become a `Response` body, without copying through wasm memory.
@@ -212,7 +212,7 @@ impl HandleFolder {
 
 impl Folder for HandleFolder {
     type Body = File;
-    type Upload = Option<ReadableStream>;
+    type Upload = Option<Blob>;
 
     async fn lookup(&self, path: &SafePath) -> Result<Option<Entry<File>>, FolderError> {
         let Some((name, parents)) = path.segments().split_last() else { return Ok(Some(Entry::Directory)) };
@@ -272,13 +272,7 @@ impl Folder for HandleFolder {
             .collect())
     }
 
-    async fn write(
-        &self,
-        path: &SafePath,
-        data: Option<ReadableStream>,
-        append: bool,
-        _now: u64,
-    ) -> Result<(), FolderError> {
+    async fn write(&self, path: &SafePath, data: Option<Blob>, append: bool, _now: u64) -> Result<(), FolderError> {
         let _changing = self.changing();
         let Some((name, parents)) = path.segments().split_last() else { return Err(FolderError::NotADirectory) };
         let directory = folder_writes::ensure_directory(&self.root, parents).await?;

@@ -5,6 +5,7 @@
 //! platform, which implements [`Folder`] (the service worker over the File System Access
 //! API; [`MemoryFolder`] and [`StdFolder`] here for tests and native tools).
 
+pub mod body_length;
 pub mod calendar;
 pub mod conditional;
 pub mod content;
