@@ -80,10 +80,16 @@ async fn open_folder() -> Result<(), DomError> {
 async fn use_browser_storage() -> Result<(), DomError> {
     let storage = window().navigator().storage();
     let handle: FileSystemDirectoryHandle = JsFuture::from(storage.get_directory()).await?.dyn_into()?;
-    // Ask the browser not to evict the folder under storage pressure; a refusal only
-    // means it may, so it is not an error.
+    // Ask the browser not to evict the folder under storage pressure, without waiting:
+    // in Firefox this is a prompt, which may never be answered (PLATFORM.md). The header
+    // says "may be cleared" until the answer is yes.
     if let Ok(persist) = storage.persist() {
-        let _ = JsFuture::from(persist).await;
+        spawn_local(async move {
+            let granted = JsFuture::from(persist).await.ok().and_then(|answer| answer.as_bool()) == Some(true);
+            if granted {
+                views::show_storage_kept();
+            }
+        });
     }
     connect(FolderRecord { source: Source::Opfs, name: BROWSER_STORAGE_NAME.to_owned(), handle }).await
 }

@@ -233,9 +233,15 @@ async fn upload_all(directory: SafePath, uploads: Vec<Upload>) {
             }
             made.insert(parent);
         }
-        let result = match counted_stream(&upload.file, &row, &panel.overall, done_before.clone()) {
-            Ok(stream) => api::write(path, &stream, None).await,
-            Err(error) => Err(error.into()),
+        let result = if !api::can_stream_request_bodies() {
+            // Firefox and Safari cannot send a stream (they would send its name as text):
+            // the file goes whole, and its bar fills when it is written.
+            api::write(path, upload.file.as_ref(), None).await
+        } else {
+            match counted_stream(&upload.file, &row, &panel.overall, done_before.clone()) {
+                Ok(stream) => api::write(path, &stream, None).await,
+                Err(error) => Err(error.into()),
+            }
         };
         done_before.set(done_before.get() + upload.file.size());
         panel.overall.set_value(done_before.get());

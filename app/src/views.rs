@@ -45,9 +45,15 @@ pub fn header() -> Result<Element, DomError> {
     Ok(bar)
 }
 
-/// Fills in "12 MB of 2.0 GB used" for browser storage.
+/// Fills in "12 MB of 2.0 GB used" for browser storage, and whether the browser may
+/// clear it (until `navigator.storage.persist()` is granted, it may).
 async fn show_storage_usage() {
-    let Ok(promise) = crate::dom::window().navigator().storage().estimate() else { return };
+    let storage = crate::dom::window().navigator().storage();
+    let persisted = match storage.persisted() {
+        Ok(promise) => JsFuture::from(promise).await.ok().and_then(|answer| answer.as_bool()).unwrap_or(false),
+        Err(_) => false,
+    };
+    let Ok(promise) = storage.estimate() else { return };
     let Ok(estimate) = JsFuture::from(promise).await else { return };
     let number = |name: &str| js_sys::Reflect::get(&estimate, &name.into()).ok().and_then(|value| value.as_f64());
     let (Some(usage), Some(quota)) = (number("usage"), number("quota")) else { return };
@@ -55,6 +61,32 @@ async fn show_storage_usage() {
         let text =
             format!("{} of {} used", owndir_view::human_size(usage as u64), owndir_view::human_size(quota as u64));
         shown.set_text_content(Some(&text));
+    }
+    if !persisted {
+        log(show_storage_at_risk());
+    }
+}
+
+/// The warning beside the usage: the browser may clear its storage under pressure.
+fn show_storage_at_risk() -> Result<(), DomError> {
+    let Some(usage) = document().get_element_by_id("storage-usage") else { return Ok(()) };
+    if document().get_element_by_id("storage-at-risk").is_some() {
+        return Ok(());
+    }
+    let warning = text_element("span", "at-risk", "may be cleared by the browser")?;
+    warning.set_id("storage-at-risk");
+    warning.set_attribute(
+        "title",
+        "The browser has not agreed to keep this storage: it may clear it when space runs low. Export a zip to keep a copy.",
+    )?;
+    usage.after_with_node_1(&warning)?;
+    Ok(())
+}
+
+/// The browser agreed to keep browser storage: the warning goes.
+pub fn show_storage_kept() {
+    if let Some(warning) = document().get_element_by_id("storage-at-risk") {
+        warning.remove();
     }
 }
 
