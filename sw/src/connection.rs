@@ -8,7 +8,7 @@
 use crate::handle_folder::HandleFolder;
 use crate::promise::settle;
 use owndir_browser::{DomError, FolderRecord, folder_store, permission};
-use owndir_core::{ApiError, Permission, Source, StatusReport};
+use owndir_core::{Access, ApiError, Permission, Source, StatusReport};
 use std::cell::RefCell;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
@@ -18,16 +18,16 @@ use web_sys::Response;
 pub enum Connection {
     /// No folder chosen yet.
     NotChosen,
-    /// A folder chosen, with its current permission.
-    Chosen(FolderRecord, Permission),
+    /// A folder chosen, with the browser's `readwrite` answer and what it allows.
+    Chosen(FolderRecord, Permission, Access),
 }
 
 impl Connection {
-    /// The folder, when it can be served; otherwise the `503` that says why.
-    pub fn folder(self) -> Result<HandleFolder, ApiError> {
+    /// The folder, when it can be read; otherwise the `503` that says why.
+    pub fn folder(&self) -> Result<HandleFolder, ApiError> {
         match self {
-            Connection::Chosen(record, Permission::Granted) => Ok(HandleFolder::new(record.handle)),
-            Connection::Chosen(record, _) => Err(ApiError::not_connected(format!(
+            Connection::Chosen(record, _, access) if access.can_read() => Ok(HandleFolder::new(record.handle.clone())),
+            Connection::Chosen(record, ..) => Err(ApiError::not_connected(format!(
                 "permission to the folder {:?} is not granted: open the app and reconnect",
                 record.name
             ))),
@@ -37,13 +37,23 @@ impl Connection {
         }
     }
 
+    /// The folder, when it may be changed: a readable folder without write access yet
+    /// is `403` (the app asks with one click), an unreadable one `503`.
+    pub fn folder_to_change(&self) -> Result<HandleFolder, ApiError> {
+        let folder = self.folder()?;
+        match self {
+            Connection::Chosen(record, _, Access::ReadOnly) => Err(ApiError::write_not_allowed(&record.name)),
+            _ => Ok(folder),
+        }
+    }
+
     /// The `/@/status` report.
     pub fn report(&self) -> StatusReport {
         let version = crate::build_info::version();
         match self {
             Connection::NotChosen => StatusReport::disconnected(&version),
-            Connection::Chosen(record, permission) => {
-                StatusReport::chosen(&version, record.source, record.name.clone(), *permission)
+            Connection::Chosen(record, permission, access) => {
+                StatusReport::chosen(&version, record.source, record.name.clone(), *permission, *access)
             }
         }
     }
@@ -59,12 +69,13 @@ thread_local! {
 /// directory move a stopped worker left half done, before anything is served.
 pub async fn current() -> Result<Connection, DomError> {
     let Some(record) = folder_store::load().await? else { return Ok(Connection::NotChosen) };
-    let permission = match record.source {
+    let (access, permission) = match record.source {
         // The origin's own storage is always granted.
-        Source::Opfs => Permission::Granted,
-        Source::Picker => permission::query(&record.handle).await?,
+        Source::Opfs => (Access::ReadWrite, Permission::Granted),
+        Source::Picker => permission::access(&record.handle).await?,
     };
-    if permission == Permission::Granted {
+    // Mending changes the folder, so it waits for write access.
+    if access == Access::ReadWrite {
         let mending = MENDING.with(|mending| {
             mending
                 .borrow_mut()
@@ -83,7 +94,7 @@ pub async fn current() -> Result<Connection, DomError> {
             return Err(DomError::new("MoveRecoveryError", error.as_string().unwrap_or_default()));
         }
     }
-    Ok(Connection::Chosen(record, permission))
+    Ok(Connection::Chosen(record, permission, access))
 }
 
 /// A `404` (or a `500`: `makeDir` and `touch` keep the contract's "unable to …") can mean
@@ -94,7 +105,10 @@ pub async fn unless_folder_gone(response: Response) -> Result<Response, DomError
     if !matches!(response.status(), 404 | 500) {
         return Ok(response);
     }
-    let Connection::Chosen(record, Permission::Granted) = current().await? else { return Ok(response) };
+    let Connection::Chosen(record, _, access) = current().await? else { return Ok(response) };
+    if !access.can_read() {
+        return Ok(response);
+    }
     match settle(record.handle.values().next()?).await {
         Err(error) if error.name == "NotFoundError" => Ok(crate::respond::error(&ApiError::not_connected(format!(
             "the folder {:?} is gone (moved or deleted): connect it again where it is now, or another folder",

@@ -81,6 +81,7 @@ async fn content(request: &Request, url: &Url, path: &str) -> Result<Response, D
             if_modified_since: if_modified_since.as_deref(),
             if_unmodified_since: if_unmodified_since.as_deref(),
         },
+        now_ms: js_sys::Date::now() as u64,
     };
     let handlers = WorkerHandlers::new(&folder, request, global_scope().location().origin());
     match serve_content_with(&folder, &content_request, &handlers).await {

@@ -23,9 +23,20 @@ pub async fn ensure_directory(
     create.set_create(true);
     let mut directory = root.clone();
     for name in segments {
-        directory = settle_as(directory.get_directory_handle_with_options(name, &create)).await?;
+        let promise = directory.get_directory_handle_with_options(name, &create);
+        directory = settle_as(promise).await.map_err(|error| creating(name, error))?;
     }
     Ok(directory)
+}
+
+/// A failure to create `name`: Chrome answers a name it refuses on disk with a bare
+/// `TypeError`, so the core's rules say which rule it broke.
+fn creating(name: &str, error: DomError) -> FolderError {
+    if error.name != "TypeError" {
+        return error.into();
+    }
+    let why = owndir_core::disk_names::refusal(name).unwrap_or(owndir_core::disk_names::NameRefusal::Unknown);
+    FolderError::NameRefused { name: name.to_owned(), why }
 }
 
 /// Writes `body` (or nothing) to `name` in `directory`, replacing or appending.
@@ -38,7 +49,9 @@ pub async fn write_file(
     let existed = settle(directory.get_file_handle(name)).await.is_ok();
     let create = FileSystemGetFileOptions::new();
     create.set_create(true);
-    let handle: FileSystemFileHandle = settle_as(directory.get_file_handle_with_options(name, &create)).await?;
+    let handle: FileSystemFileHandle = settle_as(directory.get_file_handle_with_options(name, &create))
+        .await
+        .map_err(|error| creating(name, error))?;
     let written = write_handle(&handle, body, append).await;
     if written.is_err() && !existed {
         // A new file whose write failed should not stay behind, even empty.
@@ -47,13 +60,38 @@ pub async fn write_file(
     written
 }
 
+/// How the body's bytes go into the writable.
+#[derive(Clone, Copy, PartialEq)]
+enum Transfer {
+    /// `write(blob)`: one call, the fastest (issue 17).
+    Whole,
+    /// `blob.stream()` piped in: slower, but a full disk fails as `QuotaExceededError`.
+    Streamed,
+}
+
 async fn write_handle(handle: &FileSystemFileHandle, body: Option<Blob>, append: bool) -> Result<(), FolderError> {
+    match write_with(handle, body.as_ref(), append, Transfer::Whole).await {
+        // Chrome reports a disk or quota that fills during a blob copy as NotReadableError;
+        // streaming the same bytes names the real cause (and may well succeed).
+        Err(FolderError::Other { name, .. }) if name == "NotReadableError" => {
+            write_with(handle, body.as_ref(), append, Transfer::Streamed).await
+        }
+        written => written,
+    }
+}
+
+async fn write_with(
+    handle: &FileSystemFileHandle,
+    body: Option<&Blob>,
+    append: bool,
+    transfer: Transfer,
+) -> Result<(), FolderError> {
     let options = FileSystemCreateWritableOptions::new();
     options.set_keep_existing_data(append);
     let writable: FileSystemWritableFileStream = settle_as(handle.create_writable_with_options(&options)).await?;
     let old_size = if append { settle_as::<File>(handle.get_file()).await?.size() } else { 0.0 };
-    let sent = body.as_ref().map_or(0.0, Blob::size);
-    if let Err(error) = fill(&writable, body.as_ref(), old_size).await {
+    let sent = body.map_or(0.0, Blob::size);
+    if let Err(error) = fill(&writable, body, old_size, transfer).await {
         // Dropping the swap file leaves the old content whole.
         let _ = settle(WritableStream::abort(&writable)).await;
         return Err(error);
@@ -73,12 +111,26 @@ async fn write_handle(handle: &FileSystemFileHandle, body: Option<Blob>, append:
 
 /// Writes the whole blob in one call (Chrome keeps a large one on disk and copies it there
 /// without passing it through this worker), after the old bytes when appending.
-async fn fill(writable: &FileSystemWritableFileStream, body: Option<&Blob>, at: f64) -> Result<(), FolderError> {
+async fn fill(
+    writable: &FileSystemWritableFileStream,
+    body: Option<&Blob>,
+    at: f64,
+    transfer: Transfer,
+) -> Result<(), FolderError> {
     if at > 0.0 {
         settle(writable.seek_with_f64(at).map_err(DomError::from)?).await?;
     }
-    if let Some(body) = body {
-        settle(writable.write_with_blob(body).map_err(DomError::from)?).await?;
+    match body {
+        Some(body) if transfer == Transfer::Whole => {
+            settle(writable.write_with_blob(body).map_err(DomError::from)?).await?;
+        }
+        Some(body) => {
+            // The writable stays open: close() below commits it, abort() drops it.
+            let options = web_sys::StreamPipeOptions::new();
+            options.set_prevent_close(true);
+            settle(body.stream().pipe_to_with_options(writable, &options)).await?;
+        }
+        None => {}
     }
     Ok(())
 }
@@ -120,7 +172,7 @@ pub async fn move_file(
     let method: js_sys::Function =
         method.dyn_into().map_err(|_| DomError::new("NotSupportedError", "this browser cannot move files"))?;
     let promise = method.call2(handle, to_directory, &to_name.into()).map_err(DomError::from)?;
-    settle(promise.unchecked_into()).await?;
+    settle(promise.unchecked_into()).await.map_err(|error| creating(to_name, error))?;
     Ok(())
 }
 

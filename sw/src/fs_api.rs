@@ -67,7 +67,9 @@ pub async fn answer(request: &Request, url: &Url, rest: &str) -> Result<Response
         Ok(operation) => operation,
         Err(error) => return Ok(respond::error(&error)?),
     };
-    let folder = match connection::current().await?.folder() {
+    let connection = connection::current().await?;
+    let folder = if operation.call.is_mutating() { connection.folder_to_change() } else { connection.folder() };
+    let folder = match folder {
         Ok(folder) => folder,
         Err(error) => return Ok(respond::error(&error)?),
     };

@@ -87,9 +87,17 @@ enum Step<T> {
 fn step<T>(result: Result<T, DomError>) -> Result<Step<T>, FolderError> {
     match result {
         Ok(value) => Ok(Step::Found(value)),
-        Err(error) if matches!(error.name.as_str(), "NotFoundError" | "TypeMismatchError") => Ok(Step::Missing),
+        Err(error) if is_nothing_to_see(&error) => Ok(Step::Missing),
         Err(error) => Err(error.to_folder_error()),
     }
+}
+
+/// Failures of a lookup that mean "nothing the folder shows is there": nothing at all, a
+/// file where a directory was asked for (or the other way), a symlink out of the folder
+/// (`SecurityError`), a name the browser will not open on disk (`TypeError`). Chrome lists
+/// none of these, so they are `404` like any missing name: never a word about permission.
+fn is_nothing_to_see(error: &DomError) -> bool {
+    matches!(error.name.as_str(), "NotFoundError" | "TypeMismatchError" | "SecurityError" | "TypeError")
 }
 
 fn file_meta(file: &File) -> FileMeta {
@@ -228,7 +236,7 @@ impl Folder for HandleFolder {
             }
             // A directory of that name is there.
             Err(error) if error.name == "TypeMismatchError" => Ok(Some(Entry::Directory)),
-            Err(error) if error.name == "NotFoundError" => Ok(None),
+            Err(error) if is_nothing_to_see(&error) => Ok(None),
             Err(error) => Err(error.to_folder_error()),
         }
     }
@@ -342,6 +350,7 @@ impl Folder for HandleFolder {
                 pending.copied = true;
                 folder_store::set_pending_move(Some(&pending)).await?;
                 folder_writes::remove_entry(&source_parent, from_name).await?;
+                folder_store::move_directory_times(&pending.from, &pending.to).await?;
                 Ok(folder_store::set_pending_move(None).await?)
             }
         }
@@ -349,5 +358,9 @@ impl Folder for HandleFolder {
 
     async fn directory_time(&self, path: &SafePath) -> Result<Option<u64>, FolderError> {
         Ok(folder_store::directory_time(&path.to_string()).await?)
+    }
+
+    async fn keep_directory_time(&self, path: &SafePath, time_ms: u64) -> Result<(), FolderError> {
+        Ok(folder_store::set_directory_time(&path.to_string(), time_ms).await?)
     }
 }

@@ -30,7 +30,7 @@ pub async fn answer(rest: &str) -> Result<Response, DomError> {
     };
     let connection = connection::current().await?;
     let folder_name = match &connection {
-        Connection::Chosen(record, _) => record.name.clone(),
+        Connection::Chosen(record, ..) => record.name.clone(),
         Connection::NotChosen => String::new(),
     };
     let folder = match connection.folder() {

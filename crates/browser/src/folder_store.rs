@@ -146,6 +146,30 @@ pub async fn set_directory_time(path: &str, time_ms: u64) -> Result<(), DomError
     Ok(())
 }
 
+/// Moves the kept times of the directory `from` and every directory under it to `to`:
+/// a moved directory keeps its time.
+pub async fn move_directory_times(from: &str, to: &str) -> Result<(), DomError> {
+    let database = open().await?;
+    let transaction = database.transaction(&[DIRECTORY_TIMES], TransactionMode::ReadWrite)?;
+    let store = transaction.object_store(DIRECTORY_TIMES)?;
+    // Keys are paths: `from` itself and `from/…` sort together, from `from` to `from0`
+    // ('0' follows '/').
+    let range = KeyRange::bound(&JsValue::from_str(from), &JsValue::from_str(&format!("{from}0")), None, Some(true))?;
+    let query = Query::from(range);
+    let keys = store.get_all_keys(Some(query.clone()), None)?.await?;
+    let times = store.get_all(Some(query), None)?.await?;
+    for (key, time) in keys.iter().zip(times.iter()) {
+        let Some(path) = key.as_string() else { continue };
+        let Some(rest) = path.strip_prefix(from).filter(|rest| rest.is_empty() || rest.starts_with('/')) else {
+            continue;
+        };
+        store.delete(key.clone())?.await?;
+        store.put(time, Some(&JsValue::from_str(&format!("{to}{rest}"))))?.await?;
+    }
+    transaction.commit()?.await?;
+    Ok(())
+}
+
 /// Forgets the connected folder.
 pub async fn forget() -> Result<(), DomError> {
     let database = open().await?;

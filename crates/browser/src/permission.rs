@@ -1,12 +1,17 @@
-//! Read-write permission on a handle.
+//! Read and read-write permission on a handle.
 
 use crate::dom_error::DomError;
-use owndir_core::Permission;
+use owndir_core::{Access, Permission};
 use web_sys::{FileSystemHandle, FileSystemHandlePermissionDescriptor, FileSystemPermissionMode};
-fn read_write() -> FileSystemHandlePermissionDescriptor {
+
+fn descriptor(mode: FileSystemPermissionMode) -> FileSystemHandlePermissionDescriptor {
     let descriptor = FileSystemHandlePermissionDescriptor::new();
-    descriptor.set_mode(FileSystemPermissionMode::Readwrite);
+    descriptor.set_mode(mode);
     descriptor
+}
+
+fn read_write() -> FileSystemHandlePermissionDescriptor {
+    descriptor(FileSystemPermissionMode::Readwrite)
 }
 
 fn parse(state: js_sys::JsString) -> Permission {
@@ -16,6 +21,17 @@ fn parse(state: js_sys::JsString) -> Permission {
 /// The current read-write permission. Works in the worker as well as the page.
 pub async fn query(handle: &FileSystemHandle) -> Result<Permission, DomError> {
     Ok(parse(handle.query_permission_with_descriptor(&read_write()).await?))
+}
+
+/// What the browser allows now, read and write asked apart: a dropped folder is
+/// readable before anyone allowed writing. Works in the worker as well as the page.
+pub async fn access(handle: &FileSystemHandle) -> Result<(Access, Permission), DomError> {
+    let read_write = query(handle).await?;
+    if read_write == Permission::Granted {
+        return Ok((Access::ReadWrite, read_write));
+    }
+    let read = parse(handle.query_permission_with_descriptor(&descriptor(FileSystemPermissionMode::Read)).await?);
+    Ok((Access::from_permissions(read, read_write), read_write))
 }
 
 /// Asks for read-write permission: page only, inside a user gesture (click).

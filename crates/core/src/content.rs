@@ -13,7 +13,7 @@ use crate::error::{ApiError, FolderError};
 use crate::folder::{Entry, FileMeta, Folder};
 use crate::folder_routes::{FolderHandlers, NoHandlers, Stage, levels, relative_path};
 use crate::http::{HttpResponse, Method, ResponseBody};
-use crate::listing::listing_json;
+use crate::listing::{listing_json, listing_with_times};
 use crate::path::{RequestPath, SafePath};
 use crate::range::{RangeOutcome, content_range, parse_range};
 
@@ -38,6 +38,9 @@ pub struct ContentRequest<'a> {
     pub is_navigation: bool,
     /// `Range` and the conditional headers.
     pub headers: RequestHeaders<'a>,
+    /// The time now, epoch ms: a directory a listing meets for the first time in a folder
+    /// that keeps no directory times may get it (see [`crate::listing::directory_time`]).
+    pub now_ms: u64,
 }
 
 impl<'a> ContentRequest<'a> {
@@ -55,6 +58,7 @@ impl<'a> ContentRequest<'a> {
             accepts_json: false,
             is_navigation: false,
             headers: RequestHeaders::default(),
+            now_ms: 0,
         }
     }
 }
@@ -148,7 +152,8 @@ async fn answer<F: Folder, H: FolderHandlers>(
             return Ok(Answer::Core(redirect(&path.to_dir_url(), request.query)));
         }
         Some(Entry::Directory) if request.accepts_json => {
-            return Ok(Answer::Core(HttpResponse::json(200, listing_json(folder.list(&path).await?))));
+            let rows = listing_with_times(folder, &path, request.now_ms).await?;
+            return Ok(Answer::Core(HttpResponse::json(200, listing_json(&rows))));
         }
         _ => {}
     }

@@ -1,5 +1,6 @@
 //! Errors: what a folder can fail with, and the one place they become HTTP answers.
 
+use crate::disk_names::NameRefusal;
 use crate::path::PathError;
 use serde::Serialize;
 use std::fmt;
@@ -17,6 +18,13 @@ pub enum FolderError {
     PermissionDenied,
     /// The disk or the origin's quota is full (`QuotaExceededError`).
     QuotaExceeded,
+    /// The platform refuses to create this name here (Chrome, in a folder on disk).
+    NameRefused {
+        /// The name.
+        name: String,
+        /// The rule it breaks.
+        why: NameRefusal,
+    },
     /// Any other failure, with the platform's error name and message.
     Other {
         /// The `DOMException` name or I/O error kind.
@@ -33,6 +41,9 @@ impl fmt::Display for FolderError {
             FolderError::NotADirectory => f.write_str("not a directory"),
             FolderError::PermissionDenied => f.write_str("permission to the folder is not granted"),
             FolderError::QuotaExceeded => f.write_str("the disk is full"),
+            FolderError::NameRefused { name, why } => {
+                write!(f, "{name:?} cannot be created in a folder on disk: {why}; nothing was created")
+            }
             FolderError::Other { name, message } => write!(f, "{name}: {message}"),
         }
     }
@@ -74,6 +85,19 @@ impl ApiError {
         ApiError::new(503, message)
     }
 
+    /// `403`: the folder may be read but the browser has not allowed changes yet; the
+    /// page asks with one click (a permission prompt needs a user gesture).
+    ///
+    /// ```
+    /// use owndir_core::ApiError;
+    /// let error = ApiError::write_not_allowed("notes");
+    /// assert_eq!(error.status, 403);
+    /// assert_eq!(error.message, "write access to notes is not allowed yet: allow it in the app");
+    /// ```
+    pub fn write_not_allowed(folder_name: &str) -> ApiError {
+        ApiError::new(403, format!("write access to {folder_name} is not allowed yet: allow it in the app"))
+    }
+
     /// The JSON body.
     pub fn to_json(&self) -> String {
         let body = ApiErrorBody { success: false, status: self.status, error: &self.message };
@@ -104,9 +128,25 @@ impl From<FolderError> for ApiError {
             FolderError::PermissionDenied => 503,
             // RFC 4918 §11.5 Insufficient Storage.
             FolderError::QuotaExceeded => 507,
-            FolderError::Other { .. } => 500,
+            FolderError::NameRefused { .. } => 400,
+            FolderError::Other { ref name, .. } => entry_status(name),
         };
         ApiError::new(status, error.to_string())
+    }
+}
+
+/// The status of a failure about one entry, by the platform's error name: the request's
+/// own `4xx`, never the folder-wide `503` (a symlink into a system folder, a name the disk
+/// refuses, a file another program holds).
+fn entry_status(name: &str) -> u16 {
+    match name {
+        // The browser refuses the name itself (a reserved or dangerous name on disk).
+        "TypeError" => 400,
+        // One entry the browser withholds (a link into a blocked location).
+        "SecurityError" | "NotAllowedError" => 403,
+        // The entry changed under us, or cannot be changed now.
+        "InvalidModificationError" | "NoModificationAllowedError" | "InvalidStateError" => 409,
+        _ => 500,
     }
 }
 
@@ -121,7 +161,13 @@ mod tests {
             (FolderError::NotADirectory, 404),
             (FolderError::PermissionDenied, 503),
             (FolderError::QuotaExceeded, 507),
-            (FolderError::Other { name: "InvalidStateError".into(), message: "x".into() }, 500),
+            (FolderError::Other { name: "UnknownError".into(), message: "x".into() }, 500),
+            (FolderError::NameRefused { name: "a:b".into(), why: NameRefusal::Character(':') }, 400),
+            (FolderError::Other { name: "TypeError".into(), message: "x".into() }, 400),
+            (FolderError::Other { name: "SecurityError".into(), message: "x".into() }, 403),
+            (FolderError::Other { name: "NotAllowedError".into(), message: "x".into() }, 403),
+            (FolderError::Other { name: "InvalidModificationError".into(), message: "x".into() }, 409),
+            (FolderError::Other { name: "NoModificationAllowedError".into(), message: "x".into() }, 409),
         ];
         for (error, status) in cases {
             assert_eq!(ApiError::from(error.clone()).status, status, "{error}");

@@ -7,7 +7,7 @@ use crate::conditional::{Precondition, RequestHeaders, evaluate};
 use crate::error::{ApiError, FolderError};
 use crate::folder::{Entry, EntryKind, Folder, Metadata};
 use crate::http::{HttpResponse, Method, ResponseBody};
-use crate::listing::{Info, listing, listing_names};
+use crate::listing::{Info, directory_time, listing_names, listing_with_times};
 use crate::path::{PathError, RequestPath, SafePath};
 use crate::range::ByteRange;
 use serde::Serialize;
@@ -253,8 +253,8 @@ async fn run<F: Folder>(
     let path = &operation.path;
     let now = request.now_ms;
     match &operation.call {
-        FsCall::Info => info(folder, path).await,
-        FsCall::Children { info } => children(folder, path, *info).await,
+        FsCall::Info => info(folder, path, now).await,
+        FsCall::Children { info } => children(folder, path, *info, now).await,
         FsCall::Read { start, end } => read(folder, path, *start, *end).await,
         FsCall::Write { append } => {
             match folder.lookup(path).await? {
@@ -274,17 +274,11 @@ async fn run<F: Folder>(
             Ok(path_answer(path))
         }
         FsCall::Touch => {
-            folder
-                .touch(path, now)
-                .await
-                .map_err(|_| ApiError::new(500, format!("unable to touch {}", shown(path))))?;
+            folder.touch(path, now).await.map_err(|error| unable("touch", path, error))?;
             Ok(path_answer(path))
         }
         FsCall::MakeDir => {
-            folder
-                .make_dir(path, now)
-                .await
-                .map_err(|_| ApiError::new(500, format!("unable to mkDir {}", shown(path))))?;
+            folder.make_dir(path, now).await.map_err(|error| unable("mkDir", path, error))?;
             Ok(path_answer(path))
         }
         FsCall::Move { to, overwrite } => {
@@ -300,6 +294,14 @@ async fn run<F: Folder>(
     }
 }
 
+/// OwnDir's `500 "unable to <verb> <P>"`, but for a name the disk refuses, which says why.
+fn unable(verb: &str, path: &SafePath, error: FolderError) -> ApiError {
+    match error {
+        FolderError::NameRefused { .. } => error.into(),
+        _ => ApiError::new(500, format!("unable to {verb} {}", shown(path))),
+    }
+}
+
 fn write_error(path: &SafePath, error: FolderError) -> ApiError {
     match error {
         FolderError::QuotaExceeded => {
@@ -310,7 +312,7 @@ fn write_error(path: &SafePath, error: FolderError) -> ApiError {
     }
 }
 
-async fn info<F: Folder>(folder: &F, path: &SafePath) -> Result<HttpResponse<F::Body>, ApiError> {
+async fn info<F: Folder>(folder: &F, path: &SafePath, now_ms: u64) -> Result<HttpResponse<F::Body>, ApiError> {
     let name = path.name().unwrap_or_default();
     match folder.lookup(path).await? {
         None => Ok(HttpResponse::json(200, "null".to_owned())),
@@ -318,7 +320,7 @@ async fn info<F: Folder>(folder: &F, path: &SafePath) -> Result<HttpResponse<F::
             Ok(json(&Info::new(name, &Metadata { kind: EntryKind::File, file: Some(meta) })))
         }
         Some(Entry::Directory) => {
-            let time = folder.directory_time(path).await?.unwrap_or(0);
+            let time = directory_time(folder, path, now_ms).await?;
             let mut info = Info::new(name, &Metadata { kind: EntryKind::Directory, file: None });
             info.set_modified(time);
             Ok(json(&info))
@@ -326,7 +328,12 @@ async fn info<F: Folder>(folder: &F, path: &SafePath) -> Result<HttpResponse<F::
     }
 }
 
-async fn children<F: Folder>(folder: &F, path: &SafePath, with_info: bool) -> Result<HttpResponse<F::Body>, ApiError> {
+async fn children<F: Folder>(
+    folder: &F,
+    path: &SafePath,
+    with_info: bool,
+    now_ms: u64,
+) -> Result<HttpResponse<F::Body>, ApiError> {
     let not_a_directory = |error| match error {
         FolderError::NotFound | FolderError::NotADirectory => {
             ApiError::new(404, format!("{} is not a directory", shown(path)))
@@ -337,13 +344,7 @@ async fn children<F: Folder>(folder: &F, path: &SafePath, with_info: bool) -> Re
         let names = folder.list_names(path).await.map_err(not_a_directory)?;
         return Ok(json(&listing_names(names.into_iter().map(|(name, _)| name).collect())));
     }
-    let mut rows = listing(folder.list(path).await.map_err(not_a_directory)?);
-    for row in rows.iter_mut().filter(|row| row.info.is_directory) {
-        let child = path.join(&row.name).map_err(ApiError::from)?;
-        let time = folder.directory_time(&child).await?.unwrap_or(0);
-        row.info.set_modified(time);
-    }
-    Ok(json(&rows))
+    Ok(json(&listing_with_times(folder, path, now_ms).await.map_err(not_a_directory)?))
 }
 
 async fn read<F: Folder>(
@@ -426,7 +427,10 @@ async fn move_entry<F: Folder>(
         None => {}
     }
     if let Some(parent) = destination.parent() {
-        folder.make_dir(&parent, now).await.map_err(|_| cannot_write(&destination))?;
+        folder.make_dir(&parent, now).await.map_err(|error| match error {
+            FolderError::NameRefused { .. } => error.into(),
+            _ => cannot_write(&destination),
+        })?;
     }
     folder.rename(path, &destination).await?;
     Ok(destination)

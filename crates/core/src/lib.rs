@@ -9,6 +9,7 @@ pub mod body_length;
 pub mod calendar;
 pub mod conditional;
 pub mod content;
+pub mod disk_names;
 pub mod error;
 pub mod folder;
 pub mod folder_routes;
@@ -33,7 +34,7 @@ pub use http::{HttpResponse, Method, ResponseBody};
 pub use memory::MemoryFolder;
 pub use path::{PathError, RequestPath, SafePath};
 pub use route::Route;
-pub use status::{Permission, Source, StatusReport};
+pub use status::{Access, Permission, Source, StatusReport};
 #[cfg(not(target_arch = "wasm32"))]
 pub use std_fs::StdFolder;
 

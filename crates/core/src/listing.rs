@@ -1,6 +1,8 @@
 //! Directory listings and entry info in the FsNode shape (CONTRACT §3 `info`).
 
-use crate::folder::{DirEntry, EntryKind, Metadata};
+use crate::error::FolderError;
+use crate::folder::{DirEntry, EntryKind, Folder, Metadata};
+use crate::path::SafePath;
 use serde::Serialize;
 
 /// `mode` as Node's `fs.stat` reports it: a regular file, `0644`.
@@ -129,8 +131,46 @@ fn shown_in_order<T>(mut items: Vec<T>, name: impl Fn(&T) -> &str) -> Vec<T> {
 }
 
 /// The listing as JSON.
-pub fn listing_json(entries: Vec<DirEntry>) -> String {
-    serde_json::to_string(&listing(entries)).unwrap_or_else(|_| "[]".to_owned())
+pub fn listing_json(rows: &[ListingEntry]) -> String {
+    serde_json::to_string(rows).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// A directory's time, never 0: the folder's own, or, the first time a folder that keeps
+/// none meets the directory, the newest time of what it holds (files, and directories
+/// whose time is kept), else `now_ms`, kept from then on so it does not move.
+pub async fn directory_time<F: Folder>(folder: &F, path: &SafePath, now_ms: u64) -> Result<u64, FolderError> {
+    if let Some(time) = folder.directory_time(path).await?.filter(|time| *time > 0) {
+        return Ok(time);
+    }
+    let mut newest = 0;
+    for entry in folder.list(path).await? {
+        let time = match entry.meta.file {
+            Some(file) => file.modified_ms,
+            None => match path.join(&entry.name) {
+                Ok(child) => folder.directory_time(&child).await?.unwrap_or(0),
+                Err(_) => 0,
+            },
+        };
+        newest = newest.max(time);
+    }
+    let time = if newest > 0 { newest } else { now_ms };
+    folder.keep_directory_time(path, time).await?;
+    Ok(time)
+}
+
+/// The listing of the directory at `path` (`children` with info), directories' times
+/// included (see [`directory_time`]).
+pub async fn listing_with_times<F: Folder>(
+    folder: &F,
+    path: &SafePath,
+    now_ms: u64,
+) -> Result<Vec<ListingEntry>, FolderError> {
+    let mut rows = listing(folder.list(path).await?);
+    for row in rows.iter_mut().filter(|row| row.info.is_directory) {
+        let Ok(child) = path.join(&row.name) else { continue };
+        row.info.set_modified(directory_time(folder, &child, now_ms).await?);
+    }
+    Ok(rows)
 }
 
 #[cfg(test)]

@@ -42,15 +42,52 @@ impl Permission {
     }
 }
 
+/// What the browser lets the runtime do with a chosen folder: its answers to
+/// `queryPermission` for `read` and for `readwrite`, taken together.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Reads and writes.
+    ReadWrite,
+    /// Reads only: a dropped folder without a standing grant, or a picked one after the
+    /// browser restarted. Writes wait for the page to ask (a click).
+    ReadOnly,
+    /// Nothing: the page must ask again before anything is served.
+    None,
+}
+
+impl Access {
+    /// From the two permission states.
+    ///
+    /// ```
+    /// use owndir_core::{Access, Permission};
+    /// assert_eq!(Access::from_permissions(Permission::Granted, Permission::Prompt), Access::ReadOnly);
+    /// assert_eq!(Access::from_permissions(Permission::Prompt, Permission::Prompt), Access::None);
+    /// ```
+    pub fn from_permissions(read: Permission, read_write: Permission) -> Access {
+        match (read, read_write) {
+            (_, Permission::Granted) => Access::ReadWrite,
+            (Permission::Granted, _) => Access::ReadOnly,
+            _ => Access::None,
+        }
+    }
+
+    /// True when the folder's content may be served.
+    pub fn can_read(self) -> bool {
+        self != Access::None
+    }
+}
+
 /// The connection state as JSON:
-/// `{"connected", "source", "name", "permission", "version"}`.
+/// `{"connected", "source", "name", "permission", "writable", "version"}`: `connected` when
+/// the folder can be read, `permission` the browser's `readwrite` state, `writable` when
+/// changes are allowed.
 ///
 /// ```
 /// use owndir_core::StatusReport;
 /// let report = StatusReport::disconnected("abc");
 /// assert_eq!(
 ///     report.to_json(),
-///     r#"{"connected":false,"source":null,"name":null,"permission":null,"version":"abc"}"#
+///     r#"{"connected":false,"source":null,"name":null,"permission":null,"writable":false,"version":"abc"}"#
 /// );
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -61,8 +98,10 @@ pub struct StatusReport {
     pub source: Option<Source>,
     /// The folder's name, if one was chosen.
     pub name: Option<String>,
-    /// The permission state, if a folder was chosen.
+    /// The `readwrite` permission state, if a folder was chosen.
     pub permission: Option<Permission>,
+    /// Changes are allowed.
+    pub writable: bool,
     /// The build's version.
     pub version: String,
 }
@@ -70,16 +109,24 @@ pub struct StatusReport {
 impl StatusReport {
     /// No folder chosen yet.
     pub fn disconnected(version: &str) -> StatusReport {
-        StatusReport { connected: false, source: None, name: None, permission: None, version: version.to_owned() }
+        StatusReport {
+            connected: false,
+            source: None,
+            name: None,
+            permission: None,
+            writable: false,
+            version: version.to_owned(),
+        }
     }
 
-    /// A chosen folder, connected when `permission` is granted.
-    pub fn chosen(version: &str, source: Source, name: String, permission: Permission) -> StatusReport {
+    /// A chosen folder with the `readwrite` permission state and the access it gives.
+    pub fn chosen(version: &str, source: Source, name: String, permission: Permission, access: Access) -> StatusReport {
         StatusReport {
-            connected: permission == Permission::Granted,
+            connected: access.can_read(),
             source: Some(source),
             name: Some(name),
             permission: Some(permission),
+            writable: access == Access::ReadWrite,
             version: version.to_owned(),
         }
     }
@@ -96,9 +143,10 @@ mod tests {
 
     #[test]
     fn a_prompting_folder_is_not_connected() {
-        let report = StatusReport::chosen("v", Source::Picker, "docs".into(), Permission::Prompt);
+        let report = StatusReport::chosen("v", Source::Picker, "docs".into(), Permission::Prompt, Access::None);
         let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
         assert_eq!(json["connected"], false);
+        assert_eq!(json["writable"], false);
         assert_eq!(json["source"], "picker");
         assert_eq!(json["permission"], "prompt");
         assert_eq!(json["name"], "docs");
@@ -106,8 +154,33 @@ mod tests {
 
     #[test]
     fn a_granted_folder_is_connected() {
-        let report = StatusReport::chosen("v", Source::Opfs, "Browser storage".into(), Permission::Granted);
-        assert!(report.connected);
+        let report =
+            StatusReport::chosen("v", Source::Opfs, "Browser storage".into(), Permission::Granted, Access::ReadWrite);
+        assert!(report.connected && report.writable);
         assert!(report.to_json().contains(r#""source":"opfs""#));
+    }
+
+    #[test]
+    fn a_folder_read_but_not_written_is_connected_and_not_writable() {
+        let access = Access::from_permissions(Permission::Granted, Permission::Prompt);
+        let report = StatusReport::chosen("v", Source::Picker, "docs".into(), Permission::Prompt, access);
+        assert!(report.connected);
+        assert!(!report.writable);
+    }
+
+    #[test]
+    fn access_follows_the_two_permissions() {
+        use Permission::*;
+        let cases = [
+            (Granted, Granted, Access::ReadWrite),
+            (Prompt, Granted, Access::ReadWrite),
+            (Granted, Prompt, Access::ReadOnly),
+            (Granted, Denied, Access::ReadOnly),
+            (Prompt, Prompt, Access::None),
+            (Denied, Denied, Access::None),
+        ];
+        for (read, read_write, access) in cases {
+            assert_eq!(Access::from_permissions(read, read_write), access, "{read:?} {read_write:?}");
+        }
     }
 }
