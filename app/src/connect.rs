@@ -1,13 +1,15 @@
 //! Connecting a folder: the picker, browser storage (OPFS), and reconnecting.
 
-use crate::dom::window;
+use crate::dom::{listen, window};
 use crate::views;
 use owndir_browser::{DomError, FolderRecord, folder_store, permission};
-use owndir_core::{Permission, Source};
+use owndir_core::{Access, Permission, Source};
 use std::cell::RefCell;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, spawn_local};
-use web_sys::{DirectoryPickerOptions, FileSystemDirectoryHandle, FileSystemPermissionMode};
+use web_sys::{
+    DirectoryPickerOptions, DragEvent, FileSystemDirectoryHandle, FileSystemHandleKind, FileSystemPermissionMode,
+};
 
 /// What browser storage is called in the app.
 pub const BROWSER_STORAGE_NAME: &str = "Browser storage";
@@ -22,21 +24,115 @@ pub fn has_directory_picker() -> bool {
     js_sys::Reflect::has(&window(), &"showDirectoryPicker".into()).unwrap_or(false)
 }
 
-/// Shows the stored folder if it is still granted, a Reconnect button if the browser
-/// wants to ask again, and the start page otherwise.
+/// Shows the stored folder if it can still be read (read-only until writing is allowed),
+/// a Reconnect button if the browser wants to ask again, and the start page otherwise.
 pub async fn resume() {
     match folder_store::load().await {
-        Ok(Some(record)) => match permission::query(record.handle.unchecked_ref()).await {
-            Ok(Permission::Granted) => show_folder(record).await,
-            Ok(_) => {
+        Ok(Some(record)) => match permission::access(record.handle.unchecked_ref()).await {
+            Ok((Access::None, _)) => {
                 views::show_reconnect(&record.name);
                 PENDING.with(|pending| pending.replace(Some(record)));
             }
+            Ok((access, _)) => show_folder(record, access).await,
             Err(error) => views::show_start(Some(&format!("The saved folder is unavailable ({error})."))),
         },
         Ok(None) => views::show_start(None),
         Err(error) => views::show_start(Some(&format!("Could not read the saved folder: {error}"))),
     }
+}
+
+/// Whether a folder can be connected by dropping it here: a browser that gives a dropped
+/// item's handle (Chrome, Edge), on a device one drags with (a desktop).
+pub fn takes_dropped_folders() -> bool {
+    let has_handles = js_sys::Reflect::get(&window(), &"DataTransferItem".into())
+        .and_then(|class| js_sys::Reflect::get(&class, &"prototype".into()))
+        .and_then(|prototype| js_sys::Reflect::has(&prototype, &"getAsFileSystemHandle".into()))
+        .unwrap_or(false);
+    // A phone's pointer is a finger: nothing to drag a folder from.
+    let touch_only = window().match_media("(pointer: coarse)").ok().flatten().is_some_and(|query| query.matches());
+    has_handles && !touch_only
+}
+
+/// Makes the start and Reconnect screens take a dropped folder (anywhere on them), and
+/// connects it as **Open folder** does. Inside the folder view, drops upload instead.
+pub fn accept_dropped_folders() -> Result<(), DomError> {
+    let document = crate::dom::document();
+    listen(&document, "dragover", |event: DragEvent| {
+        if let Some(screen) = connect_screen() {
+            event.prevent_default();
+            let _ = screen.class_list().add_1("dropping");
+        }
+    })?;
+    listen(&document, "dragleave", |event: DragEvent| {
+        // Leaving the window, not moving between the screen's children.
+        if event.related_target().is_none()
+            && let Some(screen) = connect_screen()
+        {
+            let _ = screen.class_list().remove_1("dropping");
+        }
+    })?;
+    listen(&document, "drop", |event: DragEvent| {
+        let Some(screen) = connect_screen() else { return };
+        event.prevent_default();
+        let _ = screen.class_list().remove_1("dropping");
+        // The handle must be asked for during the event; it may be awaited after.
+        let handle = event.data_transfer().and_then(|transfer| transfer.items().get(0)).map(dropped_handle);
+        spawn_local(report(async move {
+            match handle {
+                Some(Ok(handle)) => connect_dropped(JsFuture::from(handle).await?).await,
+                Some(Err(error)) => Err(error),
+                None => Err(DomError::new("NotFoundError", "nothing was dropped: drop a folder to connect it")),
+            }
+        }));
+    })
+}
+
+/// The start or Reconnect screen, when it is what the app shows.
+fn connect_screen() -> Option<web_sys::Element> {
+    crate::dom::document().query_selector("section.connect").ok().flatten()
+}
+
+/// `DataTransferItem.getAsFileSystemHandle()` (not in web-sys yet).
+fn dropped_handle(item: web_sys::DataTransferItem) -> Result<js_sys::Promise, DomError> {
+    let method = js_sys::Reflect::get(&item, &"getAsFileSystemHandle".into())?;
+    let method: js_sys::Function = method.dyn_into().map_err(|_| {
+        DomError::new("NotSupportedError", "this browser cannot connect a dropped folder: use Open folder")
+    })?;
+    Ok(method.call0(&item)?.unchecked_into())
+}
+
+async fn connect_dropped(handle: JsValue) -> Result<(), DomError> {
+    let Ok(handle) = handle.dyn_into::<web_sys::FileSystemHandle>() else {
+        return Err(DomError::new("TypeMismatchError", "that is not a folder: drop a folder to connect it"));
+    };
+    if handle.kind() != FileSystemHandleKind::Directory {
+        return Err(DomError::new(
+            "TypeMismatchError",
+            format!("“{}” is a file: OwnDir connects a folder, so drop a folder", handle.name()),
+        ));
+    }
+    let handle: FileSystemDirectoryHandle = handle.unchecked_into();
+    let record = FolderRecord { source: Source::Picker, name: handle.name(), handle };
+    folder_store::save(&record).await?;
+    let (access, _) = permission::access(record.handle.unchecked_ref()).await?;
+    if access != Access::ReadWrite {
+        // Asked as Open folder asks (this is what offers "Allow on every visit"), but not
+        // waited for: the folder is readable already, and a prompt may stay unanswered.
+        let handle = record.handle.clone();
+        spawn_local(async move {
+            if permission::request(handle.unchecked_ref()).await == Ok(Permission::Granted) {
+                writing_allowed();
+            }
+        });
+    }
+    show_folder(record, access).await;
+    Ok(())
+}
+
+/// Writing was allowed: the read-only badge goes.
+fn writing_allowed() {
+    crate::state::update(|app| app.writable = true);
+    views::refresh_header();
 }
 
 /// Handles a click on a `data-action` element.
@@ -50,6 +146,7 @@ pub fn on_action(action: &str) {
             views::show_start(None)
         }
         "resume" => spawn_local(resume()),
+        "allow-writing" => spawn_local(report(allow_writing())),
         "apply-update" => spawn_local(report(crate::worker::apply_update())),
         _ => {}
     }
@@ -74,7 +171,17 @@ async fn open_folder() -> Result<(), DomError> {
     if granted != Permission::Granted {
         return Err(DomError::new("NotAllowedError", "OwnDir needs permission to read and write the folder"));
     }
-    connect(FolderRecord { source: Source::Picker, name: handle.name(), handle }).await
+    connect(FolderRecord { source: Source::Picker, name: handle.name(), handle }, Access::ReadWrite).await
+}
+
+/// The read-only folder's one button: asks for write access inside the click.
+async fn allow_writing() -> Result<(), DomError> {
+    let Some(record) = crate::state::with(|app| app.record.clone()) else { return Ok(()) };
+    if permission::request(record.handle.unchecked_ref()).await? != Permission::Granted {
+        return Err(DomError::new("NotAllowedError", "writing was not allowed: the folder stays read-only"));
+    }
+    writing_allowed();
+    Ok(())
 }
 
 async fn use_browser_storage() -> Result<(), DomError> {
@@ -91,7 +198,8 @@ async fn use_browser_storage() -> Result<(), DomError> {
             }
         });
     }
-    connect(FolderRecord { source: Source::Opfs, name: BROWSER_STORAGE_NAME.to_owned(), handle }).await
+    connect(FolderRecord { source: Source::Opfs, name: BROWSER_STORAGE_NAME.to_owned(), handle }, Access::ReadWrite)
+        .await
 }
 
 async fn reconnect() -> Result<(), DomError> {
@@ -100,18 +208,21 @@ async fn reconnect() -> Result<(), DomError> {
         return Err(DomError::new("NotAllowedError", "permission was not granted"));
     }
     PENDING.with(|pending| pending.take());
-    show_folder(record).await;
+    show_folder(record, Access::ReadWrite).await;
     Ok(())
 }
 
-async fn connect(record: FolderRecord) -> Result<(), DomError> {
+async fn connect(record: FolderRecord, access: Access) -> Result<(), DomError> {
     folder_store::save(&record).await?;
-    show_folder(record).await;
+    show_folder(record, access).await;
     Ok(())
 }
 
 /// Shows the connected folder at the URL's path.
-async fn show_folder(record: FolderRecord) {
-    crate::state::update(|app| app.record = Some(record));
+async fn show_folder(record: FolderRecord, access: Access) {
+    crate::state::update(|app| {
+        app.record = Some(record);
+        app.writable = access == Access::ReadWrite;
+    });
     crate::navigate::show_current().await;
 }

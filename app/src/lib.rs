@@ -40,6 +40,7 @@ async fn run() -> Result<(), owndir_browser::DomError> {
             event.set_return_value("unsaved");
         }
     })?;
+    connect::accept_dropped_folders()?;
     worker::answer_edit_questions()?;
     worker::ensure_controlled().await?;
     connect::resume().await;
@@ -49,9 +50,13 @@ async fn run() -> Result<(), owndir_browser::DomError> {
 /// Every `data-action` click.
 fn on_action(action: &str, actor: &Element) {
     match action {
-        "open-folder" | "use-browser-storage" | "reconnect" | "switch-folder" | "apply-update" | "resume" => {
-            connect::on_action(action)
-        }
+        "open-folder"
+        | "use-browser-storage"
+        | "reconnect"
+        | "switch-folder"
+        | "apply-update"
+        | "resume"
+        | "allow-writing" => connect::on_action(action),
         "edit" | "done-editing" | "save" | "reload-file" => file_view::on_action(action),
         "close-uploads" => upload::close_panel(),
         _ => browse::on_action(action, actor),

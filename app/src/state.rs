@@ -10,6 +10,8 @@ use std::cell::RefCell;
 pub struct App {
     /// The connected folder, once connected.
     pub record: Option<FolderRecord>,
+    /// The browser allows changes to it (a dropped folder may be read-only at first).
+    pub writable: bool,
     /// True when directories are shown under `/@/browse/` (the page was opened there).
     pub browse_mode: bool,
     /// The directory whose listing is on screen, with its entries.

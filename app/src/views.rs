@@ -1,6 +1,6 @@
 //! The pages around the folder: start, Reconnect, the header, errors, the update bar.
 
-use crate::connect::{BROWSER_STORAGE_NAME, has_directory_picker};
+use crate::connect::{BROWSER_STORAGE_NAME, has_directory_picker, takes_dropped_folders};
 use crate::dom::{action_button, add, body, document, element, root, text_element};
 use owndir_browser::DomError;
 use owndir_core::Source;
@@ -40,9 +40,24 @@ pub fn header() -> Result<Element, DomError> {
             add(&bar, &usage)?;
             wasm_bindgen_futures::spawn_local(show_storage_usage());
         }
+        if !crate::state::with(|app| app.writable) {
+            let badge = text_element("span", "badge read-only", "Read-only")?;
+            badge.set_attribute("title", "The browser lets OwnDir read this folder but not change it yet")?;
+            add(&bar, &badge)?;
+            add(&bar, &action_button("Allow writing", "allow-writing", "primary")?)?;
+        }
         add(&bar, &action_button("Switch folder", "switch-folder", "quiet")?)?;
     }
     Ok(bar)
+}
+
+/// Draws the header again where it is (after write access changed, say).
+pub fn refresh_header() {
+    let Some(old) = document().query_selector("header.bar").ok().flatten() else { return };
+    match header() {
+        Ok(new) => log(old.replace_with_with_node_1(&new).map_err(DomError::from)),
+        Err(error) => log(Err(error)),
+    }
 }
 
 /// Fills in "12 MB of 2.0 GB used" for browser storage, and whether the browser may
@@ -118,7 +133,12 @@ fn start_page(notice: Option<&str>) -> Result<(), DomError> {
     let open = action_button("Open folder", "open-folder", "primary")?;
     add(&picker, &open)?;
     if has_directory_picker() {
-        add(&picker, &text_element("p", "hint", "Pick a folder on this device. Nothing is uploaded.")?)?;
+        let hint = if takes_dropped_folders() {
+            "Pick a folder on this device, or drop a folder here. Nothing is uploaded."
+        } else {
+            "Pick a folder on this device. Nothing is uploaded."
+        };
+        add(&picker, &text_element("p", "hint", hint)?)?;
     } else {
         open.set_attribute("disabled", "")?;
         add(
@@ -171,6 +191,9 @@ fn reconnect_page(name: &str) -> Result<(), DomError> {
             &format!("The browser asks again before OwnDir may open “{name}”. One click and you are back."),
         )?,
     )?;
+    if takes_dropped_folders() {
+        add(&main, &text_element("p", "hint", "Or drop the folder (or another one) here.")?)?;
+    }
     let choices = element("div", "choices")?;
     add(&choices, &action_button("Reconnect", "reconnect", "primary")?)?;
     add(&choices, &action_button("Choose another folder", "switch-folder", "secondary")?)?;
