@@ -112,6 +112,8 @@ pub struct Harness {
     server: StaticServer,
     driver: Child,
     _profile: tempfile::TempDir,
+    /// The directory on disk the test connected, for [`Backend::Disk`].
+    disk: Option<tempfile::TempDir>,
     /// Dropping it (when the harness goes) calls off the watchdog.
     _watchdog: std::sync::mpsc::Sender<()>,
 }
@@ -126,6 +128,25 @@ fn watchdog(limit: Duration) -> std::sync::mpsc::Sender<()> {
         }
     });
     sender
+}
+
+/// Where a test's folder lives: the browser's private storage, or a real directory on
+/// disk, handed over as a person would (dropped on the start page).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// The origin's private file system, connected with **Use browser storage**.
+    Opfs,
+    /// A temporary directory made with `std::fs`, dropped on the start page, with a
+    /// standing grant ("Allow on every visit") in the profile.
+    Disk,
+}
+
+/// How to start the browser.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// Write a standing read and write grant for the app's origin into the profile before
+    /// launch, as a person who chose "Allow on every visit" has (PLATFORM.md).
+    pub standing_grant: bool,
 }
 
 /// What the service worker holds in memory.
@@ -148,9 +169,18 @@ impl Harness {
         Harness::start_limited(dist, TEST_LIMIT).await
     }
 
+    /// Serves `dist/` and opens a fresh headless Chromium, started as `options` say.
+    pub async fn start_with(options: Options) -> Result<Harness> {
+        Harness::start_configured(&dist_dir(), TEST_LIMIT, options).await
+    }
+
     /// Serves the built app in `dist`, stopping the process if the session outlives
     /// `limit` (the benchmark runs longer than any one test may).
     pub async fn start_limited(dist: &std::path::Path, limit: Duration) -> Result<Harness> {
+        Harness::start_configured(dist, limit, Options::default()).await
+    }
+
+    async fn start_configured(dist: &std::path::Path, limit: Duration, options: Options) -> Result<Harness> {
         if !dist.join("sw.js").exists() {
             return Err(format!("{} has no sw.js: run `cargo xtask build` (or `cargo xtask test`)", dist.display()));
         }
@@ -164,6 +194,9 @@ impl Harness {
             .spawn()
             .map_err(fail("cannot start /usr/bin/chromedriver (apt-get install chromium-driver)"))?;
         let profile = tempfile::tempdir().map_err(fail("no temporary profile"))?;
+        if options.standing_grant {
+            write_standing_grant(profile.path(), &origin)?;
+        }
         let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|flag| flag.to_string()).collect();
         args.push(format!("--user-data-dir={}", profile.path().display()));
         args.push("--window-size=1280,800".to_owned());
@@ -195,8 +228,16 @@ impl Harness {
         let devtools = tokio::time::timeout(WAIT, cdp::Cdp::connect(&debugger_address))
             .await
             .map_err(|_| "the DevTools connection timed out".to_owned())??;
-        let harness =
-            Harness { client, origin, devtools, server, driver, _profile: profile, _watchdog: watchdog(limit) };
+        let harness = Harness {
+            client,
+            origin,
+            devtools,
+            server,
+            driver,
+            _profile: profile,
+            disk: None,
+            _watchdog: watchdog(limit),
+        };
         harness.open("/").await?;
         Ok(harness)
     }
@@ -293,6 +334,98 @@ impl Harness {
         Ok(harness)
     }
 
+    /// A browser whose folder holds `files`, on `backend`, connected, the page controlled
+    /// by the worker: [`Harness::connected`] for OPFS; for a disk, a temporary directory
+    /// written with `std::fs` and dropped on the start page, writable (a standing grant).
+    pub async fn connected_on(backend: Backend, files: &[(&str, &[u8])]) -> Result<Harness> {
+        match backend {
+            Backend::Opfs => Harness::connected(files).await,
+            Backend::Disk => {
+                let mut harness = Harness::start_with(Options { standing_grant: true }).await?;
+                let directory = tempfile::Builder::new()
+                    .prefix("owndir-disk-")
+                    .tempdir()
+                    .map_err(fail("no temporary directory"))?;
+                harness.disk = Some(directory);
+                harness.seed(files).await?;
+                let path = harness.disk_path().ok_or("no disk")?.to_owned();
+                harness.connect_disk(&path).await?;
+                harness.wait_for_worker().await?;
+                Ok(harness)
+            }
+        }
+    }
+
+    /// The connected directory on disk, for [`Backend::Disk`].
+    pub fn disk_path(&self) -> Option<&std::path::Path> {
+        self.disk.as_ref().map(tempfile::TempDir::path)
+    }
+
+    /// Which backend the folder is on.
+    pub fn backend(&self) -> Backend {
+        if self.disk.is_some() { Backend::Disk } else { Backend::Opfs }
+    }
+
+    /// Connects the directory `path` on disk as a person would: dropped on the start
+    /// page (CDP `Input.dispatchDragEvent`, PLATFORM.md), then waits for the folder view.
+    pub async fn connect_disk(&self, path: &std::path::Path) -> Result {
+        self.drop_on_start_page(path).await?;
+        self.element("section.folder").await?;
+        Ok(())
+    }
+
+    /// Drops the file or directory `path` on the start (or Reconnect) screen. Chrome drops
+    /// only where the page accepted the drag, which it learns a moment after the page has
+    /// it: the drag is sent until the screen shows it, and a drop the page never got is
+    /// sent again.
+    pub async fn drop_on_start_page(&self, path: &std::path::Path) -> Result {
+        self.element("section.connect").await?;
+        self.value("(() => { window.owndirDrops = 0; addEventListener('drop', () => window.owndirDrops++, true); })()")
+            .await?;
+        let data = json!({ "items": [], "files": [path.display().to_string()], "dragOperationsMask": 1 });
+        let (x, y) = (400, 300);
+        for attempt in 1.. {
+            for kind in ["dragEnter", "dragOver"] {
+                self.cdp("Input.dispatchDragEvent", json!({ "type": kind, "x": x, "y": y, "data": data })).await?;
+            }
+            self.eventually("return !!document.querySelector('section.connect.dropping')", "the page sees the drag")
+                .await?;
+            self.cdp("Input.dispatchDragEvent", json!({ "type": "dragOver", "x": x, "y": y, "data": data })).await?;
+            self.cdp("Input.dispatchDragEvent", json!({ "type": "drop", "x": x, "y": y, "data": data })).await?;
+            let seen = self.eventually_within(Duration::from_secs(3), "return window.owndirDrops > 0", "the drop");
+            if seen.await.is_ok() {
+                return Ok(());
+            }
+            if attempt == 3 {
+                return Err(format!("the page never got the drop of {}", path.display()));
+            }
+        }
+        Ok(())
+    }
+
+    /// The bytes of the file at `path` (`a/b.txt`) as the storage itself holds them, read
+    /// beside the worker: `std::fs` for a disk, the page's own OPFS calls otherwise.
+    pub async fn stored(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        if let Some(root) = self.disk_path() {
+            return match std::fs::read(root.join(path)) {
+                Ok(bytes) => Ok(Some(bytes)),
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(error) => Err(format!("cannot read {path} on disk: {error}")),
+            };
+        }
+        let answer = self.script(STORED_SCRIPT, vec![Value::from(path)]).await?;
+        match answer.get("error") {
+            Some(error) => Err(format!("cannot read {path} from OPFS: {error}")),
+            None if answer["base64"].is_null() => Ok(None),
+            None => BASE64.decode(answer["base64"].as_str().unwrap_or_default()).map(Some).map_err(fail("bad base64")),
+        }
+    }
+
+    /// The text of the file at `path` in the storage itself; see [`Harness::stored`].
+    pub async fn stored_text(&self, path: &str) -> Result<Option<String>> {
+        Ok(self.stored(path).await?.map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
+    }
+
     /// Connects the OPFS directory `name` as if the user had picked it: the folder record
     /// (source `picker`) written to IndexedDB as the app writes it. Headless Chromium has
     /// no directory picker; an OPFS subdirectory is a folder with something beside it.
@@ -308,9 +441,20 @@ impl Harness {
         Ok(())
     }
 
-    /// Writes files into the origin's private folder (OPFS) from the page, creating
-    /// directories as needed: `(path, bytes)` with `/` between names.
+    /// Writes files into the folder's storage itself, creating directories as needed:
+    /// `(path, bytes)` with `/` between names. On disk with `std::fs`, as another program
+    /// would; otherwise into the origin's private folder (OPFS) from the page.
     pub async fn seed(&self, files: &[(&str, &[u8])]) -> Result {
+        if let Some(root) = self.disk_path() {
+            for (path, bytes) in files {
+                let native = root.join(path);
+                if let Some(parent) = native.parent() {
+                    std::fs::create_dir_all(parent).map_err(fail("cannot make a directory on disk"))?;
+                }
+                std::fs::write(&native, bytes).map_err(fail("cannot write a file on disk"))?;
+            }
+            return Ok(());
+        }
         let files: Vec<Value> =
             files.iter().map(|(path, bytes)| json!({ "path": path, "base64": BASE64.encode(bytes) })).collect();
         let result = self.script(SEED_SCRIPT, vec![Value::Array(files)]).await?;
@@ -336,6 +480,18 @@ impl Harness {
             url: answer["url"].as_str().unwrap_or_default().to_owned(),
             redirected: answer["redirected"].as_bool().unwrap_or_default(),
         })
+    }
+
+    /// Runs `body` (an async function body) in the page with `root`, `FsNode` and
+    /// `FsNodeError` imported from `/@/fsnode.js` and `args` given; returns what it returns,
+    /// or `{rejected: {status, error, success, isError, message}}` when it throws.
+    pub async fn with_fsnode(&self, body: &str, args: Value) -> Result<Value> {
+        let script = format!(
+            "const [args, done] = arguments;
+            import('/@/fsnode.js').then(async ({{ root, FsNode, FsNodeError }}) => {{ {body} }})
+              .then(done, (e) => done({{ rejected: {{ status: e.status, error: e.error, success: e.success, isError: e instanceof Error, message: String(e) }} }}));"
+        );
+        self.script(&script, vec![args]).await
     }
 
     /// `GET path` from the page.
@@ -463,6 +619,40 @@ const [files, done] = arguments;
   }
 })().then(() => done(null), (error) => done(String(error)));
 "#;
+
+/// The OPFS file `arguments[0]` as base64, `null` when it is not there.
+const STORED_SCRIPT: &str = r#"
+const [path, done] = arguments;
+(async () => {
+  const names = path.split("/");
+  let dir = await navigator.storage.getDirectory();
+  try {
+    for (const name of names.slice(0, -1)) dir = await dir.getDirectoryHandle(name);
+    const file = await (await dir.getFileHandle(names[names.length - 1])).getFile();
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    let binary = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return { base64: btoa(binary) };
+  } catch (error) {
+    if (error.name === "NotFoundError" || error.name === "TypeMismatchError") return { base64: null };
+    throw error;
+  }
+})().then(done, (error) => done({ error: String(error) }));
+"#;
+
+/// A standing read and write grant for `origin` in the profile's `Default/Preferences`:
+/// the content settings a person's "Allow on every visit" leaves (PLATFORM.md).
+fn write_standing_grant(profile: &std::path::Path, origin: &str) -> Result {
+    let grant = json!({ "setting": 1, "last_modified": "13400000000000000" });
+    let pattern = format!("{origin},*");
+    let preferences = json!({ "profile": { "content_settings": { "exceptions": {
+        "file_system_write_guard": { &pattern: grant },
+        "file_system_read_guard": { &pattern: grant },
+    } } } });
+    let default = profile.join("Default");
+    std::fs::create_dir_all(&default).map_err(fail("cannot make the profile"))?;
+    std::fs::write(default.join("Preferences"), preferences.to_string()).map_err(fail("cannot write Preferences"))
+}
 
 /// Stores the OPFS directory `arguments[0]` as the connected folder, source `picker`.
 const CONNECT_AS_PICKED_SCRIPT: &str = r#"
