@@ -540,3 +540,54 @@ async fn a_connected_folder_deleted_on_disk_answers_503_saying_it_is_gone() -> R
     assert!(answer.text().contains("is gone"), "{}", answer.text());
     harness.finish().await
 }
+
+/// Leaves the app's origin for a while and comes back: Chrome drops the grants a drop
+/// gave once no tab of the origin is open (as after a browser restart), and keeps
+/// standing ones.
+async fn leave_and_come_back(harness: &Harness) -> Result {
+    harness.client.goto("about:blank").await.map_err(fail("leaving"))?;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    harness.open("/").await
+}
+
+#[tokio::test]
+async fn a_grant_lost_while_the_worker_runs_is_503_at_once_and_the_app_offers_reconnect() -> Result {
+    let folder = directory_with(&[("a.txt", b"hello")]);
+    let harness = Harness::start().await?;
+    harness.connect_disk(folder.path()).await?;
+    harness.wait_for_worker().await?;
+    assert_eq!(harness.get("/a.txt").await?.text(), "hello");
+    leave_and_come_back(&harness).await?;
+    // The grant is gone: every request says so at once, none waits for a prompt.
+    let started = Instant::now();
+    let read = harness.get("/a.txt").await?;
+    assert_eq!(read.status, 503, "{}", read.text());
+    assert!(read.json()["error"].as_str().unwrap().contains("not granted"), "{}", read.text());
+    let write = harness.fetch("/@/fs/a.txt?call=write", json!({ "method": "PUT", "body": "x" })).await?;
+    assert_eq!(write.status, 503, "{}", write.text());
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    let status = harness.get("/@/status").await?.json();
+    assert_eq!((status["connected"].clone(), status["permission"].clone()), (json!(false), json!("prompt")));
+    assert_eq!(std::fs::read_to_string(folder.path().join("a.txt")).unwrap(), "hello");
+    // The app asks to reconnect, and the Reconnect screen takes a dropped folder too.
+    harness.button("Reconnect").await?;
+    let screen = harness.element("section.connect").await?.text().await.map_err(fail("the screen"))?;
+    assert!(screen.contains("drop the folder"), "{screen}");
+    harness.connect_disk(folder.path()).await?;
+    harness.wait_for_worker().await?;
+    assert_eq!(harness.get("/a.txt").await?.text(), "hello");
+    harness.finish().await
+}
+
+#[tokio::test]
+async fn a_standing_grant_keeps_the_folder_writable_across_visits() -> Result {
+    let harness = Harness::connected_on(Backend::Disk, &[("a.txt", b"hello")]).await?;
+    leave_and_come_back(&harness).await?;
+    harness.element("section.folder").await?;
+    let status = harness.get("/@/status").await?.json();
+    assert_eq!((status["connected"].clone(), status["writable"].clone()), (json!(true), json!(true)), "{status}");
+    let write = harness.fetch("/@/fs/a.txt?call=write", json!({ "method": "PUT", "body": "again" })).await?;
+    assert_eq!(write.status, 200, "{}", write.text());
+    assert_eq!(harness.stored_text("a.txt").await?.as_deref(), Some("again"));
+    harness.finish().await
+}
