@@ -5,6 +5,7 @@ use crate::folder_routes::WorkerHandlers;
 use crate::{global_scope, respond, shell};
 use owndir_browser::DomError;
 use owndir_core::conditional::RequestHeaders;
+use owndir_core::webdav::{self, Change};
 use owndir_core::{Answer, ApiError, ContentRequest, Method, Route, serve_content_with};
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::{FetchEvent, Request, RequestMode, Response, Url};
@@ -55,7 +56,8 @@ async fn answer(request: &Request, url: &Url) -> Result<Response, DomError> {
 
 async fn content(request: &Request, url: &Url, path: &str) -> Result<Response, DomError> {
     let is_navigation = request.mode() == RequestMode::Navigate;
-    let folder = match connection::current().await?.folder() {
+    let connection = connection::current().await?;
+    let folder = match connection.folder() {
         Ok(folder) => folder,
         // The app explains how to connect; everything else is told plainly.
         Err(_) if is_navigation => return Ok(shell::app_page(200).await?),
@@ -66,6 +68,8 @@ async fn content(request: &Request, url: &Url, path: &str) -> Result<Response, D
     let (range, if_range, if_match) = (header("Range"), header("If-Range"), header("If-Match"));
     let (if_none_match, if_modified_since) = (header("If-None-Match"), header("If-Modified-Since"));
     let if_unmodified_since = header("If-Unmodified-Since");
+    let (origin, sec_fetch_site) = (header("Origin"), header("Sec-Fetch-Site"));
+    let own_origin = global_scope().location().origin();
     let search = url.search();
     let content_request = ContentRequest {
         method: Method::parse(&request.method()),
@@ -82,10 +86,30 @@ async fn content(request: &Request, url: &Url, path: &str) -> Result<Response, D
             if_unmodified_since: if_unmodified_since.as_deref(),
         },
         now_ms: js_sys::Date::now() as u64,
+        origin: origin.as_deref(),
+        sec_fetch_site: sec_fetch_site.as_deref(),
+        own_origin: &own_origin,
     };
-    let handlers = WorkerHandlers::new(&folder, request, global_scope().location().origin());
+    let handlers = WorkerHandlers::new(&folder, request, own_origin.clone());
     match serve_content_with(&folder, &content_request, &handlers).await {
         Answer::Core(response) => Ok(respond::to_web(response).await?),
         Answer::Handler(response) => Ok(response),
+        Answer::Change(change) => {
+            let folder = match connection.folder_to_change() {
+                Ok(folder) => folder,
+                Err(error) => return Ok(respond::error(&error)?),
+            };
+            let upload = match change {
+                Change::Put(_) => match crate::fs_api::request_body(request).await {
+                    Ok(body) => Some(body),
+                    Err(error) => return Ok(respond::error(&error)?),
+                },
+                Change::Delete(_) => None,
+            };
+            let response =
+                crate::fs_api::one_at_a_time(webdav::apply(&folder, &change, &content_request, upload)).await;
+            crate::watch::changed();
+            Ok(respond::to_web(response).await?)
+        }
     }
 }

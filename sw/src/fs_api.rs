@@ -19,7 +19,7 @@ thread_local! {
 /// Runs mutations one at a time. Every tab's requests meet in this one worker, so two
 /// writes racing with the same `If-Match` are checked and written in turn: the second
 /// then sees the first one's new ETag and gets its `412`.
-async fn one_at_a_time<T>(work: impl Future<Output = T>) -> T {
+pub async fn one_at_a_time<T>(work: impl Future<Output = T>) -> T {
     let mut release = None;
     let done = js_sys::Promise::new(&mut |resolve, _| release = Some(resolve));
     if let Some(previous) = LAST_MUTATION.with(|last| last.replace(Some(done))) {

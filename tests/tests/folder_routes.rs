@@ -115,9 +115,11 @@ async fn parameters_wildcards_and_methods_reach_the_handler() -> Result {
     assert_eq!(files, json!({ "params": { "*": "x/y z.txt" }, "path": "/files/x/y z.txt" }));
     let echo = harness.fetch("/a/echo/42", json!({ "method": "POST", "body": "hi there" })).await?;
     assert_eq!(echo.json(), json!({ "id": "42", "body": "hi there", "method": "POST" }));
-    // No route for PUT: the folder content answers as before.
+    // No route for PUT: the built-in saver's PUT answers, and `a/echo/` is no folder.
     let put = harness.fetch("/a/echo/42", json!({ "method": "PUT", "body": "x" })).await?;
-    assert_eq!((put.status, put.header("allow")), (405, Some("GET, HEAD")));
+    assert_eq!(put.status, 409, "{}", put.text());
+    let patch = harness.fetch("/a/echo/42", json!({ "method": "PATCH", "body": "x" })).await?;
+    assert_eq!((patch.status, patch.header("allow")), (405, Some("GET, HEAD, OPTIONS, PUT, DELETE")));
     // HEAD reaches a `get` entry.
     let head = harness.fetch("/a/files/q", json!({ "method": "HEAD" })).await?;
     assert_eq!(head.status, 200);

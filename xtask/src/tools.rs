@@ -93,6 +93,20 @@ pub fn wasm_opt() -> Option<PathBuf> {
     }
 }
 
+/// The `tiddlywiki` npm package, pinned, in `target/tools`: the TiddlyWiki test renders
+/// its empty edition into the single-file wiki that saves itself through the worker. Node
+/// runs only that fixture step; the app never needs it.
+pub fn ensure_tiddlywiki() -> Result {
+    const TIDDLYWIKI: &str = "tiddlywiki@5.4.1";
+    let prefix = workspace_root().join("target").join("tools");
+    let package = prefix.join("node_modules").join("tiddlywiki").join("package.json");
+    if std::fs::read_to_string(&package).is_ok_and(|text| text.contains("\"version\": \"5.4.1\"")) {
+        return Ok(());
+    }
+    step(&format!("installing {TIDDLYWIKI} from npm into target/tools (for the TiddlyWiki test)"));
+    run(Command::new("npm").args(["install", "--no-audit", "--no-fund", "--prefix"]).arg(&prefix).arg(TIDDLYWIKI))
+}
+
 /// Debian's Chromium and its matching ChromeDriver (no tool may fetch its own browser).
 pub fn ensure_browser() -> Result {
     let present = |path: &str| Path::new(path).exists();

@@ -16,6 +16,7 @@ use crate::http::{HttpResponse, Method, ResponseBody};
 use crate::listing::{listing_json, listing_with_times};
 use crate::path::{RequestPath, SafePath};
 use crate::range::{RangeOutcome, content_range, parse_range};
+use crate::webdav::{self, Change, change_for};
 
 /// The folder inside each directory that holds its app: `static/` files, later code.
 pub const OWNDIR: &str = ".owndir";
@@ -41,6 +42,12 @@ pub struct ContentRequest<'a> {
     /// The time now, epoch ms: a directory a listing meets for the first time in a folder
     /// that keeps no directory times may get it (see [`crate::listing::directory_time`]).
     pub now_ms: u64,
+    /// The `Origin` header, where the browser let the worker see it (for changes).
+    pub origin: Option<&'a str>,
+    /// The `Sec-Fetch-Site` header, where the browser let the worker see it.
+    pub sec_fetch_site: Option<&'a str>,
+    /// This app's origin (`http://127.0.0.1:8080`): changes from any other are refused.
+    pub own_origin: &'a str,
 }
 
 impl<'a> ContentRequest<'a> {
@@ -59,6 +66,9 @@ impl<'a> ContentRequest<'a> {
             is_navigation: false,
             headers: RequestHeaders::default(),
             now_ms: 0,
+            origin: None,
+            sec_fetch_site: None,
+            own_origin: "",
         }
     }
 }
@@ -78,6 +88,8 @@ pub async fn serve_content<F: Folder>(folder: &F, request: &ContentRequest<'_>) 
     match serve_content_with(folder, request, &NoHandlers).await {
         Answer::Core(response) => response,
         Answer::Handler(never) => match never {},
+        // No body comes with this call: a `PUT` writes an empty file.
+        Answer::Change(change) => crate::webdav::apply(folder, &change, request, F::Upload::default()).await,
     }
 }
 
@@ -89,6 +101,9 @@ pub enum Answer<B, R> {
     Core(HttpResponse<B>),
     /// A folder handler's own response.
     Handler(R),
+    /// A `PUT` or `DELETE` the folder's handlers passed on: the platform runs it with
+    /// [`crate::webdav::apply`], giving it the request body.
+    Change(Change),
 }
 
 /// Answers a content request in OwnDir's order, with the folders' own handlers:
@@ -101,7 +116,8 @@ pub enum Answer<B, R> {
 ///    `404`).
 ///
 /// The file comes before routes so that a catch-all route cannot hide a file. Methods
-/// other than `GET` and `HEAD` skip the mounts and the file, and end in `405`.
+/// other than `GET` and `HEAD` skip the mounts and the file; what no handler took ends in
+/// the built-in `OPTIONS`, `PUT` and `DELETE` of [`crate::webdav`], or `405`.
 pub async fn serve_content_with<F: Folder, H: FolderHandlers>(
     folder: &F,
     request: &ContentRequest<'_>,
@@ -164,9 +180,11 @@ async fn answer<F: Folder, H: FolderHandlers>(
         }
     }
     if !reads {
-        let mut response = HttpResponse::error(&ApiError::new(405, "only GET and HEAD are allowed here"));
-        response.headers.push(("Allow", "GET, HEAD".to_owned()));
-        return Ok(Answer::Core(response));
+        return Ok(match (&request.method, change_for(&request.method, &path)) {
+            (Method::Options, _) => Answer::Core(webdav::options(&path)),
+            (_, Some(change)) => Answer::Change(change),
+            _ => Answer::Core(webdav::not_allowed(&path)),
+        });
     }
     Ok(Answer::Core(match entry {
         Some(Entry::Directory) => frame(folder, Some(path), 200).await?,
@@ -537,11 +555,12 @@ mod tests {
     }
 
     #[test]
-    fn writes_are_405_with_allow() {
-        for method in [Method::Post, Method::Put, Method::Delete, Method::Other("PATCH".into())] {
+    fn methods_no_handler_took_and_no_saver_uses_are_405_with_allow() {
+        // PUT, DELETE and OPTIONS are the saver's (crates/core/tests/webdav.rs).
+        for method in [Method::Post, Method::Other("PATCH".into())] {
             let response = serve(ContentRequest { method, ..get("/hello.txt") });
             assert_eq!(response.status, 405);
-            assert_eq!(response.header("Allow"), Some("GET, HEAD"));
+            assert_eq!(response.header("Allow"), Some("GET, HEAD, OPTIONS, PUT, DELETE"));
         }
     }
 }

@@ -66,8 +66,9 @@ pub trait Folder {
     /// The platform's handle to a file's bytes.
     type Body;
 
-    /// The bytes a request brings to [`Folder::write`]: a stream in the browser.
-    type Upload;
+    /// The bytes a request brings to [`Folder::write`]: a `Blob` in the browser. The
+    /// default is no bytes.
+    type Upload: Default;
 
     /// Looks up `path`: `Ok(None)` when nothing is there (or a parent is a file).
     async fn lookup(&self, path: &SafePath) -> Result<Option<Entry<Self::Body>>, FolderError>;

@@ -148,6 +148,7 @@ impl MethodFilter {
             Method::Post => "POST",
             Method::Put => "PUT",
             Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
             Method::Other(other) => other.as_str(),
         };
         match self {

@@ -6,7 +6,7 @@
 use crate::conditional::{Precondition, RequestHeaders, evaluate};
 use crate::error::{ApiError, FolderError};
 use crate::folder::{Entry, EntryKind, Folder, Metadata};
-use crate::http::{HttpResponse, Method, ResponseBody};
+use crate::http::{HttpResponse, Method, ResponseBody, refuse_cross_site};
 use crate::listing::{Info, directory_time, listing_names, listing_with_times};
 use crate::path::{PathError, RequestPath, SafePath};
 use crate::range::ByteRange;
@@ -106,19 +106,19 @@ pub struct FsOperation {
 }
 
 /// `P` as messages name it: `/docs/a.txt`, `/` for the root.
-fn shown(path: &SafePath) -> String {
+pub(crate) fn shown(path: &SafePath) -> String {
     format!("/{path}")
 }
 
 /// Read-only: `.owndir` (a folder's code and assets) and Chrome's swap files, whose names
 /// a write would collide with.
-fn is_read_only(path: &SafePath) -> bool {
+pub(crate) fn is_read_only(path: &SafePath) -> bool {
     path.segments()
         .iter()
         .any(|segment| segment == crate::content::OWNDIR || crate::listing::is_hidden_artifact(segment))
 }
 
-fn cannot_write(path: &SafePath) -> ApiError {
+pub(crate) fn cannot_write(path: &SafePath) -> ApiError {
     ApiError::new(403, format!("{} cannot be written", shown(path)))
 }
 
@@ -164,10 +164,7 @@ impl FsRequest<'_> {
     /// a link): those are refused for every mutating call. `Origin` and `Sec-Fetch-Site`
     /// are checked too, where the browser shows them to the worker.
     fn check_same_origin(&self) -> Result<(), ApiError> {
-        let cross_site = self.is_navigation
-            || self.origin.is_some_and(|origin| origin != self.own_origin)
-            || self.sec_fetch_site.is_some_and(|site| site != "same-origin" && site != "none");
-        if cross_site { Err(ApiError::new(403, "requests from other sites cannot change the folder")) } else { Ok(()) }
+        refuse_cross_site(self.is_navigation, self.origin, self.sec_fetch_site, self.own_origin)
     }
 }
 
@@ -302,7 +299,7 @@ fn unable(verb: &str, path: &SafePath, error: FolderError) -> ApiError {
     }
 }
 
-fn write_error(path: &SafePath, error: FolderError) -> ApiError {
+pub(crate) fn write_error(path: &SafePath, error: FolderError) -> ApiError {
     match error {
         FolderError::QuotaExceeded => {
             ApiError::new(507, format!("{} cannot be written: the disk is full; nothing was changed", shown(path)))

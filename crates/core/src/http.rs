@@ -15,6 +15,8 @@ pub enum Method {
     Put,
     /// `DELETE`
     Delete,
+    /// `OPTIONS`
+    Options,
     /// Anything else, upper-cased.
     Other(String),
 }
@@ -34,6 +36,7 @@ impl Method {
             "POST" => Method::Post,
             "PUT" => Method::Put,
             "DELETE" => Method::Delete,
+            "OPTIONS" => Method::Options,
             other => Method::Other(other.to_owned()),
         }
     }
@@ -42,6 +45,30 @@ impl Method {
     pub fn is_read(&self) -> bool {
         matches!(self, Method::Get | Method::Head)
     }
+}
+
+/// Refuses a request that changes the folder and comes from another site. A service
+/// worker only sees the fetches of its own pages, so another site's request reaches it as
+/// a navigation (a form POST, a link): those are refused, and so is a foreign `Origin` or
+/// `Sec-Fetch-Site`, where the browser shows them to the worker.
+///
+/// ```
+/// use owndir_core::http::refuse_cross_site;
+/// let own = "http://127.0.0.1:8080";
+/// assert!(refuse_cross_site(false, Some(own), Some("same-origin"), own).is_ok());
+/// assert_eq!(refuse_cross_site(true, None, None, own).unwrap_err().status, 403);
+/// assert_eq!(refuse_cross_site(false, Some("https://evil.example"), None, own).unwrap_err().status, 403);
+/// ```
+pub fn refuse_cross_site(
+    is_navigation: bool,
+    origin: Option<&str>,
+    sec_fetch_site: Option<&str>,
+    own_origin: &str,
+) -> Result<(), ApiError> {
+    let cross_site = is_navigation
+        || origin.is_some_and(|origin| origin != own_origin)
+        || sec_fetch_site.is_some_and(|site| site != "same-origin" && site != "none");
+    if cross_site { Err(ApiError::new(403, "requests from other sites cannot change the folder")) } else { Ok(()) }
 }
 
 /// What a response carries.

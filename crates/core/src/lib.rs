@@ -25,6 +25,7 @@ pub mod status;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod std_fs;
 pub mod watch;
+pub mod webdav;
 pub mod zip;
 
 pub use content::{Answer, ContentRequest, serve_content, serve_content_with};

@@ -130,7 +130,7 @@ fn other_methods_skip_mounts_and_files_and_end_in_405() {
     let post = ContentRequest { method: Method::Post, ..ContentRequest::get("/a/b/mounted.txt") };
     let answer = serve(&recorder, post.clone());
     assert!(
-        matches!(answer, Answer::Core(response) if response.status == 405 && response.header("Allow") == Some("GET, HEAD"))
+        matches!(answer, Answer::Core(response) if response.status == 405 && response.header("Allow") == Some("GET, HEAD, OPTIONS, PUT, DELETE"))
     );
     assert_eq!(calls(&recorder).len(), 8, "every level's middleware and routes were asked");
     let handled = Recorder { answers: vec![("a", Stage::Routes, "/b/mounted.txt")], ..Recorder::default() };
