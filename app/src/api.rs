@@ -46,21 +46,6 @@ struct ErrorBody {
     error: String,
 }
 
-/// Whether `fetch` can send a `ReadableStream` body (Chrome 105+). A browser that cannot
-/// turns the stream into the text "[object ReadableStream]", which it labels `text/plain`:
-/// a silent loss of the upload, so the caller sends the `Blob` instead.
-pub fn can_stream_request_bodies() -> bool {
-    let probe = || -> Result<bool, JsValue> {
-        let init = RequestInit::new();
-        init.set_method("POST");
-        init.set_body(&web_sys::ReadableStream::new()?.into());
-        js_sys::Reflect::set(&init, &"duplex".into(), &"half".into())?;
-        let request = Request::new_with_str_and_init("/", &init)?;
-        Ok(!request.headers().has("Content-Type")?)
-    };
-    probe().unwrap_or(false)
-}
-
 /// Sends a request and fails on any status but 2xx, with the worker's message.
 pub async fn send(method: &str, url: &str, body: Option<&JsValue>, headers: &[(&str, &str)]) -> ApiResult<Response> {
     let init = RequestInit::new();

@@ -1,7 +1,7 @@
 //! Connecting a folder: the picker, browser storage (OPFS), and reconnecting.
 
 use crate::dom::{listen, window};
-use crate::views;
+use crate::views::{self, BROWSER_STORAGE_NAME};
 use owndir_browser::{DomError, FolderRecord, folder_store, permission};
 use owndir_core::{Access, Permission, Source};
 use std::cell::RefCell;
@@ -11,17 +11,9 @@ use web_sys::{
     DirectoryPickerOptions, DragEvent, FileSystemDirectoryHandle, FileSystemHandleKind, FileSystemPermissionMode,
 };
 
-/// What browser storage is called in the app.
-pub const BROWSER_STORAGE_NAME: &str = "Browser storage";
-
 thread_local! {
     /// The stored folder that waits for the user's click to be granted again.
     static PENDING: RefCell<Option<FolderRecord>> = const { RefCell::new(None) };
-}
-
-/// Whether this browser can open a folder from the device (Chrome desktop, Android 132+).
-pub fn has_directory_picker() -> bool {
-    js_sys::Reflect::has(&window(), &"showDirectoryPicker".into()).unwrap_or(false)
 }
 
 /// Shows the stored folder if it can still be read (read-only until writing is allowed),
@@ -39,18 +31,6 @@ pub async fn resume() {
         Ok(None) => views::show_start(None),
         Err(error) => views::show_start(Some(&format!("Could not read the saved folder: {error}"))),
     }
-}
-
-/// Whether a folder can be connected by dropping it here: a browser that gives a dropped
-/// item's handle (Chrome, Edge), on a device one drags with (a desktop).
-pub fn takes_dropped_folders() -> bool {
-    let has_handles = js_sys::Reflect::get(&window(), &"DataTransferItem".into())
-        .and_then(|class| js_sys::Reflect::get(&class, &"prototype".into()))
-        .and_then(|prototype| js_sys::Reflect::has(&prototype, &"getAsFileSystemHandle".into()))
-        .unwrap_or(false);
-    // A phone's pointer is a finger: nothing to drag a folder from.
-    let touch_only = window().match_media("(pointer: coarse)").ok().flatten().is_some_and(|query| query.matches());
-    has_handles && !touch_only
 }
 
 /// Makes the start and Reconnect screens take a dropped folder (anywhere on them), and

@@ -200,3 +200,11 @@ async fn draw_folders(list: &Element, here: &SafePath, moving: &SafePath) -> Res
     }
     Ok(())
 }
+
+const DISCARD: Choice<'static> = Choice { value: "discard", label: "Discard changes", class: "danger" };
+
+/// Asks before unsaved edits are dropped; true when there are none or the person agrees.
+pub async fn may_leave() -> bool {
+    !crate::state::has_unsaved_edits()
+        || confirm("Discard unsaved changes?", "The file has changes that are not saved.", DISCARD).await
+}

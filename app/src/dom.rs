@@ -81,10 +81,24 @@ pub fn listen<E: JsCast + 'static>(
     Ok(())
 }
 
+thread_local! {
+    /// How the page follows an app link: set by the wiring (`lib.rs`), so that screens
+    /// can open a path without reaching up to the navigation.
+    static FOLLOW_LINK: std::cell::Cell<Option<fn(&str)>> = const { std::cell::Cell::new(None) };
+}
+
+/// Follows an app link as a click on one would.
+pub fn follow_link(href: &str) {
+    if let Some(follow) = FOLLOW_LINK.with(std::cell::Cell::get) {
+        follow(href);
+    }
+}
+
 /// Routes every click on an element with `data-action` to `on_action` (with the element,
 /// for its `data-*` arguments), and every click on an app link (`data-nav`) to
 /// `on_link`, through one listener on the body, so re-rendering never piles up closures.
 pub fn listen_for_actions(on_action: fn(&str, &Element), on_link: fn(&str)) -> Result<(), DomError> {
+    FOLLOW_LINK.with(|follow| follow.set(Some(on_link)));
     listen(body()?.as_ref(), "click", move |event: web_sys::MouseEvent| {
         let Some(target) = event.target().and_then(|target| target.dyn_into::<Element>().ok()) else { return };
         if let Ok(Some(actor)) = target.closest("[data-action]") {

@@ -6,7 +6,6 @@ use crate::dialogs::{self, Choice};
 use crate::dom::{action_button, add, by_id, document, element, text_element, window};
 use crate::state::{self, OpenFile};
 use crate::views::{header, log, notice_element, render, toast};
-use crate::{browse, live};
 use owndir_browser::DomError;
 use owndir_core::SafePath;
 use owndir_view::location::file_href;
@@ -27,7 +26,6 @@ pub async fn show(path: SafePath) {
     });
     document().set_title(&format!("{name} — OwnDir"));
     log(skeleton(&directory, &name));
-    live::watch(&directory, Some(&path));
     let size = match api::send("HEAD", &path.to_url(), None, &[("Cache-Control", "no-cache")]).await {
         Ok(response) => {
             let length = response.headers().get("Content-Length").ok().flatten();
@@ -59,7 +57,7 @@ fn loaded(path: &SafePath) {
 
 fn skeleton(directory: &SafePath, name: &str) -> Result<(), DomError> {
     let main = element("section", "file")?;
-    add(&main, &browse::crumbs(directory, Some(name))?)?;
+    add(&main, &crate::views::crumbs(directory, Some(name))?)?;
     let bar = element("div", "toolbar")?;
     bar.set_id("file-toolbar");
     add(&main, &bar)?;
@@ -234,13 +232,13 @@ pub fn on_action(action: &str) {
             log(draw_editor(&file.path, &file.saved_text));
         }
         "done-editing" => wasm_bindgen_futures::spawn_local(async move {
-            if crate::navigate::may_leave().await {
+            if crate::dialogs::may_leave().await {
                 reload(&file.path).await;
             }
         }),
         "save" => wasm_bindgen_futures::spawn_local(save(false)),
         "reload-file" => wasm_bindgen_futures::spawn_local(async move {
-            if crate::navigate::may_leave().await {
+            if crate::dialogs::may_leave().await {
                 reload(&file.path).await;
             }
         }),
@@ -312,7 +310,7 @@ async fn save_copy(path: &SafePath, mine: &str) {
             Ok(()) => {
                 state::update(|app| app.file.as_mut().map(|file| file.dirty = false));
                 toast(&format!("Saved your version as “{}”", copy.name().unwrap_or_default()));
-                crate::navigate::go(&format!("{}?edit", file_href(&copy)));
+                crate::dom::follow_link(&format!("{}?edit", file_href(&copy)));
             }
             Err(failure) => crate::views::show_error(&format!("Could not save a copy: {failure}.")),
         }

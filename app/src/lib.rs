@@ -7,7 +7,9 @@ mod browse;
 mod connect;
 mod dialogs;
 mod dom;
+mod features;
 mod file_view;
+mod listing;
 mod live;
 mod navigate;
 mod state;
@@ -92,11 +94,11 @@ fn on_key(event: KeyboardEvent) {
     };
     let handled = match key.as_str() {
         "ArrowDown" if in_listing => {
-            browse::move_focus(1);
+            listing::move_focus(1);
             true
         }
         "ArrowUp" if in_listing && !event.alt_key() => {
-            browse::move_focus(-1);
+            listing::move_focus(-1);
             true
         }
         "Backspace" | "ArrowUp" => match parent() {
@@ -112,7 +114,7 @@ fn on_key(event: KeyboardEvent) {
             }
             true
         }
-        "F2" | "Delete" if in_listing => match browse::focused_entry() {
+        "F2" | "Delete" if in_listing => match listing::focused_entry() {
             Some((name, is_directory)) => {
                 wasm_bindgen_futures::spawn_local(async move {
                     if key == "F2" {

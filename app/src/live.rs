@@ -2,7 +2,7 @@
 //! the FsNode `sub` stream (CONTRACT §3): the listing redraws, an open file says so.
 
 use crate::dom::window;
-use crate::{browse, file_view};
+use crate::{file_view, listing};
 use owndir_core::SafePath;
 use owndir_view::location::api_url;
 use serde::Deserialize;
@@ -105,7 +105,7 @@ fn on_change(path: SafePath) {
     {
         let redraw = Closure::once_into_js(|| {
             REFRESH_PENDING.with(|pending| pending.set(false));
-            wasm_bindgen_futures::spawn_local(browse::refresh());
+            wasm_bindgen_futures::spawn_local(listing::refresh());
         });
         let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(redraw.unchecked_ref(), SETTLE_MS);
     }

@@ -1,19 +1,11 @@
 //! The URL is the path: following links inside the app, back and forward, and never
 //! leaving unsaved edits behind without asking.
 
-use crate::dialogs::{Choice, confirm};
+use crate::dialogs::may_leave;
 use crate::dom::window;
-use crate::{browse, file_view, state, views};
+use crate::{file_view, listing, live, state, views};
 use owndir_view::Location;
 use wasm_bindgen_futures::spawn_local;
-
-const DISCARD: Choice<'static> = Choice { value: "discard", label: "Discard changes", class: "danger" };
-
-/// Asks before unsaved edits are dropped; true when there are none or the person agrees.
-pub async fn may_leave() -> bool {
-    !state::has_unsaved_edits()
-        || confirm("Discard unsaved changes?", "The file has changes that are not saved.", DISCARD).await
-}
 
 /// Follows an app link.
 pub fn go(href: &str) {
@@ -64,9 +56,12 @@ pub async fn show_current() {
             app.browse_mode = location.browse;
         }
     });
+    // Followed live from before it is drawn, so no change made meanwhile is missed.
     if location.is_directory {
-        browse::show(location.path).await;
+        live::watch(&location.path, None);
+        listing::show(location.path).await;
     } else {
+        live::watch(&location.path.parent().unwrap_or_default(), Some(&location.path));
         file_view::show(location.path).await;
     }
 }

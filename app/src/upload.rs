@@ -25,8 +25,9 @@ struct Upload {
     file: File,
 }
 
-/// Opens the browser's file (or folder) picker and uploads what is chosen into `directory`.
-pub fn pick(directory: SafePath, folders: bool) {
+/// Opens the browser's file (or folder) picker and uploads what is chosen into `directory`;
+/// `after` runs once the uploads ended.
+pub fn pick(directory: SafePath, folders: bool, after: fn()) {
     let picked = (|| -> Result<(), DomError> {
         let input: HtmlInputElement = element("input", "visually-hidden")?.unchecked_into();
         input.set_type("file");
@@ -47,7 +48,7 @@ pub fn pick(directory: SafePath, folders: bool) {
                 }
             }
             picker.remove();
-            spawn_local(upload_all(directory.clone(), uploads));
+            spawn_local(upload_all(directory.clone(), uploads, after));
         })?;
         // Left in the page until chosen: Chrome needs it attached for tests and some pickers.
         if let Some(old) = document().get_element_by_id("upload-input") {
@@ -69,8 +70,8 @@ fn relative_path(file: &File) -> String {
         .unwrap_or_else(|| file.name())
 }
 
-/// Makes `area` take dropped files and folders.
-pub fn accept_drops(area: &Element) -> Result<(), DomError> {
+/// Makes `area` take dropped files and folders; `after` runs once their uploads ended.
+pub fn accept_drops(area: &Element, after: fn()) -> Result<(), DomError> {
     let target = area.clone();
     listen(area, "dragover", move |event: DragEvent| {
         event.prevent_default();
@@ -118,7 +119,7 @@ pub fn accept_drops(area: &Element) -> Result<(), DomError> {
                     return;
                 }
             }
-            upload_all(directory, uploads).await;
+            upload_all(directory, uploads, after).await;
         });
     })
 }
@@ -190,7 +191,7 @@ fn panel(count: usize, total: f64) -> Result<Panel, DomError> {
     Ok(Panel { panel, title, overall, list })
 }
 
-async fn upload_all(directory: SafePath, uploads: Vec<Upload>) {
+async fn upload_all(directory: SafePath, uploads: Vec<Upload>, after: fn()) {
     if uploads.is_empty() {
         return;
     }
@@ -233,7 +234,7 @@ async fn upload_all(directory: SafePath, uploads: Vec<Upload>) {
             }
             made.insert(parent);
         }
-        let result = if !api::can_stream_request_bodies() {
+        let result = if !crate::features::can_stream_request_bodies() {
             // Firefox and Safari cannot send a stream (they would send its name as text):
             // the file goes whole, and its bar fills when it is written.
             api::write(path, upload.file.as_ref(), None).await
@@ -266,7 +267,7 @@ async fn upload_all(directory: SafePath, uploads: Vec<Upload>) {
     if !failures.is_empty() {
         show_error(&format!("Some files were not uploaded: {}", failures.join("; ")));
     }
-    crate::browse::refresh().await;
+    after();
 }
 
 fn join_all(directory: &SafePath, relative: &SafePath) -> Option<SafePath> {

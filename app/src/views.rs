@@ -1,12 +1,19 @@
-//! The pages around the folder: start, Reconnect, the header, errors, the update bar.
+//! What every screen shares: the start and Reconnect pages, the header, breadcrumbs,
+//! errors and toasts, the update bar.
 
-use crate::connect::{BROWSER_STORAGE_NAME, has_directory_picker, takes_dropped_folders};
-use crate::dom::{action_button, add, body, document, element, root, text_element};
+use crate::dom::{action_button, add, app_link, body, document, element, root, text_element};
+use crate::features::{has_directory_picker, takes_dropped_folders};
+use crate::state;
 use owndir_browser::DomError;
+use owndir_core::SafePath;
 use owndir_core::Source;
+use owndir_view::location::dir_href;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Element;
+
+/// What browser storage is called in the app.
+pub const BROWSER_STORAGE_NAME: &str = "Browser storage";
 
 /// Replaces what the app shows.
 pub fn render(children: &[Element]) -> Result<(), DomError> {
@@ -199,6 +206,29 @@ fn reconnect_page(name: &str) -> Result<(), DomError> {
     add(&choices, &action_button("Choose another folder", "switch-folder", "secondary")?)?;
     add(&main, &choices)?;
     render(&[header_without_folder()?, main])
+}
+
+/// The path as links, root first; `file` is the last, unlinked name when a file is shown.
+pub fn crumbs(directory: &SafePath, file: Option<&str>) -> Result<Element, DomError> {
+    let nav = element("nav", "crumbs")?;
+    nav.set_attribute("aria-label", "Folder path")?;
+    let browse = state::with(|app| app.browse_mode);
+    let folder_name = state::with(|app| app.record.as_ref().map(|record| record.name.clone())).unwrap_or_default();
+    let mut path = SafePath::root();
+    add(&nav, &app_link(&folder_name, &dir_href(&path, browse), "")?)?;
+    for segment in directory.segments() {
+        path = path.join(segment).map_err(|error| DomError::new("TypeError", error.to_string()))?;
+        add(&nav, &text_element("span", "separator", "/")?)?;
+        add(&nav, &app_link(segment, &dir_href(&path, browse), "")?)?;
+    }
+    if let Some(file) = file {
+        add(&nav, &text_element("span", "separator", "/")?)?;
+        add(&nav, &text_element("span", "current", file)?)?;
+    }
+    if let Some(last) = nav.last_element_child() {
+        last.set_attribute("aria-current", "page")?;
+    }
+    Ok(nav)
 }
 
 /// A message that the screen reader reads at once.

@@ -392,10 +392,16 @@ async fn a_file_replaced_or_deleted_on_disk_while_it_streams_ends_and_the_next_r
         let ended = harness
             .script("const done = arguments[arguments.length - 1]; window.owndirHeld.then(done);", vec![])
             .await?;
-        // The old bytes whole, or a network error: never a hang, never a mix.
-        let whole = ended["bytes"].as_u64() == Some(SIZE as u64) && ended["error"].is_null();
+        // The old bytes whole, or a network error: never a hang. A file truncated in place
+        // (not replaced) is the exception Chrome makes: its `File` reader checks the file's
+        // time only when it opens it, so a read under way may end at the new end of file,
+        // short of the `Content-Length` sent, without an error (docs/reliability.md).
+        let bytes = ended["bytes"].as_u64().unwrap();
+        let whole = bytes == SIZE as u64 && ended["error"].is_null();
         let broken = !ended["error"].is_null();
-        assert!(whole || broken, "{change}: {ended}");
+        let cut_short = change == "truncate" && bytes < SIZE as u64;
+        assert!(whole || broken || cut_short, "{change}: {ended}");
+        println!("{change}: {ended}");
         assert!(started.elapsed() < Duration::from_secs(20), "{change}: took {:?}", started.elapsed());
         let next = harness.get("/big.bin").await?;
         match change {
