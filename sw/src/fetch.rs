@@ -6,7 +6,7 @@ use crate::{global_scope, respond, shell};
 use owndir_browser::DomError;
 use owndir_core::conditional::RequestHeaders;
 use owndir_core::webdav::{self, Change};
-use owndir_core::{Answer, ApiError, ContentRequest, Method, Route, serve_content_with};
+use owndir_core::{Answer, ApiError, ContentRequest, HttpResponse, Method, ResponseBody, Route, serve_content_with};
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::{FetchEvent, Request, RequestMode, Response, Url};
 
@@ -92,6 +92,7 @@ async fn content(request: &Request, url: &Url, path: &str) -> Result<Response, D
     };
     let handlers = WorkerHandlers::new(&folder, request, own_origin.clone());
     match serve_content_with(&folder, &content_request, &handlers).await {
+        Answer::Core(HttpResponse { status, body: ResponseBody::AppPage, .. }) => Ok(shell::app_page(status).await?),
         Answer::Core(response) => Ok(respond::to_web(response).await?),
         Answer::Handler(response) => Ok(response),
         Answer::Change(change) => {

@@ -13,6 +13,7 @@ mod folder_routes;
 mod folder_writes;
 mod fs_api;
 mod handle_folder;
+mod lifecycle;
 mod promise;
 mod respond;
 mod shell;
@@ -26,11 +27,11 @@ use web_sys::{ExtendableEvent, FetchEvent, ServiceWorkerGlobalScope};
 #[wasm_bindgen(start)]
 pub fn start() {
     let scope = global_scope();
-    listen(&scope, "install", |event: ExtendableEvent| shell::on_install(&event));
-    listen(&scope, "activate", |event: ExtendableEvent| shell::on_activate(&event));
+    listen(&scope, "install", |event: ExtendableEvent| lifecycle::on_install(&event));
+    listen(&scope, "activate", |event: ExtendableEvent| lifecycle::on_activate(&event));
     listen(&scope, "fetch", |event: FetchEvent| fetch::on_fetch(&event));
-    listen(&scope, "message", |event: web_sys::ExtendableMessageEvent| shell::on_message(&event));
-    shell::listen_for_successor();
+    listen(&scope, "message", |event: web_sys::ExtendableMessageEvent| lifecycle::on_message(&event));
+    lifecycle::listen_for_successor();
 }
 
 fn listen<E: JsCast + 'static>(scope: &ServiceWorkerGlobalScope, kind: &str, handler: impl Fn(E) + 'static) {

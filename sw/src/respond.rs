@@ -5,7 +5,7 @@ use wasm_bindgen::JsValue;
 use web_sys::{File, Headers, Response, ResponseInit};
 
 /// Builds the browser response. A file body is the `File` itself, so the browser
-/// streams it from disk.
+/// streams it from disk. The app page is not built here: it comes from the shell cache.
 pub async fn to_web(response: HttpResponse<File>) -> Result<Response, JsValue> {
     let init = init(response.status, response.headers.iter().map(|(name, value)| (*name, value.as_str())))?;
     match &response.body {
@@ -17,7 +17,9 @@ pub async fn to_web(response: HttpResponse<File>) -> Result<Response, JsValue> {
             let slice = file.slice_with_f64_and_f64(range.start as f64, range.end as f64 + 1.0)?;
             Response::new_with_opt_blob_and_init(Some(&slice), &init)
         }
-        ResponseBody::AppPage => crate::shell::app_page(response.status).await,
+        // The route that may answer with the app page (content) resolves it from the shell
+        // cache first; see `fetch::content`.
+        ResponseBody::AppPage => Err(JsValue::from_str("the app page is answered from the shell cache")),
     }
 }
 
