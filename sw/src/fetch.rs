@@ -26,7 +26,8 @@ pub fn on_fetch(event: &FetchEvent) {
                 respond::error(&ApiError::new(500, format!("internal error: {error}")))?
             }
         };
-        Ok(response.into())
+        // One place for every route, handlers' own answers included.
+        Ok(respond::with_security_headers(response)?.into())
     });
     if let Err(error) = event.respond_with(&answer) {
         web_sys::console::error_2(&"owndir: respondWith failed".into(), &error);

@@ -1,5 +1,6 @@
 //! The core's [`HttpResponse`] as a browser `Response`.
 
+use owndir_core::http::SECURITY_HEADERS;
 use owndir_core::{ApiError, HttpResponse, ResponseBody};
 use wasm_bindgen::JsValue;
 use web_sys::{File, Headers, Response, ResponseInit};
@@ -39,4 +40,31 @@ pub fn init<'a>(status: u16, headers: impl IntoIterator<Item = (&'a str, &'a str
     init.set_status(status);
     init.set_headers(&all);
     Ok(init)
+}
+
+/// `response` with [`SECURITY_HEADERS`] set. A response that came from the cache or the
+/// network (it has a URL) is wrapped anew around the same body (no copy): Chrome sends a
+/// cached response from the cache itself, with the headers it was stored with, whatever
+/// the worker set on it since (and a fetched one's headers are immutable).
+pub fn with_security_headers(response: Response) -> Result<Response, JsValue> {
+    // A network error has no headers to give, and no status a new response could take.
+    if response.status() == 0 {
+        return Ok(response);
+    }
+    let headers = response.headers();
+    if response.url().is_empty() {
+        for (name, value) in SECURITY_HEADERS {
+            headers.set(name, value)?;
+        }
+        return Ok(response);
+    }
+    let copied = Headers::new_with_headers(&headers)?;
+    for (name, value) in SECURITY_HEADERS {
+        copied.set(name, value)?;
+    }
+    let init = ResponseInit::new();
+    init.set_status(response.status());
+    init.set_status_text(&response.status_text());
+    init.set_headers(&copied);
+    Response::new_with_opt_readable_stream_and_init(response.body().as_ref(), &init)
 }

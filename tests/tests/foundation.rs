@@ -229,3 +229,35 @@ async fn the_harness_sees_console_errors() -> Result {
     assert!(errors.iter().any(|error| error.contains("deliberate test error")), "{errors:?}");
     harness.finish().await
 }
+
+#[tokio::test]
+async fn every_answer_keeps_other_sites_from_framing_it() -> Result {
+    let harness = Harness::connected(&[
+        ("page.html", b"<!doctype html><title>p</title>"),
+        ("docs/a.txt", b"a"),
+        ("app/.owndir/routes.js", b"module.exports = { routes: [['get', '/hi', () => new Response('hi')]] };"),
+    ])
+    .await?;
+    let navigation = json!({ "mode": "same-origin" });
+    let requests = [
+        ("/page.html", json!({})),
+        ("/docs/", json!({ "headers": { "Accept": "application/json" } })),
+        ("/docs/", navigation.clone()),
+        ("/missing.txt", json!({})),
+        ("/@/fs/docs?call=children", json!({})),
+        ("/@/status", json!({})),
+        ("/@/app/style.css", json!({})),
+        ("/@/fsnode.js", json!({})),
+        ("/app/hi", json!({})),
+        ("/docs/a.txt", json!({ "method": "OPTIONS" })),
+    ];
+    for (path, init) in requests {
+        let answer = harness.fetch(path, init).await?;
+        assert_eq!(answer.header("content-security-policy"), Some("frame-ancestors 'self'"), "{path}");
+        assert_eq!(answer.header("x-frame-options"), Some("SAMEORIGIN"), "{path}");
+        assert_eq!(answer.header("x-content-type-options"), Some("nosniff"), "{path}");
+        assert_eq!(answer.header("referrer-policy"), Some("same-origin"), "{path}");
+    }
+    assert_eq!(harness.get("/app/hi").await?.text(), "hi");
+    harness.finish().await
+}

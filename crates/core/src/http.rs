@@ -96,6 +96,16 @@ pub struct HttpResponse<B> {
     pub body: ResponseBody<B>,
 }
 
+/// Headers on every answer the runtime gives (app pages, folder files, the API, a folder's
+/// own handlers): another site may not frame the app or a folder's pages (clickjacking),
+/// browsers take each type as sent, and a link to another site does not carry the path.
+pub const SECURITY_HEADERS: [(&str, &str); 4] = [
+    ("Content-Security-Policy", "frame-ancestors 'self'"),
+    ("X-Frame-Options", "SAMEORIGIN"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+];
+
 /// The `Content-Type` of every JSON answer.
 pub const JSON: &str = "application/json; charset=utf-8";
 
