@@ -597,3 +597,45 @@ async fn a_standing_grant_keeps_the_folder_writable_across_visits() -> Result {
     assert_eq!(harness.stored_text("a.txt").await?.as_deref(), Some("again"));
     harness.finish().await
 }
+
+#[tokio::test]
+async fn sync_engines_files_in_flight_are_never_shown_or_reported() -> Result {
+    let harness = Harness::connected_on(Backend::Disk, &[("notes.md", b"mine")]).await?;
+    let root = harness.disk_path().unwrap().to_owned();
+    harness
+        .with_fsnode(
+            "window.owndirEvents = [];
+            root.sub(undefined, (event, node) => owndirEvents.push(event + ' ' + node.path));
+            await new Promise((resolve) => setTimeout(resolve, 1500));
+            return null;",
+            json!(null),
+        )
+        .await?;
+    // Syncthing brings a large file in under a temporary name, growing, then renames it.
+    let in_flight = root.join(".syncthing.big.bin.tmp");
+    for part in 0..4 {
+        let mut file = std::fs::OpenOptions::new().create(true).append(true).open(&in_flight).unwrap();
+        std::io::Write::write_all(&mut file, &vec![part as u8; 1 << 20]).unwrap();
+        let listed = harness.get("/@/fs/?call=children").await?.json();
+        assert_eq!(listed, json!(["notes.md"]), "while the file arrives");
+        tokio::time::sleep(Duration::from_millis(400)).await;
+    }
+    for other in [".~lock.notes.md#", "movie.mkv.!sync", "iso.part", "~syncthing~x.tmp"] {
+        std::fs::write(root.join(other), "in flight").unwrap();
+        assert_eq!(harness.get(&format!("/{}", urlencode(other))).await?.status, 404, "{other}");
+    }
+    std::fs::rename(&in_flight, root.join("big.bin")).unwrap();
+    // A conflict copy is the person's data: listed.
+    std::fs::write(root.join("notes.sync-conflict-20261129-101500-ABCDEFG.md"), "theirs").unwrap();
+    harness
+        .eventually(
+            "return owndirEvents.includes('add big.bin') && owndirEvents.includes('add notes.sync-conflict-20261129-101500-ABCDEFG.md')",
+            "the finished file and the conflict copy reported",
+        )
+        .await?;
+    let events = harness.value("owndirEvents").await?;
+    assert!(!events.to_string().contains("tmp") && !events.to_string().contains("!sync"), "{events}");
+    let listed = harness.get("/@/fs/?call=children").await?.json();
+    assert_eq!(listed, json!(["big.bin", "notes.md", "notes.sync-conflict-20261129-101500-ABCDEFG.md"]));
+    harness.finish().await
+}

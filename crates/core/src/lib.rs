@@ -24,6 +24,7 @@ pub mod route;
 pub mod status;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod std_fs;
+pub mod sync_names;
 pub mod watch;
 pub mod webdav;
 pub mod zip;

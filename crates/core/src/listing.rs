@@ -10,10 +10,11 @@ const FILE_MODE: u32 = 0o100_644;
 /// `mode` as Node's `fs.stat` reports it: a directory, `0755`.
 const DIR_MODE: u32 = 0o040_755;
 
-/// Swap files that Chrome's `createWritable()` leaves beside a file when a write is cut
-/// off (PLATFORM.md): never shown.
+/// Files written half way: Chrome's `createWritable()` swap files (left beside a file
+/// when a write is cut off, PLATFORM.md) and sync engines' files in flight
+/// ([`crate::sync_names`]): never shown, served, reported or changed.
 pub fn is_hidden_artifact(name: &str) -> bool {
-    name.ends_with(".crswap")
+    crate::sync_names::is_temporary(name)
 }
 
 /// FsNode's `info` for one entry.
