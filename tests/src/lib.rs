@@ -171,16 +171,31 @@ impl Harness {
 
     /// Serves `dist/` and opens a fresh headless Chromium, started as `options` say.
     pub async fn start_with(options: Options) -> Result<Harness> {
-        Harness::start_configured(&dist_dir(), TEST_LIMIT, options).await
+        Harness::start_configured(&dist_dir(), TEST_LIMIT, options, &[]).await
     }
 
     /// Serves the built app in `dist`, stopping the process if the session outlives
     /// `limit` (the benchmark runs longer than any one test may).
     pub async fn start_limited(dist: &std::path::Path, limit: Duration) -> Result<Harness> {
-        Harness::start_configured(dist, limit, Options::default()).await
+        Harness::start_configured(dist, limit, Options::default(), &[]).await
     }
 
-    async fn start_configured(dist: &std::path::Path, limit: Duration, options: Options) -> Result<Harness> {
+    /// [`Harness::start_limited`], with standing grants for these other origins (the
+    /// benchmark's second copy of the app, serving a folder on disk).
+    pub async fn start_limited_granting(
+        dist: &std::path::Path,
+        limit: Duration,
+        origins: &[String],
+    ) -> Result<Harness> {
+        Harness::start_configured(dist, limit, Options::default(), origins).await
+    }
+
+    async fn start_configured(
+        dist: &std::path::Path,
+        limit: Duration,
+        options: Options,
+        granted: &[String],
+    ) -> Result<Harness> {
         if !dist.join("sw.js").exists() {
             return Err(format!("{} has no sw.js: run `cargo xtask build` (or `cargo xtask test`)", dist.display()));
         }
@@ -194,8 +209,12 @@ impl Harness {
             .spawn()
             .map_err(fail("cannot start /usr/bin/chromedriver (apt-get install chromium-driver)"))?;
         let profile = tempfile::tempdir().map_err(fail("no temporary profile"))?;
+        let mut granted = granted.to_vec();
         if options.standing_grant {
-            write_standing_grant(profile.path(), &origin)?;
+            granted.push(origin.clone());
+        }
+        if !granted.is_empty() {
+            write_standing_grants(profile.path(), &granted)?;
         }
         let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|flag| flag.to_string()).collect();
         args.push(format!("--user-data-dir={}", profile.path().display()));
@@ -640,14 +659,15 @@ const [path, done] = arguments;
 })().then(done, (error) => done({ error: String(error) }));
 "#;
 
-/// A standing read and write grant for `origin` in the profile's `Default/Preferences`:
+/// Standing read and write grants for `origins` in the profile's `Default/Preferences`:
 /// the content settings a person's "Allow on every visit" leaves (PLATFORM.md).
-fn write_standing_grant(profile: &std::path::Path, origin: &str) -> Result {
+fn write_standing_grants(profile: &std::path::Path, origins: &[String]) -> Result {
     let grant = json!({ "setting": 1, "last_modified": "13400000000000000" });
-    let pattern = format!("{origin},*");
+    let grants: serde_json::Map<String, Value> =
+        origins.iter().map(|origin| (format!("{origin},*"), grant.clone())).collect();
     let preferences = json!({ "profile": { "content_settings": { "exceptions": {
-        "file_system_write_guard": { &pattern: grant },
-        "file_system_read_guard": { &pattern: grant },
+        "file_system_write_guard": grants,
+        "file_system_read_guard": grants,
     } } } });
     let default = profile.join("Default");
     std::fs::create_dir_all(&default).map_err(fail("cannot make the profile"))?;

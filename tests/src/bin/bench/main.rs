@@ -3,6 +3,8 @@
 //!
 //! - **ours**: the built worker serving the origin's private folder (OPFS), connected with
 //!   **Use browser storage** as the tests do;
+//! - **ours on disk**: the same worker on a second origin, serving the devserver's copy on
+//!   disk itself, dropped on its start page (a standing grant in the profile);
 //! - **plain-JS sw**: `bench/plain-sw.js`, a few lines of JavaScript serving the same files
 //!   from its own origin's OPFS: the floor for what any worker costs;
 //! - **devserver**: our `crates/devserver` serving an identical copy on disk;
@@ -75,10 +77,12 @@ fn only_from_args() -> Result<Option<Vec<String>>> {
 /// The native servers and the plain worker's host, kept for the whole run.
 struct Hosts {
     /// The native copy, removed when the run ends.
-    _disk: tempfile::TempDir,
+    disk: tempfile::TempDir,
     devserver: owndir_devserver::StaticServer,
     static_web_server: Option<servers::StaticWebServer>,
     plain_worker: owndir_devserver::StaticServer,
+    /// The app again, on an origin of its own, for our worker serving `_disk`.
+    ours_disk: owndir_devserver::StaticServer,
 }
 
 fn start_hosts() -> Result<Hosts> {
@@ -94,13 +98,14 @@ fn start_hosts() -> Result<Hosts> {
         }
     };
     let plain_worker = servers::start_plain_worker_host()?;
-    Ok(Hosts { _disk: disk, devserver, static_web_server, plain_worker })
+    let ours_disk = owndir_devserver::StaticServer::start(dist_dir(), 0).map_err(fail("no second app host"))?;
+    Ok(Hosts { disk, devserver, static_web_server, plain_worker, ours_disk })
 }
 
 /// Chromium with our folder connected, and a tab per host with `window.bench` in it.
 async fn open_tabs(hosts: &Hosts, only: Option<Vec<String>>) -> Result<(Bench, String)> {
     say("starting Chromium and connecting browser storage");
-    let harness = Harness::start_limited(&dist_dir(), RUN_LIMIT).await?;
+    let harness = Harness::start_limited_granting(&dist_dir(), RUN_LIMIT, &[hosts.ours_disk.url()]).await?;
     harness.connect_browser_storage().await?;
     harness.wait_for_worker().await?;
     // Leave the file app: while it listens for changes, the worker snapshots the folder
@@ -118,6 +123,12 @@ async fn open_tabs(hosts: &Hosts, only: Option<Vec<String>>) -> Result<(Bench, S
     let ours_target = page_target(devtools, &harness.origin).await?;
     let mut tabs = BTreeMap::new();
     tabs.insert(Host::Ours, Tab::adopt(devtools, &ours_target).await?);
+    say("connecting the native copy on disk to a second copy of the app, by a drop");
+    let disk_tab = Tab::open(devtools, &format!("{}/", hosts.ours_disk.url())).await?;
+    disk_tab.connect_disk(devtools, hosts.disk.path()).await?;
+    disk_tab.navigate(devtools, &format!("{}/@/status", hosts.ours_disk.url())).await?;
+    disk_tab.until(devtools, "!!navigator.serviceWorker.controller", "our worker controls the disk tab").await?;
+    tabs.insert(Host::OursDisk, disk_tab);
     tabs.insert(Host::PlainWorker, Tab::open(devtools, &format!("{}/", hosts.plain_worker.url())).await?);
     tabs.insert(Host::DevServer, Tab::open(devtools, &format!("{}/", hosts.devserver.url())).await?);
     let mut absent = BTreeMap::new();

@@ -47,7 +47,12 @@ impl Row {
     /// Ours ÷ `other`, of the medians: times for latency, MiB/s for throughput (so a
     /// ratio below 1 is slower for throughput and faster for latency).
     pub fn ratio(&self, other: Host) -> Option<f64> {
-        let (ours, other) = (self.summary(Host::Ours)?, self.summary(other)?);
+        self.ratio_of(Host::Ours, other)
+    }
+
+    /// `server` ÷ `other`, as [`Row::ratio`] says.
+    pub fn ratio_of(&self, server: Host, other: Host) -> Option<f64> {
+        let (ours, other) = (self.summary(server)?, self.summary(other)?);
         Some(match self.kind {
             Kind::Latency => ours.median / other.median,
             Kind::Throughput { .. } => other.median / ours.median,
@@ -82,10 +87,11 @@ impl Row {
             };
             results.insert(server.key().to_owned(), value);
         }
-        let ratios: Map<String, Value> = [Host::DevServer, Host::StaticWebServer, Host::PlainWorker]
+        let mut ratios: Map<String, Value> = [Host::DevServer, Host::StaticWebServer, Host::PlainWorker]
             .into_iter()
             .map(|other| (format!("ours_over_{}", other.key()), json!(self.ratio(other))))
             .collect();
+        ratios.insert("ours_disk_over_devserver".to_owned(), json!(self.ratio_of(Host::OursDisk, Host::DevServer)));
         let (kind, bytes) = match self.kind {
             Kind::Latency => ("latency", None),
             Kind::Throughput { bytes } => ("throughput", Some(bytes)),
@@ -276,14 +282,15 @@ impl Report {
             "Cells are median / p95: ms for times, MiB/s for throughput (the p95 column is the \
              throughput of the 95th-percentile time). Ratios are ours ÷ other of the medians: of \
              times for latency rows (below 1 is faster), of MiB/s for throughput rows (below 1 is \
-             slower).\n"
+             slower). \"ours on disk\" is the same worker serving the devserver's own folder on \
+             disk, dropped on its start page; its ratio is to the devserver serving that folder.\n"
         );
         let mut header = "| measure |".to_owned();
         for server in Host::ALL {
             let _ = write!(header, " {} |", server.label());
         }
-        header.push_str(" ours÷devserver | ours÷static-web-server | ours÷plain-JS sw |");
-        let _ = writeln!(out, "{header}\n|{}", "---|".repeat(Host::ALL.len() + 4));
+        header.push_str(" ours÷devserver | ours÷static-web-server | ours÷plain-JS sw | ours on disk÷devserver |");
+        let _ = writeln!(out, "{header}\n|{}", "---|".repeat(Host::ALL.len() + 5));
         for row in &self.rows {
             let mut line = format!("| {} |", row.name);
             for server in Host::ALL {
@@ -292,6 +299,7 @@ impl Report {
             for other in [Host::DevServer, Host::StaticWebServer, Host::PlainWorker] {
                 let _ = write!(line, " {} |", ratio_cell(row.ratio(other)));
             }
+            let _ = write!(line, " {} |", ratio_cell(row.ratio_of(Host::OursDisk, Host::DevServer)));
             let _ = writeln!(out, "{line}");
         }
         for ways in &self.ways {

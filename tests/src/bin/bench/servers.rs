@@ -10,6 +10,9 @@ use std::time::{Duration, Instant};
 pub enum Host {
     /// Our worker (Rust/wasm) serving the origin's private folder.
     Ours,
+    /// Our worker on an origin of its own, serving the native copy on disk itself: the
+    /// folder dropped on its start page, as a person connects a folder.
+    OursDisk,
     /// `bench/plain-sw.js` serving the same folder of its own origin: the floor.
     PlainWorker,
     /// `crates/devserver` serving the copy on disk.
@@ -20,12 +23,13 @@ pub enum Host {
 
 impl Host {
     /// Every server, in the order of the table's columns.
-    pub const ALL: [Host; 4] = [Host::Ours, Host::PlainWorker, Host::DevServer, Host::StaticWebServer];
+    pub const ALL: [Host; 5] = [Host::Ours, Host::OursDisk, Host::PlainWorker, Host::DevServer, Host::StaticWebServer];
 
     /// The key in `bench.json`.
     pub fn key(self) -> &'static str {
         match self {
             Host::Ours => "ours",
+            Host::OursDisk => "ours_disk",
             Host::PlainWorker => "plain_js_worker",
             Host::DevServer => "devserver",
             Host::StaticWebServer => "static_web_server",
@@ -36,6 +40,7 @@ impl Host {
     pub fn label(self) -> &'static str {
         match self {
             Host::Ours => "ours (sw)",
+            Host::OursDisk => "ours on disk (sw)",
             Host::PlainWorker => "plain-JS sw",
             Host::DevServer => "devserver",
             Host::StaticWebServer => "static-web-server",

@@ -48,6 +48,32 @@ impl Tab {
         Ok(answer["result"]["value"].clone())
     }
 
+    /// Connects the directory `path` on disk to the app open in this tab, as a person
+    /// would: dropped on its start page (CDP `Input.dispatchDragEvent`), until the folder
+    /// view shows.
+    pub async fn connect_disk(&self, devtools: &Cdp, path: &std::path::Path) -> Result<(), String> {
+        self.until(devtools, "!!document.querySelector('section.connect')", "the start page").await?;
+        let data = json!({ "items": [], "files": [path.display().to_string()], "dragOperationsMask": 1 });
+        for _ in 0..5 {
+            for kind in ["dragEnter", "dragOver", "dragOver", "drop"] {
+                let event = json!({ "type": kind, "x": 400, "y": 300, "data": data });
+                devtools.call("Input.dispatchDragEvent", event, Some(&self.session)).await?;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            if self.until(devtools, "!!document.querySelector('section.folder')", "the folder view").await.is_ok() {
+                return Ok(());
+            }
+        }
+        Err(format!("{} never connected by a drop", path.display()))
+    }
+
+    /// Opens `url` in this tab and waits for it to load.
+    pub async fn navigate(&self, devtools: &Cdp, url: &str) -> Result<(), String> {
+        devtools.call("Page.navigate", json!({ "url": url }), Some(&self.session)).await?;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        self.until(devtools, "document.readyState === 'complete'", "the page to load").await
+    }
+
     /// Waits until `condition` (an expression) is true in the page.
     pub async fn until(&self, devtools: &Cdp, condition: &str, what: &str) -> Result<(), String> {
         let deadline = Instant::now() + Duration::from_secs(20);
