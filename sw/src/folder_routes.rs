@@ -12,7 +12,7 @@ use crate::promise::settle;
 use owndir_core::content::OWNDIR;
 use owndir_core::folder::{EntryKind, Folder};
 use owndir_core::folder_routes::{
-    FolderHandlers, HandlerFailure, MethodFilter, Pattern, ROUTES_FILE, Stage, locate_in_stack,
+    FolderHandlers, Handled, HandlerFailure, MethodFilter, Pattern, ROUTES_FILE, Stage, locate_in_stack,
 };
 use owndir_core::{Entry, FolderError, Method, Route, SafePath};
 use std::cell::RefCell;
@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
-use web_sys::{File, Request, RequestInit, Response, Url};
+use web_sys::{Request, RequestInit, Response, Url};
 
 /// How long a handler may take to give its `Response` (its body may stream for longer):
 /// then the request gets the `500` that names the file, as for a throw.
@@ -124,11 +124,12 @@ impl<'a> WorkerHandlers<'a> {
 impl FolderHandlers for WorkerHandlers<'_> {
     type Response = Response;
 
-    async fn run(&self, level: &SafePath, stage: Stage, relative: &str) -> Result<Option<Response>, FolderError> {
+    async fn run(&self, level: &SafePath, stage: Stage, relative: &str) -> Result<Handled<Response>, FolderError> {
         let module = match self.module(level).await? {
-            None => return Ok(None),
+            None => return Ok(Handled::Passed),
             Some(Ok(module)) => module,
-            Some(Err(failure)) => return Ok(Some(self.failure_response(&failure).await)),
+            // Logged once, when it was loaded; the core decides what it means here.
+            Some(Err(failure)) => return Ok(Handled::Unloadable(failure)),
         };
         let handlers = match stage {
             Stage::Middleware => &module.middleware,
@@ -141,18 +142,18 @@ impl FolderHandlers for WorkerHandlers<'_> {
             let Some(params) = handler.pattern.matches(relative) else { continue };
             match self.call(handler, level, relative, &params).await {
                 Ok(None) => continue,
-                Ok(Some(response)) => return Ok(Some(response)),
+                Ok(Some(response)) => return Ok(Handled::Answered(response)),
                 Err(error) => {
                     let failure = failure_in(&error, &join(level, OWNDIR), &module).await;
                     web_sys::console::error_2(
                         &format!("owndir: handler failed at {}:", failure.place()).into(),
                         &error,
                     );
-                    return Ok(Some(self.failure_response(&failure).await));
+                    return Ok(Handled::Failed(failure));
                 }
             }
         }
-        Ok(None)
+        Ok(Handled::Passed)
     }
 }
 
@@ -195,12 +196,6 @@ impl WorkerHandlers<'_> {
             let kind = other.js_typeof().as_string().unwrap_or_default();
             js_sys::Error::new(&format!("the handler returned a {kind}, not a Response or undefined")).into()
         })
-    }
-
-    /// The core's `500` for `failure`, as a browser response.
-    async fn failure_response(&self, failure: &HandlerFailure) -> Response {
-        let is_navigation = self.request.mode() == web_sys::RequestMode::Navigate;
-        crate::respond::to_web(failure.to_response::<File>(is_navigation)).await.unwrap_or_else(|_| Response::error())
     }
 }
 
