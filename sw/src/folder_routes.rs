@@ -317,12 +317,22 @@ async fn failure_in(error: &JsValue, owndir: &SafePath, module: &Module) -> Hand
     HandlerFailure { file: format!("{owndir}/{ROUTES_FILE}"), at: None, message }
 }
 
-/// `TypeError: …` for an Error, the value itself for anything else thrown.
+/// `TypeError: …` for an Error, the value itself for anything else thrown: its own
+/// `toString` (fsnode.js's failures say `FsNodeError: …`), else its JSON.
 fn describe(error: &JsValue) -> String {
     if let Some(error) = error.dyn_ref::<js_sys::Error>() {
         return String::from(error.to_string());
     }
-    error.as_string().unwrap_or_else(|| format!("{error:?}"))
+    if let Some(text) = error.as_string() {
+        return text;
+    }
+    if let Some(object) = error.dyn_ref::<js_sys::Object>() {
+        let text = String::from(object.to_string());
+        if text != "[object Object]" {
+            return text;
+        }
+    }
+    js_sys::JSON::stringify(error).ok().and_then(|json| json.as_string()).unwrap_or_else(|| format!("{error:?}"))
 }
 
 /// A `fetch` for fsnode.js inside the worker: `/@/fs/…` requests go straight to the
