@@ -240,6 +240,23 @@ impl Pattern {
     /// The parameters when `relative` (a path as [`relative_path`] makes it, decoded)
     /// matches, else `None`.
     pub fn matches(&self, relative: &str) -> Option<Params> {
+        self.matches_with(relative, true)
+    }
+
+    /// [`Pattern::matches`] with literal names compared regardless of case, as Express
+    /// routers compare them by default (OwnDir's `index.js` handlers).
+    ///
+    /// ```
+    /// use owndir_core::folder_routes::Pattern;
+    /// let pattern = Pattern::parse("/api/:id").unwrap();
+    /// assert_eq!(pattern.matches_ignoring_case("/API/Seven"), Some(vec![("id".to_owned(), "Seven".to_owned())]));
+    /// assert_eq!(pattern.matches("/API/Seven"), None);
+    /// ```
+    pub fn matches_ignoring_case(&self, relative: &str) -> Option<Params> {
+        self.matches_with(relative, false)
+    }
+
+    fn matches_with(&self, relative: &str, case_sensitive: bool) -> Option<Params> {
         let mut given = names(relative);
         let mut params = Vec::new();
         for segment in &self.segments {
@@ -250,7 +267,10 @@ impl Pattern {
                     return Some(params);
                 }
                 Segment::Literal(literal) => {
-                    if given.next()? != literal {
+                    let name = given.next()?;
+                    let same =
+                        if case_sensitive { name == literal } else { name.to_lowercase() == literal.to_lowercase() };
+                    if !same {
                         return None;
                     }
                 }
