@@ -1,7 +1,7 @@
 // /@/fsnode.js: OwnDir's FsNode interface for folder apps, over the worker's /@/fs API
 // (CONTRACT §3, §4). Paths are relative to the connected folder's root; `..` above the
 // root stays at the root. A failed call rejects with the API's error object
-// ({success: false, status, error}) as an Error.
+// ({success: false, status, error}), a plain object as OwnDir's FsNode rejects with.
 
 const API = "/@/fs";
 
@@ -26,27 +26,34 @@ function apiUrl(path, call, params = {}) {
   return `${API}/${encoded}?${query}`;
 }
 
-/** A failed call: the API's `{success, status, error}`, as an Error. */
-export class FsNodeError extends Error {
-  constructor({ status, error }) {
-    super(error);
-    this.name = "FsNodeError";
-    this.success = false;
-    this.status = status;
-    this.error = error;
-  }
+const failures = new WeakSet();
+
+/** A failed call: the API's `{success, status, error}`, a plain object as OwnDir's is, so
+ *  that it compares equal to OwnDir's (lodash's isEqual, say). Where the call was made
+ *  (`stack`) and `toString` are there too, not enumerable, so comparisons skip them. */
+function failure({ status, error }) {
+  const failed = { success: false, status, error };
+  Object.defineProperties(failed, {
+    stack: { value: new Error(error).stack },
+    toString: { value: () => `FsNodeError: ${error}` },
+  });
+  failures.add(failed);
+  return failed;
 }
+
+/** `error instanceof FsNodeError` tells a failed call's object from any other error. */
+export const FsNodeError = Object.freeze({ [Symbol.hasInstance]: (value) => failures.has(value) });
 
 async function call(path, name, { method = "GET", params, body, headers } = {}) {
   const response = await fetch(apiUrl(path, name, params), { method, body, headers });
   if (!response.ok) {
-    let failure;
+    let failed;
     try {
-      failure = await response.json();
+      failed = await response.json();
     } catch {
-      failure = { status: response.status, error: response.statusText };
+      failed = { status: response.status, error: response.statusText };
     }
-    throw new FsNodeError(failure);
+    throw failure(failed);
   }
   return response;
 }
@@ -119,8 +126,11 @@ export class FsNode {
     return (await this.#entries(path)).filter(([, row]) => row.isDirectory).map(([node]) => node);
   }
 
-  /** The bytes from `start` to `end` (inclusive), as a ReadableStream. */
-  async read(start, end) {
+  /** read([path], start, end): the bytes from `start` to `end` (inclusive), as a
+   *  ReadableStream. */
+  async read(path, start, end) {
+    if (typeof path === "string") return this.walk(path).read(start, end);
+    [start, end] = [path, start];
     return (await call(this.path, "read", { params: { start, end } })).body;
   }
 
@@ -159,21 +169,55 @@ export class FsNode {
     return this.#at(path).#mutate("delete");
   }
 
-  /** sub([events], [paths], listener): calls listener(event, node) for each change at or
-   *  under this node (or each of `paths` under it): "add", "addDir", "change", "unlink",
-   *  "unlinkDir", whether made through the API or outside it. Returns the unsubscribe
-   *  function. Streams reconnect by themselves (EventSource and Last-Event-ID), so a
-   *  worker restart loses nothing. */
+  // OwnDir's permission checks: everything reads; `.owndir` (and Chrome's swap files)
+  // never take writes.
+  async canRead() {
+    return true;
+  }
+
+  async canReadAll() {
+    return true;
+  }
+
+  async canWrite() {
+    return !this.path.split("/").some((name) => name === ".owndir" || name.endsWith(".crswap"));
+  }
+
+  async canWriteAll() {
+    return this.canWrite();
+  }
+
+  /** sub([events], [paths], listener, [opts]): calls listener(event, node) for each change
+   *  at or under this node (or each of `paths` under it): "add", "addDir", "change",
+   *  "unlink", "unlinkDir" (`events` a name or a list; "all", the default, is those five),
+   *  whether made through the API or outside it; "ready" once each stream is open. Returns
+   *  the unsubscribe function. Streams reconnect by themselves (EventSource and
+   *  Last-Event-ID), so a worker restart loses nothing. */
   sub(...args) {
-    const listener = args.pop();
-    if (typeof listener !== "function") throw new TypeError("sub needs a listener function");
-    const [events, paths] = args;
-    const names = Array.isArray(events) ? events.join(",") : events || undefined;
+    const at = args.findIndex((arg) => typeof arg === "function");
+    if (at < 0) throw new TypeError("sub needs a listener function");
+    const listener = args[at];
+    const [events, paths] = args.slice(0, at);
+    const wanted = [].concat(events ?? []);
+    // chokidar's "ready" comes when a stream opens; its "raw" and "error" never come here.
+    const kinds = wanted.filter((name) => !["ready", "raw", "error"].includes(name));
+    const ready = wanted.includes("ready");
     const nodes = paths && paths.length ? [].concat(paths).map((path) => this.walk(path)) : [this];
     let closed = false;
     const sources = [];
+    if (wanted.length && !kinds.length) {
+      if (ready) queueMicrotask(() => nodes.forEach((node) => closed || listener("ready", node)));
+      return () => (closed = true);
+    }
+    const names = kinds.length ? kinds.join(",") : undefined;
     const open = (node, index, since) => {
       const source = new EventSource(apiUrl(node.path, "sub", { events: names, since }));
+      if (ready && since === undefined) {
+        source.onopen = () => {
+          source.onopen = null;
+          listener("ready", node);
+        };
+      }
       let last = since;
       source.onmessage = (message) => {
         last = message.lastEventId || last;

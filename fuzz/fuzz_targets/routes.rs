@@ -1,8 +1,9 @@
 //! A folder's `routes.js` entries, the only configuration the core reads: `MethodFilter`,
 //! `Pattern` and `EventFilter` (`sub`'s `events=`) on any text never panic; a pattern
 //! matches the path it was written from; a match's params are the path's own segments,
-//! in order, and `*` is the rest of them; a parsed event filter wants exactly the names
-//! it was given.
+//! in order, and `*` is the rest of them; matching regardless of case (OwnDir's Express
+//! handlers) takes whatever matching with case takes, with the same params; a parsed
+//! event filter wants exactly the names it was given (`all` naming every kind).
 
 #![no_main]
 
@@ -31,6 +32,13 @@ fuzz_target!(|input: Input<'_>| {
 
     if let Ok(pattern) = Pattern::parse(input.path) {
         assert!(pattern.matches(input.path).is_some(), "{input:?}: a pattern misses its own path");
+        let upper = input.path.to_ascii_uppercase();
+        assert!(pattern.matches_ignoring_case(&upper).is_some(), "{input:?}: ignoring case misses {upper:?}");
+    }
+    if let Ok(pattern) = Pattern::parse(input.pattern)
+        && let Some(params) = pattern.matches(input.path)
+    {
+        assert_eq!(pattern.matches_ignoring_case(input.path), Some(params), "{input:?}: ignoring case differs");
     }
     if let Ok(pattern) = Pattern::parse(input.pattern)
         && let Some(params) = pattern.matches(input.path)
@@ -54,7 +62,8 @@ fuzz_target!(|input: Input<'_>| {
         let given: Vec<&str> = input.events.unwrap_or_default().split(',').map(str::trim).collect();
         let given: Vec<&str> = given.into_iter().filter(|name| !name.is_empty()).collect();
         for kind in KINDS {
-            assert_eq!(filter.wants(kind), given.is_empty() || given.contains(&kind.name()), "{input:?}: {kind:?}");
+            let wanted = given.is_empty() || given.contains(&"all") || given.contains(&kind.name());
+            assert_eq!(filter.wants(kind), wanted, "{input:?}: {kind:?}");
         }
     }
 });

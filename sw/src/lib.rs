@@ -9,6 +9,7 @@
 mod build_info;
 mod connection;
 mod fetch;
+mod folder_modules;
 mod folder_routes;
 mod folder_writes;
 mod fs_api;

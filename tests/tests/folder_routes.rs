@@ -246,6 +246,53 @@ async fn failures_are_500s_naming_file_and_line_and_touch_nothing_else() -> Resu
     harness.finish().await
 }
 
+#[tokio::test]
+async fn a_module_that_cannot_load_keeps_its_folder_served() -> Result {
+    let broken = "module.exports = {\n  routes: [[\"get\", \"/hi\", () => new Response(\"hi\")]],,\n};\n";
+    let child = "module.exports = { routes: [[\"get\", \"/\", () => new Response(\"the child app\")]] };";
+    let harness = Harness::connected(&[
+        ("broken/.owndir/routes.js", broken.as_bytes()),
+        ("broken/plain.txt", b"still served"),
+        ("broken/docs/deep.md", b"# deep"),
+        ("broken/.owndir/static/logo.txt", b"mounted"),
+        ("broken/app/.owndir/routes.js", child.as_bytes()),
+    ])
+    .await?;
+    let worker = harness.devtools.attach_at("service_worker", &harness.origin).await?;
+    harness.devtools.call("Runtime.enable", json!({}), Some(&worker)).await?;
+
+    for _ in 0..2 {
+        let plain = harness.get("/broken/plain.txt").await?;
+        assert_eq!((plain.status, plain.text()), (200, "still served".to_owned()));
+    }
+    assert_eq!(harness.get("/broken/docs/deep.md").await?.text(), "# deep");
+    assert_eq!(harness.get("/broken/logo.txt").await?.text(), "mounted");
+    let listing = harness.fetch("/broken/docs/", json!({ "headers": { "Accept": "application/json" } })).await?;
+    assert_eq!((listing.status, listing.json()[0]["name"].as_str()), (200, Some("deep.md")), "{}", listing.text());
+    // A folder below with a module of its own runs it.
+    assert_eq!(harness.get("/broken/app/").await?.text(), "the child app");
+
+    // What only its handlers could answer gets the 500 that names the place.
+    let route = harness.get("/broken/hi").await?;
+    assert_eq!(route.status, 500);
+    let error = route.json()["error"].as_str().unwrap_or_default().to_owned();
+    assert!(error.contains("/broken/.owndir/routes.js:2:") && error.contains("SyntaxError"), "{error}");
+    let post = harness.fetch("/broken/plain.txt", json!({ "method": "POST", "body": "x" })).await?;
+    assert_eq!(post.status, 500);
+
+    // One console error in the worker, however many requests met the module.
+    let errors: Vec<String> = harness
+        .devtools
+        .events("Runtime.consoleAPICalled")
+        .iter()
+        .filter(|event| event["params"]["type"] == "error")
+        .map(|event| event["params"]["args"][0]["value"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("/broken/.owndir/routes.js"), "{errors:?}");
+    harness.finish().await
+}
+
 fn example_files() -> Vec<(String, Vec<u8>)> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/notes");
     let mut files = Vec::new();

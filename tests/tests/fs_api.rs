@@ -106,11 +106,12 @@ async fn fsnode_changes_the_folder() -> Result {
 async fn failures_reject_with_the_error_object() -> Result {
     let harness = Harness::connected(FIXTURES).await?;
     let cases = [
-        ("return await root.children('docs/a.txt');", 404, "/docs/a.txt is not a directory"),
-        ("return await root.write('.owndir/static/x.txt', 'no');", 403, "/.owndir/static/x.txt cannot be written"),
-        ("return await root.walk('docs/a.txt').move('/docs/sub/b.txt');", 409, "/docs/sub/b.txt already exists"),
-        ("return await root.makeDir('docs/a.txt/inner');", 500, "unable to mkDir /docs/a.txt/inner"),
-        ("return await root.write('docs/a.txt', 'x', { ifMatch: '\"stale\"' });", 412, "/docs/a.txt has changed"),
+        // Worded as CONTRACT §3 and OwnDir word them: the path relative to the root.
+        ("return await root.children('docs/a.txt');", 404, "docs/a.txt is not a directory"),
+        ("return await root.write('.owndir/static/x.txt', 'no');", 403, ".owndir/static/x.txt cannot be written"),
+        ("return await root.walk('docs/a.txt').move('/docs/sub/b.txt');", 409, "existing file found at docs/sub/b.txt"),
+        ("return await root.makeDir('docs/a.txt/inner');", 500, "unable to mkDir docs/a.txt/inner"),
+        ("return await root.write('docs/a.txt', 'x', { ifMatch: '\"stale\"' });", 412, "docs/a.txt has changed"),
     ];
     for (body, status, error) in cases {
         let result = with_fsnode(&harness, body, json!(null)).await?;
@@ -118,7 +119,8 @@ async fn failures_reject_with_the_error_object() -> Result {
         assert_eq!(rejected["status"], status, "{body}: {result}");
         assert_eq!(rejected["error"], error, "{body}");
         assert_eq!(rejected["success"], false, "{body}");
-        assert_eq!(rejected["isError"], true, "{body}");
+        // A plain object, as OwnDir's FsNode rejects with (tests/tests/fsnode_owndir.rs).
+        assert_eq!(rejected["isError"], false, "{body}");
     }
     assert_eq!(harness.get("/docs/a.txt").await?.text(), "hello");
     assert_eq!(harness.get("/.owndir/static/x.txt").await?.text(), "app");

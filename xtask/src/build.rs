@@ -108,6 +108,7 @@ fn assemble(root: &Path, generated: &Path, dist: &Path) -> Result {
     let sw_wasm = read(&generated.join("sw").join("sw_bg.wasm"))?;
     let sw_boot = read(&static_dir.join("sw-boot.js"))?;
     let sw_routes = read(&static_dir.join("sw-routes.js"))?;
+    let sw_express = read(&static_dir.join("sw-express.js"))?;
     let fsnode_in_worker = fsnode_factory(&read(&static_dir.join("fsnode.js"))?)?;
 
     // The version names the worker's cache: it changes whenever any shipped byte does.
@@ -120,6 +121,7 @@ fn assemble(root: &Path, generated: &Path, dist: &Path) -> Result {
     digest.update(&sw_wasm);
     digest.update(&sw_boot);
     digest.update(&sw_routes);
+    digest.update(&sw_express);
     let version: String = digest.finalize().iter().take(6).map(|byte| format!("{byte:02x}")).collect();
 
     if dist.exists() {
@@ -142,6 +144,7 @@ fn assemble(root: &Path, generated: &Path, dist: &Path) -> Result {
     let encoded = base64::engine::general_purpose::STANDARD.encode(&sw_wasm);
     sw.extend_from_slice(format!("\nconst OWNDIR_WASM = \"{encoded}\";\n").as_bytes());
     sw.extend_from_slice(&sw_routes);
+    sw.extend_from_slice(&sw_express);
     sw.extend_from_slice(&fsnode_in_worker);
     sw.extend_from_slice(&sw_boot);
     write(&dist.join("sw.js"), &sw)?;

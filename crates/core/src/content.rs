@@ -11,7 +11,7 @@
 use crate::conditional::{Precondition, RequestHeaders, evaluate, if_range_allows};
 use crate::error::{ApiError, FolderError};
 use crate::folder::{Entry, FileMeta, Folder};
-use crate::folder_routes::{FolderHandlers, NoHandlers, Stage, levels, relative_path};
+use crate::folder_routes::{FolderHandlers, Handled, NoHandlers, Stage, levels, relative_path};
 use crate::http::{HttpResponse, Method, ResponseBody};
 use crate::listing::{listing_json, listing_with_times};
 use crate::path::{RequestPath, SafePath};
@@ -118,6 +118,11 @@ pub enum Answer<B, R> {
 /// The file comes before routes so that a catch-all route cannot hide a file. Methods
 /// other than `GET` and `HEAD` skip the mounts and the file; what no handler took ends in
 /// the built-in `OPTIONS`, `PUT` and `DELETE` of [`crate::webdav`], or `405`.
+///
+/// A handler that fails gives its request the `500` that names the place. A level whose
+/// module cannot load ([`Handled::Unloadable`]) is passed over on the way down, so its
+/// folder's mounts, files and listings are still served; a request that reaches its
+/// routes gets the `500`.
 pub async fn serve_content_with<F: Folder, H: FolderHandlers>(
     folder: &F,
     request: &ContentRequest<'_>,
@@ -154,8 +159,12 @@ async fn answer<F: Folder, H: FolderHandlers>(
             return Ok(Answer::Core(response));
         }
         let relative = relative_path(level, &path, trailing_slash);
-        if let Some(response) = handlers.run(level, Stage::Middleware, &relative).await? {
-            return Ok(Answer::Handler(response));
+        match handlers.run(level, Stage::Middleware, &relative).await? {
+            Handled::Answered(response) => return Ok(Answer::Handler(response)),
+            Handled::Failed(failure) => return Ok(Answer::Core(failure.to_response(request.is_navigation))),
+            // A module that cannot load keeps its folder's mounts, files and listings
+            // served: only the requests that reach its routes learn of it.
+            Handled::Unloadable(_) | Handled::Passed => {}
         }
     }
     let entry = if reads { folder.lookup(&path).await? } else { None };
@@ -175,8 +184,12 @@ async fn answer<F: Folder, H: FolderHandlers>(
     }
     for level in levels.iter().rev() {
         let relative = relative_path(level, &path, trailing_slash);
-        if let Some(response) = handlers.run(level, Stage::Routes, &relative).await? {
-            return Ok(Answer::Handler(response));
+        match handlers.run(level, Stage::Routes, &relative).await? {
+            Handled::Answered(response) => return Ok(Answer::Handler(response)),
+            Handled::Failed(failure) | Handled::Unloadable(failure) => {
+                return Ok(Answer::Core(failure.to_response(request.is_navigation)));
+            }
+            Handled::Passed => {}
         }
     }
     if !reads {

@@ -23,8 +23,27 @@ pub enum Stage {
     Routes,
 }
 
+/// What a level's handlers did with a request at one stage.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Handled<R> {
+    /// None answered (none matched, or each passed on): the request goes on.
+    Passed,
+    /// A handler answered.
+    Answered(R),
+    /// A handler that the request reached failed: it threw, its promise rejected, it
+    /// called `next(error)`, or it answered with something that is not an answer. The
+    /// request gets the `500` naming the place, at either stage.
+    Failed(HandlerFailure),
+    /// A module of the level cannot be loaded (a syntax error, an exception at load, a
+    /// malformed entry), so nobody knows which requests its handlers would take. Its
+    /// middleware is passed over, so the folder's mounts, files and listings are still
+    /// served; a request that reaches its routes gets the `500`.
+    Unloadable(HandlerFailure),
+}
+
 /// The handlers of every folder on a request's path. The service worker implements it
-/// over `routes.js` modules it evaluates; [`NoHandlers`] is a folder without any.
+/// over the `routes.js` and `index.js` modules it evaluates; [`NoHandlers`] is a folder
+/// without any.
 #[allow(async_fn_in_trait)] // Futures are not Send: wasm in a worker is single-threaded.
 pub trait FolderHandlers {
     /// What a handler answers with (a web `Response` in the worker).
@@ -32,8 +51,10 @@ pub trait FolderHandlers {
 
     /// Runs `level`'s `stage` handlers that match the request, in their order, until one
     /// answers; `relative` is the request path relative to `level` (see [`relative_path`]).
-    /// `Ok(None)` passes on. A handler's own failure is an answer (a `500`), not an error.
-    async fn run(&self, level: &SafePath, stage: Stage, relative: &str) -> Result<Option<Self::Response>, FolderError>;
+    /// A handler's own failure is a [`Handled`] value, not an error: errors are the
+    /// folder's own (a lookup that failed).
+    async fn run(&self, level: &SafePath, stage: Stage, relative: &str)
+    -> Result<Handled<Self::Response>, FolderError>;
 }
 
 /// No folder handlers at all: the plain OwnDir order of static mounts, file and frame.
@@ -43,8 +64,8 @@ pub struct NoHandlers;
 impl FolderHandlers for NoHandlers {
     type Response = std::convert::Infallible;
 
-    async fn run(&self, _: &SafePath, _: Stage, _: &str) -> Result<Option<Self::Response>, FolderError> {
-        Ok(None)
+    async fn run(&self, _: &SafePath, _: Stage, _: &str) -> Result<Handled<Self::Response>, FolderError> {
+        Ok(Handled::Passed)
     }
 }
 
@@ -219,6 +240,23 @@ impl Pattern {
     /// The parameters when `relative` (a path as [`relative_path`] makes it, decoded)
     /// matches, else `None`.
     pub fn matches(&self, relative: &str) -> Option<Params> {
+        self.matches_with(relative, true)
+    }
+
+    /// [`Pattern::matches`] with literal names compared regardless of case, as Express
+    /// routers compare them by default (OwnDir's `index.js` handlers).
+    ///
+    /// ```
+    /// use owndir_core::folder_routes::Pattern;
+    /// let pattern = Pattern::parse("/api/:id").unwrap();
+    /// assert_eq!(pattern.matches_ignoring_case("/API/Seven"), Some(vec![("id".to_owned(), "Seven".to_owned())]));
+    /// assert_eq!(pattern.matches("/API/Seven"), None);
+    /// ```
+    pub fn matches_ignoring_case(&self, relative: &str) -> Option<Params> {
+        self.matches_with(relative, false)
+    }
+
+    fn matches_with(&self, relative: &str, case_sensitive: bool) -> Option<Params> {
         let mut given = names(relative);
         let mut params = Vec::new();
         for segment in &self.segments {
@@ -229,7 +267,10 @@ impl Pattern {
                     return Some(params);
                 }
                 Segment::Literal(literal) => {
-                    if given.next()? != literal {
+                    let name = given.next()?;
+                    let same =
+                        if case_sensitive { name == literal } else { name.to_lowercase() == literal.to_lowercase() };
+                    if !same {
                         return None;
                     }
                 }

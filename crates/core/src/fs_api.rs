@@ -105,9 +105,12 @@ pub struct FsOperation {
     pub call: FsCall,
 }
 
-/// `P` as messages name it: `/docs/a.txt`, `/` for the root.
+/// `P` as messages name it, as OwnDir's FsNode names it (its `relativePath`): relative to
+/// the root, no leading slash (`docs/a.txt`). The root, whose relative path is empty,
+/// shows as `/`: only our own refusals (writing, moving or deleting the root) name it,
+/// and a message must not start with an empty name.
 pub(crate) fn shown(path: &SafePath) -> String {
-    format!("/{path}")
+    if path.is_root() { "/".to_owned() } else { path.to_string() }
 }
 
 /// Read-only: `.owndir` (a folder's code and assets) and Chrome's swap files, whose names
@@ -192,10 +195,12 @@ fn parse_call(query: &str) -> Result<FsCall, ApiError> {
         "children" => FsCall::Children { info },
         "read" => FsCall::Read { start, end },
         "write" => FsCall::Write {
+            // Node's flags, as OwnDir's FsNode passes them on (its default is `w+`); the
+            // `+` (also readable) means nothing to a write over HTTP.
             append: match flags.as_deref() {
-                None | Some("w") => false,
-                Some("a") => true,
-                Some(other) => return Err(ApiError::new(400, format!("unknown flags {other}: use w or a"))),
+                None | Some("w" | "w+") => false,
+                Some("a" | "a+") => true,
+                Some(other) => return Err(ApiError::new(400, format!("unknown flags {other}: use w, w+, a or a+"))),
             },
         },
         "touch" => FsCall::Touch,
@@ -271,6 +276,12 @@ async fn run<F: Folder>(
             Ok(path_answer(path))
         }
         FsCall::Touch => {
+            // As `touch` and OwnDir: a missing parent is not made (`makeDir` does that).
+            if let Some(parent) = path.parent()
+                && !matches!(folder.lookup(&parent).await?, Some(Entry::Directory))
+            {
+                return Err(unable("touch", path, FolderError::NotFound));
+            }
             folder.touch(path, now).await.map_err(|error| unable("touch", path, error))?;
             Ok(path_answer(path))
         }
@@ -420,7 +431,14 @@ async fn move_entry<F: Folder>(
     }
     match folder.lookup(&destination).await? {
         Some(Entry::File { .. }) if overwrite => folder.remove(&destination).await?,
-        Some(_) => return Err(ApiError::new(409, format!("{} already exists", shown(&destination)))),
+        Some(Entry::File { .. }) => {
+            return Err(ApiError::new(409, format!("existing file found at {}", shown(&destination))));
+        }
+        // OwnDir's `rename` would replace an empty folder and fail on a full one; neither
+        // merging nor losing a folder is what a move should do.
+        Some(Entry::Directory) => {
+            return Err(ApiError::new(409, format!("existing folder found at {}", shown(&destination))));
+        }
         None => {}
     }
     if let Some(parent) = destination.parent() {

@@ -18,6 +18,7 @@ pub mod http;
 pub mod listing;
 pub mod memory;
 pub mod mime;
+pub mod owndir_module;
 pub mod path;
 pub mod range;
 pub mod route;

@@ -29,13 +29,15 @@ pub struct Info {
     pub is_sym_link: bool,
     /// Bytes; 0 for a directory.
     pub size: u64,
-    /// Modification time, epoch ms (0 where the platform keeps none).
+    /// Modification time, epoch ms. A directory's is 0 here until [`Info::set_modified`]
+    /// gives it the time [`directory_time`] decides, as every answer does: never 0 there.
     pub mtime: u64,
     /// Change time, epoch ms: the platform has none, so it is the modification time.
     pub ctime: u64,
     /// Unix mode bits, as Node reports them.
     pub mode: u32,
-    /// The media type for a file, `None` for a directory.
+    /// The media type for a file whose type is known; `None` (JSON `null`) for a
+    /// directory and for a file of unknown type, as OwnDir reports them.
     pub mime: Option<&'static str>,
 }
 
@@ -59,7 +61,7 @@ impl Info {
                     mtime: file.modified_ms,
                     ctime: file.modified_ms,
                     mode: FILE_MODE,
-                    mime: Some(crate::mime::essence(name)),
+                    mime: crate::mime::known(name),
                 }
             }
             (EntryKind::Directory, _) => Info {

@@ -14,23 +14,38 @@ pub fn content_type(name: &str) -> String {
     if is_text(essence) { format!("{essence}; charset=utf-8") } else { essence.to_owned() }
 }
 
-/// The bare media type for a file name, without parameters: what FsNode's `info`
-/// reports as `mime`.
+/// The bare media type for a file name, without parameters; `application/octet-stream`
+/// when the type is not known.
 ///
 /// ```
 /// assert_eq!(owndir_core::mime::essence("app.wasm"), "application/wasm");
+/// assert_eq!(owndir_core::mime::essence("README"), "application/octet-stream");
 /// ```
 pub fn essence(name: &str) -> &'static str {
+    known(name).unwrap_or("application/octet-stream")
+}
+
+/// The media type for a file name when its extension is known: what FsNode's `info`
+/// reports as `mime` (`null` otherwise, as OwnDir's `mime.getType` gives).
+///
+/// ```
+/// use owndir_core::mime::known;
+/// assert_eq!(known("1.txt"), Some("text/plain"));
+/// assert_eq!(known("new-file"), None);
+/// assert_eq!(known(".bashrc"), None);
+/// assert_eq!(known("x.unknownext"), None);
+/// ```
+pub fn known(name: &str) -> Option<&'static str> {
     let extension = match name.rsplit_once('.') {
         Some((stem, extension)) if !stem.is_empty() => extension,
-        _ => return "application/octet-stream",
+        _ => return None,
     };
     match extension.to_ascii_lowercase().as_str() {
         // mime_guess gives these generic or legacy types; browsers need the precise ones.
-        "js" | "mjs" => "text/javascript",
-        "wasm" => "application/wasm",
-        "webmanifest" => "application/manifest+json",
-        "md" | "markdown" => "text/markdown",
+        "js" | "mjs" => Some("text/javascript"),
+        "wasm" => Some("application/wasm"),
+        "webmanifest" => Some("application/manifest+json"),
+        "md" | "markdown" => Some("text/markdown"),
         lower => {
             // The line starting at `start`, as (extension, type).
             let line = |start: &u16| MIME_TABLE[usize::from(*start)..].lines().next()?.split_once(' ');
@@ -38,7 +53,7 @@ pub fn essence(name: &str) -> &'static str {
                 .binary_search_by(|start| line(start).map_or("", |(known, _)| known).cmp(lower))
                 .ok()
                 .and_then(|found| line(&MIME_LINES[found]))
-                .map_or("application/octet-stream", |(_, mime)| mime)
+                .map(|(_, mime)| mime)
         }
     }
 }

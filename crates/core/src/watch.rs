@@ -139,6 +139,7 @@ impl EventFilter {
     /// let filter = EventFilter::parse(Some("add, unlink")).unwrap();
     /// assert!(filter.wants(ChangeKind::Add) && !filter.wants(ChangeKind::Change));
     /// assert!(EventFilter::parse(None).unwrap().wants(ChangeKind::Change));
+    /// assert!(EventFilter::parse(Some("all")).unwrap().wants(ChangeKind::UnlinkDir));
     /// assert!(EventFilter::parse(Some("created")).is_err());
     /// ```
     pub fn parse(events: Option<&str>) -> Result<EventFilter, String> {
@@ -146,7 +147,8 @@ impl EventFilter {
             events.unwrap_or_default().split(',').map(str::trim).filter(|name| !name.is_empty()).collect();
         // A list that names nothing (`events=`, `events=,`) is the default, all kinds, not
         // a subscription to nothing (`events=,` did that until the `routes` fuzz target).
-        if names.is_empty() {
+        // `all` is OwnDir's name (chokidar's) for the same.
+        if names.is_empty() || names.contains(&"all") {
             return Ok(EventFilter::all());
         }
         names
@@ -155,7 +157,7 @@ impl EventFilter {
                 ChangeKind::ALL
                     .into_iter()
                     .find(|kind| kind.name() == name)
-                    .ok_or_else(|| format!("unknown event {name}: use add, addDir, change, unlink or unlinkDir"))
+                    .ok_or_else(|| format!("unknown event {name}: use all, add, addDir, change, unlink or unlinkDir"))
             })
             .collect::<Result<_, _>>()
             .map(EventFilter)

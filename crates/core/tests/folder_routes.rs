@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, reason = "a test should stop at the first surprise")]
 
-use owndir_core::folder_routes::{FolderHandlers, Stage};
+use owndir_core::folder_routes::{FolderHandlers, Handled, HandlerFailure, Stage};
 use owndir_core::{
     Answer, ContentRequest, FolderError, MemoryFolder, Method, ResponseBody, SafePath, block_on, serve_content_with,
 };
@@ -11,22 +11,50 @@ use std::cell::RefCell;
 
 const MTIME: u64 = 1_700_000_000_000;
 
-/// Records every call; answers where `answers` names the level, stage and path.
+/// Records every call; answers where `answers` names the level, stage and path; the
+/// levels in `unloadable` have a module that cannot load, those in `failing` a handler
+/// that throws.
 #[derive(Default)]
 struct Recorder {
     calls: RefCell<Vec<String>>,
     answers: Vec<(&'static str, Stage, &'static str)>,
+    unloadable: Vec<&'static str>,
+    failing: Vec<(&'static str, Stage)>,
+}
+
+fn failure(level: &SafePath, message: &str) -> HandlerFailure {
+    HandlerFailure { file: format!("{level}/.owndir/routes.js"), at: Some((3, 7)), message: message.to_owned() }
 }
 
 impl FolderHandlers for Recorder {
     type Response = String;
 
-    async fn run(&self, level: &SafePath, stage: Stage, relative: &str) -> Result<Option<String>, FolderError> {
+    async fn run(&self, level: &SafePath, stage: Stage, relative: &str) -> Result<Handled<String>, FolderError> {
         let call = format!("{stage:?} /{level} {relative}");
         self.calls.borrow_mut().push(call.clone());
+        let at = level.to_string();
+        if self.unloadable.contains(&at.as_str()) {
+            return Ok(Handled::Unloadable(failure(level, "SyntaxError: Unexpected token ','")));
+        }
+        if self.failing.iter().any(|(failing, on)| *failing == at && *on == stage) {
+            return Ok(Handled::Failed(failure(level, "TypeError: x is null")));
+        }
         let answers =
-            self.answers.iter().any(|(at, on, path)| *at == level.to_string() && *on == stage && *path == relative);
-        Ok(answers.then_some(call))
+            self.answers.iter().any(|(answering, on, path)| *answering == at && *on == stage && *path == relative);
+        Ok(if answers { Handled::Answered(call) } else { Handled::Passed })
+    }
+}
+
+fn error_of(answer: Answer<Vec<u8>, String>) -> (u16, String) {
+    match answer {
+        Answer::Core(response) => {
+            let text = match response.body {
+                ResponseBody::Text(text) => text,
+                other => format!("{other:?}"),
+            };
+            (response.status, text)
+        }
+        other => panic!("expected the core's answer, got {other:?}"),
     }
 }
 
@@ -145,4 +173,53 @@ fn hostile_paths_never_reach_a_handler() {
         assert!(matches!(answer, Answer::Core(response) if matches!(response.status, 400 | 403)), "{path}");
     }
     assert!(calls(&recorder).is_empty());
+}
+
+#[test]
+fn a_module_that_cannot_load_keeps_its_files_mounts_and_listings_served() {
+    let recorder = Recorder { unloadable: vec!["a"], ..Recorder::default() };
+    let file = serve(&recorder, ContentRequest::get("/a/b/c.txt"));
+    assert!(matches!(file, Answer::Core(response) if response.body == ResponseBody::File(b"the file".to_vec(), None)));
+    let mounted = serve(&recorder, ContentRequest::get("/a/b/mounted.txt"));
+    assert!(matches!(mounted, Answer::Core(response) if response.status == 200));
+    let listing = serve(&recorder, ContentRequest { accepts_json: true, ..ContentRequest::get("/a/b/") });
+    assert!(matches!(listing, Answer::Core(response) if response.status == 200));
+    let redirect = serve(&recorder, ContentRequest::get("/a/b"));
+    assert!(matches!(redirect, Answer::Core(response) if response.status == 301));
+    // Levels below the broken one still run their own middleware.
+    assert!(calls(&recorder).contains(&"Middleware /a/b /c.txt".to_owned()), "{:?}", calls(&recorder));
+}
+
+#[test]
+fn a_request_that_reaches_a_broken_module_s_routes_gets_the_500_naming_it() {
+    let recorder = Recorder { unloadable: vec!["a"], ..Recorder::default() };
+    let (status, error) = error_of(serve(&recorder, ContentRequest::get("/a/b/none")));
+    assert_eq!(status, 500);
+    assert!(error.contains("/a/.owndir/routes.js:3:7: SyntaxError"), "{error}");
+    // A deeper level's routes still come first, and may answer.
+    let answered =
+        Recorder { unloadable: vec!["a"], answers: vec![("a/b", Stage::Routes, "/none")], ..Recorder::default() };
+    assert_eq!(serve(&answered, ContentRequest::get("/a/b/none")), Answer::Handler("Routes /a/b /none".to_owned()));
+    // A navigation gets the page; a POST (no file to serve) reaches the routes too.
+    let navigation = ContentRequest { is_navigation: true, ..ContentRequest::get("/a/nothing") };
+    let (status, page) = error_of(serve(&recorder, navigation));
+    assert_eq!(status, 500);
+    assert!(page.contains("<code>/a/.owndir/routes.js:3:7</code>"), "{page}");
+    let post = ContentRequest { method: Method::Post, ..ContentRequest::get("/a/b/c.txt") };
+    assert_eq!(error_of(serve(&recorder, post)).0, 500);
+    // Another folder's requests never meet it.
+    let other = serve(&recorder, ContentRequest { is_navigation: true, ..ContentRequest::get("/notes/") });
+    assert!(matches!(other, Answer::Core(response) if response.status == 200));
+}
+
+#[test]
+fn a_handler_that_fails_is_a_500_at_either_stage() {
+    let in_middleware = Recorder { failing: vec![("a", Stage::Middleware)], ..Recorder::default() };
+    let (status, error) = error_of(serve(&in_middleware, ContentRequest::get("/a/b/c.txt")));
+    assert_eq!(status, 500, "the middleware ran before the file");
+    assert!(error.contains("/a/.owndir/routes.js:3:7: TypeError: x is null"), "{error}");
+    let in_routes = Recorder { failing: vec![("a", Stage::Routes)], ..Recorder::default() };
+    assert_eq!(error_of(serve(&in_routes, ContentRequest::get("/a/b/none"))).0, 500);
+    let file = serve(&in_routes, ContentRequest::get("/a/b/c.txt"));
+    assert!(matches!(file, Answer::Core(response) if response.status == 200), "the file comes before routes");
 }

@@ -87,10 +87,11 @@ fn children_with_info_carry_each_entry() {
 
 #[test]
 fn children_of_a_file_or_nothing_is_not_a_directory() {
-    for path in ["/docs/a.txt", "/nope"] {
+    // Named as OwnDir names them: relative to the root, no leading slash.
+    for (path, shown) in [("/docs/a.txt", "docs/a.txt"), ("/nope", "nope")] {
         let (status, error) = get(path, "call=children");
         assert_eq!(status, 404, "{path}");
-        assert_eq!(error["error"], format!("{path} is not a directory"));
+        assert_eq!(error["error"], format!("{shown} is not a directory"));
         assert_eq!(error["success"], false);
     }
 }
@@ -158,7 +159,7 @@ fn owndir_is_read_only() {
             answer(&folder, &request(Method::Post, "/.owndir/static/index.html", query), b"x".to_vec());
         assert_eq!(
             (status, error["error"].as_str()),
-            (403, Some("/.owndir/static/index.html cannot be written")),
+            (403, Some(".owndir/static/index.html cannot be written")),
             "{query}"
         );
     }
@@ -173,7 +174,7 @@ fn swap_file_names_cannot_be_written_or_moved_onto() {
     let folder = memory();
     for query in ["call=write", "call=touch", "call=makeDir", "call=delete"] {
         let (status, error) = answer(&folder, &request(Method::Post, "/docs/a.txt.crswap", query), b"x".to_vec());
-        assert_eq!((status, error["error"].as_str()), (403, Some("/docs/a.txt.crswap cannot be written")), "{query}");
+        assert_eq!((status, error["error"].as_str()), (403, Some("docs/a.txt.crswap cannot be written")), "{query}");
     }
     let (status, _) = answer(&folder, &request(Method::Post, "/docs/a.txt", "call=move&to=b.crswap"), Vec::new());
     assert_eq!(status, 403);
@@ -232,7 +233,7 @@ fn make_dir_is_mkdir_p_and_fine_if_it_exists() {
     );
     assert_eq!(answer(&folder, &request(Method::Post, "/x/y/z", "call=makeDir"), Vec::new()).0, 200);
     let (status, error) = answer(&folder, &request(Method::Post, "/docs/a.txt/z", "call=makeDir"), Vec::new());
-    assert_eq!((status, error["error"].as_str()), (500, Some("unable to mkDir /docs/a.txt/z")));
+    assert_eq!((status, error["error"].as_str()), (500, Some("unable to mkDir docs/a.txt/z")));
 }
 
 #[test]
@@ -314,4 +315,139 @@ fn the_disk_folder_answers_like_the_memory_folder() {
 fn the_call_names_what_it_is() {
     let request = request(Method::Post, "/a", "call=move&to=%2Fb%20c&overwrite=1");
     assert_eq!(request.parse().unwrap().call, FsCall::Move { to: "/b c".into(), overwrite: true });
+}
+
+// What OwnDir's own FsNode suite (its test-server's `test/fsNode.js`) checks, in our words,
+// on the memory folder and on a real directory alike.
+
+/// A memory folder and a real directory holding the same `docs/a.txt` and `folder/`.
+fn both_folders() -> (MemoryFolder, StdFolder, tempfile::TempDir) {
+    let memory = MemoryFolder::new();
+    memory.insert_file("docs/a.txt", b"one", 1_000);
+    memory.insert_dir("folder");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("docs")).unwrap();
+    std::fs::create_dir_all(dir.path().join("folder")).unwrap();
+    std::fs::write(dir.path().join("docs/a.txt"), "one").unwrap();
+    let disk = StdFolder::new(dir.path());
+    (memory, disk, dir)
+}
+
+/// Runs `check` on both folders of [`both_folders`].
+fn on_both(check: impl Fn(&dyn Fn(Method, &str, &str) -> (u16, Value))) {
+    let (memory, disk, _dir) = both_folders();
+    check(&|method, path, query| answer(&memory, &request(method, path, query), Vec::new()));
+    check(&|method, path, query| answer(&disk, &request(method, path, query), Vec::new()));
+}
+
+#[test]
+fn touch_does_not_make_missing_parents() {
+    on_both(|call| {
+        assert_eq!(
+            call(Method::Post, "/folder/A/B/C/new-file", "call=touch"),
+            (500, json!({ "success": false, "status": 500, "error": "unable to touch folder/A/B/C/new-file" }))
+        );
+        assert_eq!(call(Method::Get, "/folder/A", "call=info"), (200, Value::Null), "nothing was made");
+        // Under a file, the parent can never be a folder.
+        let (status, error) = call(Method::Post, "/docs/a.txt/impossible-file", "call=touch");
+        assert_eq!((status, error["error"].as_str()), (500, Some("unable to touch docs/a.txt/impossible-file")));
+        // With its parent there, it makes an empty file whose type nobody knows.
+        assert_eq!(call(Method::Post, "/folder/new-file", "call=touch"), (200, json!({ "path": "folder/new-file" })));
+        let (_, info) = call(Method::Get, "/folder/new-file", "call=info");
+        assert_eq!(
+            (&info["isFile"], &info["isDirectory"], &info["size"], &info["mime"]),
+            (&json!(true), &json!(false), &json!(0), &Value::Null)
+        );
+        assert_eq!(call(Method::Get, "/folder", "call=children"), (200, json!(["new-file"])));
+    });
+}
+
+#[test]
+fn touch_of_owndir_names_it_as_owndir_does() {
+    on_both(|call| {
+        assert_eq!(
+            call(Method::Post, "/.owndir/", "call=touch"),
+            (403, json!({ "success": false, "status": 403, "error": ".owndir cannot be written" }))
+        );
+        let (status, error) = call(Method::Post, "/folder/.owndir", "call=makeDir");
+        assert_eq!((status, error["error"].as_str()), (403, Some("folder/.owndir cannot be written")));
+    });
+}
+
+#[test]
+fn info_has_ctime_and_mtime_for_files_and_directories_and_touch_advances_both() {
+    on_both(|call| {
+        let (_, file) = call(Method::Get, "/docs/a.txt", "call=info");
+        assert_eq!((&file["mime"], &file["size"]), (&json!("text/plain"), &json!(3)));
+        assert!(file["ctime"].as_u64().unwrap() > 0 && file["ctime"] == file["mtime"], "{file}");
+        let (_, directory) = call(Method::Get, "/folder", "call=info");
+        assert_eq!((&directory["mime"], &directory["size"]), (&Value::Null, &json!(0)));
+        let before = directory["mtime"].as_u64().unwrap();
+        assert!(before > 0 && directory["ctime"] == directory["mtime"], "{directory}");
+        for path in ["/docs/a.txt", "/folder"] {
+            assert_eq!(call(Method::Post, path, "call=touch").0, 200, "{path}");
+            let (_, touched) = call(Method::Get, path, "call=info");
+            assert_eq!((&touched["mtime"], &touched["ctime"]), (&json!(NOW), &json!(NOW)), "{path}");
+        }
+        // The root's time is never 0 either.
+        let (_, root) = call(Method::Get, "", "call=info");
+        assert!(root["mtime"].as_u64().unwrap() > 0 && root["ctime"] == root["mtime"], "{root}");
+    });
+}
+
+#[test]
+fn make_dir_through_a_file_is_unable_and_makes_every_missing_level_otherwise() {
+    on_both(|call| {
+        assert_eq!(
+            call(Method::Post, "/docs/a.txt/A/B/C", "call=makeDir"),
+            (500, json!({ "success": false, "status": 500, "error": "unable to mkDir docs/a.txt/A/B/C" }))
+        );
+        assert_eq!(call(Method::Post, "/folder/A/B/C", "call=makeDir"), (200, json!({ "path": "folder/A/B/C" })));
+        assert_eq!(call(Method::Post, "/folder/dir2", "call=makeDir").0, 200);
+        assert_eq!(call(Method::Post, "/folder/dir1", "call=makeDir").0, 200);
+        assert_eq!(call(Method::Post, "/folder/A", "call=makeDir").0, 200, "again is fine");
+        assert_eq!(call(Method::Get, "/folder", "call=children"), (200, json!(["A", "dir1", "dir2"])));
+    });
+}
+
+#[test]
+fn delete_answers_the_path_whether_or_not_anything_was_there() {
+    on_both(|call| {
+        assert_eq!(call(Method::Post, "/docs/a.txt", "call=delete"), (200, json!({ "path": "docs/a.txt" })));
+        assert_eq!(call(Method::Get, "/docs/a.txt", "call=info"), (200, Value::Null));
+        assert_eq!(call(Method::Post, "/docs/never", "call=delete"), (200, json!({ "path": "docs/never" })));
+        assert_eq!(call(Method::Post, "/docs", "call=delete").0, 200);
+        assert_eq!(call(Method::Get, "/docs", "call=info"), (200, Value::Null));
+    });
+}
+
+#[test]
+fn move_onto_an_existing_entry_says_what_it_found() {
+    on_both(|call| {
+        assert_eq!(call(Method::Post, "/folder/b.txt", "call=touch").0, 200);
+        assert_eq!(
+            call(Method::Post, "/docs/a.txt", "call=move&to=/folder/b.txt"),
+            (409, json!({ "success": false, "status": 409, "error": "existing file found at folder/b.txt" }))
+        );
+        assert_eq!(call(Method::Post, "/folder/docs", "call=makeDir").0, 200);
+        let (status, error) = call(Method::Post, "/docs", "call=move&to=/folder");
+        assert_eq!((status, error["error"].as_str()), (409, Some("existing folder found at folder/docs")));
+    });
+}
+
+#[test]
+fn write_takes_node_s_flags_as_owndir_passes_them() {
+    let folder = memory();
+    let put = |query: &str, bytes: &[u8]| answer(&folder, &request(Method::Put, "/docs/a.txt", query), bytes.to_vec());
+    assert_eq!(put("call=write&flags=w%2B", b"new").0, 200);
+    assert_eq!(put("call=write&flags=a%2B", b"+more").0, 200);
+    assert_eq!(folder.read("docs/a.txt"), Some(b"new+more".to_vec()));
+    let (status, error) = put("call=write&flags=r%2B", b"x");
+    assert_eq!((status, error["error"].as_str()), (400, Some("unknown flags r+: use w, w+, a or a+")));
+}
+
+#[test]
+fn the_root_is_named_slash_in_the_refusals_only_it_meets() {
+    let (status, error) = answer(&memory(), &request(Method::Post, "", "call=delete"), Vec::new());
+    assert_eq!((status, error["error"].as_str()), (403, Some("/ cannot be written")));
 }
