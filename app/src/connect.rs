@@ -20,7 +20,7 @@ thread_local! {
 /// a Reconnect button if the browser wants to ask again, and the start page otherwise.
 pub async fn resume() {
     match folder_store::load().await {
-        Ok(Some(record)) => match permission::access(record.handle.unchecked_ref()).await {
+        Ok(Some(record)) => match access_of(&record).await {
             Ok((Access::None, _)) => {
                 views::show_reconnect(&record.name);
                 PENDING.with(|pending| pending.replace(Some(record)));
@@ -113,6 +113,15 @@ async fn connect_dropped(handle: JsValue) -> Result<(), DomError> {
 fn writing_allowed() {
     crate::state::update(|app| app.writable = true);
     views::refresh_header();
+}
+
+/// What the stored folder allows now. The origin's own storage is always read-write (as
+/// the worker sees it), and Firefox's handles have no `queryPermission` to ask.
+async fn access_of(record: &FolderRecord) -> Result<(Access, Permission), DomError> {
+    match record.source {
+        Source::Opfs => Ok((Access::ReadWrite, Permission::Granted)),
+        Source::Picker => permission::access(record.handle.unchecked_ref()).await,
+    }
 }
 
 /// Handles a click on a `data-action` element.
