@@ -69,10 +69,14 @@ fn browser_socket_url(debugger_address: &str) -> Result<String, String> {
 impl Cdp {
     /// Connects to the browser whose DevTools listen at `debugger_address` (`host:port`).
     pub async fn connect(debugger_address: &str) -> Result<Cdp, String> {
-        let url = browser_socket_url(debugger_address)?;
-        let (socket, _) = tokio_tungstenite::connect_async(url.as_str())
-            .await
-            .map_err(|error| format!("DevTools socket: {error}"))?;
+        Cdp::connect_socket(&browser_socket_url(debugger_address)?).await
+    }
+
+    /// Connects to the WebSocket at `url`. WebDriver BiDi (Firefox) has the same shape:
+    /// commands with an id, answers with that id, events without.
+    pub async fn connect_socket(url: &str) -> Result<Cdp, String> {
+        let (socket, _) =
+            tokio_tungstenite::connect_async(url).await.map_err(|error| format!("DevTools socket: {error}"))?;
         let (sink, mut stream) = socket.split();
         let pending: Pending = Arc::default();
         let answers = pending.clone();

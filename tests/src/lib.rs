@@ -7,6 +7,7 @@
 //! errors. Build `dist/` first (`cargo xtask test` does; `OWNDIR_DIST` points at it).
 
 pub mod cdp;
+pub mod firefox;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -62,7 +63,8 @@ pub fn screenshot_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("target").join("screenshots")
 }
 
-fn free_port() -> Result<u16> {
+/// A free loopback port.
+pub fn free_port() -> Result<u16> {
     let listener = TcpListener::bind("127.0.0.1:0").map_err(fail("no free port"))?;
     listener.local_addr().map(|address| address.port()).map_err(fail("no free port"))
 }
@@ -119,7 +121,7 @@ pub struct Harness {
 }
 
 /// Aborts the process if the sender is still alive after `limit`.
-fn watchdog(limit: Duration) -> std::sync::mpsc::Sender<()> {
+pub fn watchdog(limit: Duration) -> std::sync::mpsc::Sender<()> {
     let (sender, receiver) = std::sync::mpsc::channel::<()>();
     std::thread::spawn(move || {
         if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = receiver.recv_timeout(limit) {
@@ -623,7 +625,8 @@ impl Harness {
     }
 }
 
-const SEED_SCRIPT: &str = r#"
+/// Writes `arguments[0]` (`[{path, base64}]`) into OPFS from the page.
+pub const SEED_SCRIPT: &str = r#"
 const [files, done] = arguments;
 (async () => {
   const root = await navigator.storage.getDirectory();
@@ -694,7 +697,8 @@ const [name, done] = [arguments[0], arguments[arguments.length - 1]];
 })().then(() => done(null), (error) => done(String(error)));
 "#;
 
-const FETCH_SCRIPT: &str = r#"
+/// `fetch(arguments[0], arguments[1])` from the page: status, headers, base64 body, URL.
+pub const FETCH_SCRIPT: &str = r#"
 const [path, init, done] = arguments;
 fetch(path, init).then(async (response) => {
   const bytes = new Uint8Array(await response.arrayBuffer());

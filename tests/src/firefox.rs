@@ -1,0 +1,534 @@
+//! The Firefox harness: the built app in Debian's headless `firefox-esr`, through
+//! geckodriver (WebDriver classic, with BiDi for the console).
+//!
+//! [`Firefox::start`] serves `dist/` with our static server, starts geckodriver on a free
+//! port and a headless Firefox with a fresh profile and nothing that phones home. Firefox
+//! has no directory picker, so every folder here is browser storage (OPFS). Console errors
+//! come from WebDriver BiDi's `log.entryAdded` (pages and the worker alike), which also
+//! carries what Firefox itself reports against a page, such as "A ServiceWorker
+//! intercepted the request and encountered an unexpected error".
+
+use crate::cdp::Cdp;
+use crate::{FETCH_SCRIPT, Fetched, Result, SCRIPT_TIMEOUT, SEED_SCRIPT, TEST_LIMIT, WAIT, dist_dir, free_port};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use fantoccini::{Client, ClientBuilder, Locator};
+use owndir_devserver::StaticServer;
+use serde_json::{Map, Value, json};
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+/// Debian's Firefox ESR.
+pub const FIREFOX: &str = "/usr/bin/firefox-esr";
+
+fn fail<E: std::fmt::Display>(context: &'static str) -> impl FnOnce(E) -> String {
+    move |error| format!("{context}: {error}")
+}
+
+/// Preferences for every session: nothing that phones home (updates, telemetry, safe
+/// browsing lists, remote settings, captive-portal and connectivity checks, prefetching).
+/// geckodriver adds Marionette's own recommended set on top.
+fn quiet_prefs() -> Map<String, Value> {
+    let prefs: [(&str, Value); 44] = [
+        ("app.update.auto", json!(false)),
+        ("app.update.enabled", json!(false)),
+        ("app.normandy.enabled", json!(false)),
+        ("app.shield.optoutstudies.enabled", json!(false)),
+        ("browser.aboutwelcome.enabled", json!(false)),
+        ("browser.newtabpage.enabled", json!(false)),
+        ("browser.ping-centre.telemetry", json!(false)),
+        ("browser.region.network.url", json!("")),
+        ("browser.region.update.enabled", json!(false)),
+        ("browser.safebrowsing.blockedURIs.enabled", json!(false)),
+        ("browser.safebrowsing.downloads.enabled", json!(false)),
+        ("browser.safebrowsing.downloads.remote.enabled", json!(false)),
+        ("browser.safebrowsing.malware.enabled", json!(false)),
+        ("browser.safebrowsing.phishing.enabled", json!(false)),
+        ("browser.safebrowsing.provider.google.updateURL", json!("")),
+        ("browser.safebrowsing.provider.google4.updateURL", json!("")),
+        ("browser.safebrowsing.provider.mozilla.updateURL", json!("")),
+        ("browser.search.geoip.url", json!("")),
+        ("browser.search.update", json!(false)),
+        ("browser.shell.checkDefaultBrowser", json!(false)),
+        ("browser.startup.homepage", json!("about:blank")),
+        ("browser.startup.page", json!(0)),
+        ("datareporting.healthreport.uploadEnabled", json!(false)),
+        ("datareporting.policy.dataSubmissionEnabled", json!(false)),
+        ("extensions.blocklist.enabled", json!(false)),
+        ("extensions.getAddons.cache.enabled", json!(false)),
+        ("extensions.update.enabled", json!(false)),
+        ("geo.provider.network.url", json!("")),
+        ("media.gmp-manager.url", json!("")),
+        ("media.gmp-gmpopenh264.enabled", json!(false)),
+        ("network.captive-portal-service.enabled", json!(false)),
+        ("network.connectivity-service.enabled", json!(false)),
+        ("network.dns.disablePrefetch", json!(true)),
+        ("network.http.speculative-parallel-limit", json!(0)),
+        ("network.prefetch-next", json!(false)),
+        ("services.settings.server", json!("data:,#remote-settings-off")),
+        ("toolkit.telemetry.archive.enabled", json!(false)),
+        ("toolkit.telemetry.enabled", json!(false)),
+        ("toolkit.telemetry.server", json!("")),
+        ("toolkit.telemetry.unified", json!(false)),
+        // Service workers are on by default; said here because the suite needs them.
+        ("dom.serviceWorkers.enabled", json!(true)),
+        ("messaging-system.rsexperimentloader.enabled", json!(false)),
+        // The console on standard output, where the worker's errors can be read (BiDi
+        // does not report service workers); the browser's own lines stay out.
+        ("devtools.console.stdout.content", json!(true)),
+        ("devtools.console.stdout.chrome", json!(false)),
+    ];
+    prefs.into_iter().map(|(name, value)| (name.to_owned(), value)).collect()
+}
+
+/// How a session starts.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Auto-answer `navigator.storage.persist()` with "allow" (Firefox asks the person;
+    /// headless, nobody ever answers). Off, the prompt stays unanswered, as it may for a
+    /// person who ignores it.
+    pub answer_persist_prompt: bool,
+    /// More preferences, over the defaults.
+    pub prefs: Map<String, Value>,
+    /// The built app to serve.
+    pub dist: PathBuf,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { answer_persist_prompt: true, prefs: Map::new(), dist: dist_dir() }
+    }
+}
+
+/// A headless Firefox on the served app.
+#[derive(Debug)]
+pub struct Firefox {
+    /// The WebDriver client, for anything the helpers do not cover.
+    pub client: Client,
+    /// The app's origin, `http://127.0.0.1:PORT`.
+    pub origin: String,
+    /// WebDriver BiDi, subscribed to `log.entryAdded`.
+    pub bidi: Cdp,
+    server: StaticServer,
+    driver: Child,
+    log: PathBuf,
+    /// The profile and the log; removed with the harness.
+    _session: tempfile::TempDir,
+    _watchdog: std::sync::mpsc::Sender<()>,
+}
+
+impl Firefox {
+    /// Serves `dist/` and opens a fresh headless Firefox on it (at `/`).
+    pub async fn start() -> Result<Firefox> {
+        Firefox::start_with(Options::default()).await
+    }
+
+    /// [`Firefox::start`] with `options`.
+    pub async fn start_with(options: Options) -> Result<Firefox> {
+        let dist = &options.dist;
+        if !dist.join("sw.js").exists() {
+            return Err(format!("{} has no sw.js: run `cargo xtask build` (or `cargo xtask test`)", dist.display()));
+        }
+        let server = StaticServer::start(dist, 0).map_err(fail("cannot start the static server"))?;
+        let origin = server.url();
+        let (driver_port, bidi_port) = (free_port()?, free_port()?);
+        let session = tempfile::tempdir().map_err(fail("no temporary directory"))?;
+        let profile = session.path().join("profile");
+        std::fs::create_dir(&profile).map_err(fail("no profile directory"))?;
+        // geckodriver's and Firefox's own output: the console of pages and worker is in it.
+        let log_path = session.path().join("firefox.log");
+        let log = std::fs::File::create(&log_path).map_err(fail("cannot create the log"))?;
+        // In a process group of its own, with the Firefox it starts: dropping the harness
+        // (a failed test) ends them all.
+        let driver = Command::new("geckodriver")
+            .process_group(0)
+            .args(["--port", &driver_port.to_string(), "--websocket-port", &bidi_port.to_string()])
+            .stdout(log.try_clone().map_err(fail("cannot share the log"))?)
+            .stderr(log)
+            .spawn()
+            .map_err(fail("cannot start geckodriver (cargo install geckodriver)"))?;
+        let mut prefs = quiet_prefs();
+        if options.answer_persist_prompt {
+            prefs.insert("dom.storageManager.prompt.testing".to_owned(), json!(true));
+            prefs.insert("dom.storageManager.prompt.testing.allow".to_owned(), json!(true));
+        }
+        prefs.extend(options.prefs);
+        let profile_path = profile.display().to_string();
+        let capabilities = json!({
+            "browserName": "firefox",
+            "webSocketUrl": true,
+            "moz:firefoxOptions": {
+                "binary": FIREFOX,
+                "args": ["-headless", "-profile", profile_path],
+                "prefs": prefs,
+            },
+        });
+        let Value::Object(capabilities) = capabilities else { unreachable!() };
+        let webdriver = format!("http://127.0.0.1:{driver_port}");
+        let deadline = Instant::now() + WAIT;
+        let client = loop {
+            let mut builder = ClientBuilder::rustls().map_err(fail("no TLS roots"))?;
+            match builder.capabilities(capabilities.clone()).connect(&webdriver).await {
+                Ok(client) => break client,
+                Err(error) if Instant::now() > deadline => return Err(format!("geckodriver session: {error}")),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        };
+        let timeouts = fantoccini::wd::TimeoutConfiguration::new(Some(SCRIPT_TIMEOUT), Some(WAIT), None);
+        client.update_timeouts(timeouts).await.map_err(fail("cannot set timeouts"))?;
+        client.set_window_size(1280, 800).await.map_err(fail("cannot size the window"))?;
+        let socket = client
+            .capabilities()
+            .and_then(|capabilities| capabilities.get("webSocketUrl"))
+            .and_then(Value::as_str)
+            .ok_or("geckodriver gave no WebDriver BiDi socket")?
+            .to_owned();
+        let bidi = tokio::time::timeout(WAIT, Cdp::connect_socket(&socket))
+            .await
+            .map_err(|_| "the BiDi connection timed out".to_owned())??;
+        bidi.call("session.subscribe", json!({ "events": ["log.entryAdded", "script.message"] }), None).await?;
+        let counter = json!({ "type": "channel", "value": { "channel": CUTS_CHANNEL } });
+        let preload = json!({ "functionDeclaration": COUNT_CUTS_SCRIPT, "arguments": [counter] });
+        bidi.call("script.addPreloadScript", preload, None).await?;
+        let firefox = Firefox {
+            client,
+            origin,
+            bidi,
+            server,
+            driver,
+            log: log_path,
+            _session: session,
+            _watchdog: crate::watchdog(TEST_LIMIT),
+        };
+        firefox.open("/").await?;
+        Ok(firefox)
+    }
+
+    /// A Firefox whose OPFS holds `files`, connected as browser storage, the page
+    /// controlled by the worker.
+    pub async fn connected(files: &[(&str, &[u8])]) -> Result<Firefox> {
+        let firefox = Firefox::start().await?;
+        if !files.is_empty() {
+            firefox.seed(files).await?;
+        }
+        firefox.connect_browser_storage().await?;
+        firefox.wait_for_worker().await?;
+        Ok(firefox)
+    }
+
+    /// Navigates to `path` on the app's origin.
+    pub async fn open(&self, path: &str) -> Result {
+        self.client.goto(&format!("{}{path}", self.origin)).await.map_err(fail("navigation failed"))
+    }
+
+    /// Reloads the page as a person does. (WebDriver's refresh in Firefox bypasses the
+    /// worker, as a shift-reload does, so it needs the static host.)
+    pub async fn reload(&self) -> Result {
+        self.value("(window.owndirOldPage = true, void location.reload())").await?;
+        let deadline = Instant::now() + WAIT;
+        loop {
+            // Scripts may fail while the page changes: that is "not yet".
+            let fresh =
+                self.client.execute("return !window.owndirOldPage && document.readyState === 'complete'", vec![]);
+            if fresh.await.is_ok_and(|fresh| fresh == json!(true)) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err("the reload never finished".to_owned());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits for a button with this visible text and returns it.
+    pub async fn button(&self, name: &str) -> Result<fantoccini::elements::Element> {
+        let xpath = format!("//button[normalize-space()='{name}']");
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .map_err(|error| format!("no button {name:?}: {error}"))
+    }
+
+    /// Waits for an element matching a CSS selector.
+    pub async fn element(&self, css: &str) -> Result<fantoccini::elements::Element> {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .map_err(|error| format!("no element {css:?}: {error}"))
+    }
+
+    /// Clicks the button named `name`, finding it again if it was redrawn meanwhile.
+    pub async fn press(&self, name: &str) -> Result {
+        for _ in 0..3 {
+            match self.button(name).await?.click().await {
+                Err(error) if error.to_string().contains("stale") => continue,
+                other => return other.map_err(|error| format!("click on {name:?} failed: {error}")),
+            }
+        }
+        Err(format!("{name} kept going stale"))
+    }
+
+    /// Clicks the element matching `css`, finding it again if it was redrawn meanwhile.
+    pub async fn click(&self, css: &str) -> Result {
+        for _ in 0..3 {
+            match self.element(css).await?.click().await {
+                Err(error) if error.to_string().contains("stale") => continue,
+                other => return other.map_err(|error| format!("click on {css:?} failed: {error}")),
+            }
+        }
+        Err(format!("{css} kept going stale"))
+    }
+
+    /// Runs an async script: its last argument is the callback to call with the result.
+    pub async fn script(&self, script: &str, args: Vec<Value>) -> Result<Value> {
+        self.client.execute_async(script, args).await.map_err(|error| format!("script failed: {error}"))
+    }
+
+    /// Evaluates `expression` in the page and returns its value.
+    pub async fn value(&self, expression: &str) -> Result<Value> {
+        self.client.execute(&format!("return {expression};"), vec![]).await.map_err(fail("script failed"))
+    }
+
+    /// Waits until `script` (a function body run in the page) returns `true`.
+    pub async fn eventually(&self, script: &str, what: &str) -> Result {
+        self.eventually_within(WAIT, script, what).await
+    }
+
+    /// [`Firefox::eventually`], giving up after `limit`.
+    pub async fn eventually_within(&self, limit: Duration, script: &str, what: &str) -> Result {
+        let deadline = Instant::now() + limit;
+        loop {
+            if self.client.execute(script, vec![]).await.map_err(fail("script failed"))? == json!(true) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                let page = self
+                    .client
+                    .execute("return [location.href, document.body?.innerText.slice(0, 300)]", vec![])
+                    .await
+                    .unwrap_or_default();
+                return Err(format!("never: {what} (the page: {page})"));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until the worker controls the page.
+    pub async fn wait_for_worker(&self) -> Result {
+        self.eventually("return !!navigator.serviceWorker.controller", "the worker controls the page").await
+    }
+
+    /// Clicks **Use browser storage** and waits for the folder view.
+    pub async fn connect_browser_storage(&self) -> Result {
+        self.press("Use browser storage").await?;
+        self.element("section.folder").await?;
+        Ok(())
+    }
+
+    /// Writes files into OPFS from the page: `(path, bytes)` with `/` between names.
+    pub async fn seed(&self, files: &[(&str, &[u8])]) -> Result {
+        let files: Vec<Value> =
+            files.iter().map(|(path, bytes)| json!({ "path": path, "base64": BASE64.encode(bytes) })).collect();
+        let result = self.script(SEED_SCRIPT, vec![Value::Array(files)]).await?;
+        if result.is_null() { Ok(()) } else { Err(format!("seeding OPFS failed: {result}")) }
+    }
+
+    /// `fetch(path, init)` from the page, through the worker.
+    pub async fn fetch(&self, path: &str, init: Value) -> Result<Fetched> {
+        let answer = self.script(FETCH_SCRIPT, vec![Value::from(path), init]).await?;
+        Fetched::from_page(path, &answer)
+    }
+
+    /// `GET path` from the page.
+    pub async fn get(&self, path: &str) -> Result<Fetched> {
+        self.fetch(path, json!({})).await
+    }
+
+    /// The bytes of the OPFS file at `path`, read in the page straight from storage (not
+    /// through the worker); `None` when there is no such file.
+    pub async fn opfs_bytes(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        let answer = self.script(OPFS_READ_SCRIPT, vec![Value::from(path)]).await?;
+        if let Some(error) = answer.get("error") {
+            return Err(format!("reading {path} from OPFS failed: {error}"));
+        }
+        match answer["base64"].as_str() {
+            Some(base64) => BASE64.decode(base64).map(Some).map_err(fail("bad base64")),
+            None => Ok(None),
+        }
+    }
+
+    /// Errors sent to the console by the pages and the worker, uncaught exceptions and
+    /// rejections in pages, and failures Firefox reported against a page, since the
+    /// session began.
+    ///
+    /// Firefox reports every stream a worker made that the page cuts (an `EventSource`
+    /// closed, a page left with one open) as "Failed to load ‘’. A ServiceWorker
+    /// intercepted the request and encountered an unexpected error." — a plain worker
+    /// gets the same (docs/firefox.md). Pages count the live streams they cut, and only
+    /// reports beyond that count are errors.
+    pub fn console_errors(&self) -> Vec<String> {
+        let mut cuts = self.stream_cuts();
+        // Uncaught errors and Firefox's reports, through BiDi (with their full text).
+        let mut errors = Vec::new();
+        for event in self.bidi.events("log.entryAdded") {
+            let entry = &event["params"];
+            if entry["level"] != "error" || entry["type"] == "console" {
+                continue;
+            }
+            let text = entry["text"].as_str().unwrap_or_default();
+            if text == CUT_STREAM_REPORT && cuts > 0 {
+                cuts -= 1;
+                continue;
+            }
+            errors.push(format!("{text} (uncaught or reported)"));
+        }
+        // `console.error` of pages and the worker, from standard output; the browser's own
+        // modules print `console.error: Name: …` there too, which content cannot.
+        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+        errors.extend(
+            log.lines()
+                .filter_map(|line| line.strip_prefix("console.error: "))
+                .filter(|text| {
+                    let first = text.split(' ').next().unwrap_or_default();
+                    !(first.ends_with(':')
+                        && first.trim_end_matches(':').chars().all(|c| c.is_ascii_alphanumeric() || c == '.'))
+                })
+                .map(|text| format!("console.error {text}")),
+        );
+        errors
+    }
+
+    /// How many live `EventSource` streams the pages cut so far (closed, or left open as
+    /// the page went away).
+    pub fn stream_cuts(&self) -> usize {
+        let messages = self.bidi.events("script.message");
+        messages.iter().filter(|message| message["params"]["channel"] == CUTS_CHANNEL).count()
+    }
+
+    /// Fails if anything went to the console as an error, then closes the browser.
+    pub async fn finish(self) -> Result {
+        // A worker's late report arrives a moment after what caused it.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let errors = self.console_errors();
+        self.close().await;
+        if errors.is_empty() { Ok(()) } else { Err(format!("console errors: {errors:#?}")) }
+    }
+
+    /// Closes the browser without looking at the console.
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        self.server.stop();
+        // `OWNDIR_FIREFOX_LOG=path` keeps every session's output, for a failure's story.
+        if let Some(keep) = std::env::var_os("OWNDIR_FIREFOX_LOG")
+            && let (Ok(text), Ok(mut file)) =
+                (std::fs::read(&self.log), std::fs::OpenOptions::new().create(true).append(true).open(keep))
+        {
+            let _ = std::io::Write::write_all(&mut file, &text);
+        }
+    }
+
+    /// Stops the static host: from now on only the worker can answer.
+    pub fn stop_server(&mut self) {
+        self.server.stop();
+    }
+}
+
+impl Drop for Firefox {
+    /// Ends geckodriver and every Firefox process it started (their process group), also
+    /// when a test failed before closing the browser.
+    fn drop(&mut self) {
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Fetched {
+    /// The answer of [`FETCH_SCRIPT`] for `path`.
+    fn from_page(path: &str, answer: &Value) -> Result<Fetched> {
+        if let Some(error) = answer.get("error") {
+            return Err(format!("fetch {path} failed: {error}"));
+        }
+        let headers = answer["headers"]
+            .as_object()
+            .map(|headers| {
+                headers.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned())).collect()
+            })
+            .unwrap_or_default();
+        Ok(Fetched {
+            status: answer["status"].as_u64().unwrap_or_default() as u16,
+            headers,
+            body: BASE64.decode(answer["body"].as_str().unwrap_or_default()).map_err(fail("bad base64"))?,
+            url: answer["url"].as_str().unwrap_or_default().to_owned(),
+            redirected: answer["redirected"].as_bool().unwrap_or_default(),
+        })
+    }
+}
+
+/// What Firefox reports when a page cuts a stream that a worker made.
+pub const CUT_STREAM_REPORT: &str =
+    "Failed to load ‘’. A ServiceWorker intercepted the request and encountered an unexpected error.";
+
+const CUTS_CHANNEL: &str = "owndir-stream-cuts";
+
+/// Run in every page before its own scripts (BiDi preload): each live `EventSource` the
+/// page closes, or leaves open as it goes, is one message `cut` on the channel. Those left open
+/// are counted in `sessionStorage` as the page goes and sent by the next page of the tab:
+/// a message sent while a page unloads is lost.
+const COUNT_CUTS_SCRIPT: &str = r#"(cut) => {
+  const Native = window.EventSource;
+  const key = "owndir-stream-cuts";
+  try {
+    const left = Number(sessionStorage.getItem(key) || 0);
+    sessionStorage.removeItem(key);
+    for (let i = 0; i < left; i++) cut("cut");
+  } catch {}
+  if (!Native) return;
+  const live = new Set();
+  window.EventSource = class EventSource extends Native {
+    constructor(...args) {
+      super(...args);
+      live.add(this);
+      this.addEventListener("error", () => { if (this.readyState === Native.CLOSED) live.delete(this); });
+    }
+    close() {
+      if (live.delete(this) && this.readyState !== Native.CLOSED) cut("cut");
+      super.close();
+    }
+  };
+  // Firefox has closed them by now, without an error event: every one still here was live.
+  window.addEventListener("pagehide", () => {
+    const open = live.size;
+    live.clear();
+    try {
+      if (open) sessionStorage.setItem(key, String(Number(sessionStorage.getItem(key) || 0) + open));
+    } catch {}
+  });
+}"#;
+
+/// Reads the OPFS file `arguments[0]` (`/` between names) as base64, `{base64: null}`
+/// when it is not there.
+const OPFS_READ_SCRIPT: &str = r#"
+const [path, done] = arguments;
+(async () => {
+  let dir = await navigator.storage.getDirectory();
+  const names = path.split("/");
+  try {
+    for (const name of names.slice(0, -1)) dir = await dir.getDirectoryHandle(name);
+    const file = await (await dir.getFileHandle(names[names.length - 1])).getFile();
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    let binary = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return { base64: btoa(binary) };
+  } catch (error) {
+    if (error.name === "NotFoundError") return { base64: null };
+    throw error;
+  }
+})().then(done, (error) => done({ error: String(error) }));
+"#;
