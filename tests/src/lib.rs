@@ -6,6 +6,7 @@
 //! worker from the page, stop the worker (CDP), take screenshots and collect console
 //! errors. Build `dist/` first (`cargo xtask test` does; `OWNDIR_DIST` points at it).
 
+pub mod cases;
 pub mod cdp;
 pub mod firefox;
 

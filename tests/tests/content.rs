@@ -3,19 +3,9 @@
 
 #![allow(clippy::unwrap_used, reason = "a test should stop at the first surprise")]
 
+use owndir_e2e::cases::{MOUNT_TREE as TREE, RANGE_CASES, traversal_attacks as attacks};
 use owndir_e2e::{Harness, Result};
 use serde_json::json;
-
-const TREE: &[(&str, &[u8])] = &[
-    ("digits.txt", b"0123456789"),
-    ("a/page.txt", b"the file itself"),
-    ("a/.owndir/static/page.txt", b"a's mount"),
-    ("a/.owndir/static/index.html", b"<!doctype html><title>a's app</title><h1>a</h1>"),
-    ("b/page.txt", b"b's file"),
-    ("b/.owndir/static/page.txt", b"b's mount"),
-    (".owndir/static/a/page.txt", b"root mount"),
-    ("inner/deeper/file.txt", b"inside"),
-];
 
 #[tokio::test]
 async fn mounts_come_root_first_then_deeper_then_the_file() -> Result {
@@ -45,15 +35,7 @@ async fn a_folder_with_a_static_index_shows_its_own_app() -> Result {
 #[tokio::test]
 async fn ranges_are_served_and_refused_as_http_says() -> Result {
     let harness = Harness::connected(TREE).await?;
-    let cases: &[(&str, u16, &str, Option<&str>)] = &[
-        ("bytes=0-3", 206, "0123", Some("bytes 0-3/10")),
-        ("bytes=7-", 206, "789", Some("bytes 7-9/10")),
-        ("bytes=-2", 206, "89", Some("bytes 8-9/10")),
-        ("bytes=5-100", 206, "56789", Some("bytes 5-9/10")),
-        ("bytes=10-", 416, "", Some("bytes */10")),
-        ("bytes=3-1", 200, "0123456789", None),
-        ("nonsense", 200, "0123456789", None),
-    ];
+    let cases = RANGE_CASES;
     for (range, status, body, content_range) in cases {
         let answer = harness.fetch("/digits.txt", json!({ "headers": { "Range": range } })).await?;
         assert_eq!(answer.status, *status, "{range}");
@@ -91,40 +73,6 @@ async fn conditional_requests_answer_304_412_and_if_range() -> Result {
         harness.fetch("/digits.txt", json!({ "headers": { "Range": "bytes=0-1", "If-Range": "\"stale\"" } })).await?;
     assert_eq!((stale_range.status, stale_range.text().as_str()), (200, "0123456789"));
     harness.finish().await
-}
-
-/// At least 100 traversal attempts, as a page could send them after URL parsing.
-fn attacks() -> Vec<String> {
-    let prefixes = ["/", "/inner/", "/inner/deeper/"];
-    let climbs = [
-        "..%2F",
-        "..%5C",
-        "%2e%2e%2f",
-        "%2E%2E%5C",
-        "..%252f",
-        "%252e%252e%252f",
-        "..%c0%af",
-        "%c0%ae%c0%ae%2f",
-        "..%00/",
-        ".%2e%2F",
-        "%2e.%2F",
-        "..%5c..%5c",
-        "....%2F%2F",
-        "..\\",
-    ];
-    let targets = ["etc%2Fpasswd", "windows%5Cwin.ini", "C:%5Cboot.ini", "secret%00.txt", "x%0D%0Ay"];
-    let mut attacks = Vec::new();
-    for prefix in prefixes {
-        for climb in climbs {
-            for target in targets {
-                attacks.push(format!("{prefix}{}{target}", climb.repeat(3)));
-            }
-        }
-    }
-    attacks.extend(
-        ["//etc/passwd", "/inner//file.txt", "/%00", "/a%2f..%2f..%2fdigits.txt", "/inner/%01"].map(String::from),
-    );
-    attacks
 }
 
 #[tokio::test]

@@ -5,46 +5,9 @@
 
 #![allow(clippy::unwrap_used, reason = "a test should stop at the first surprise")]
 
+use owndir_e2e::cases::{A_ROUTES, AB_ROUTES, ROOT_ROUTES};
 use owndir_e2e::{Harness, Result};
 use serde_json::{Value, json};
-
-/// Every handler that passes on writes its name and `ctx.path` to a trail in the worker;
-/// `GET /trail` hands the trail over and empties it.
-const ROOT_ROUTES: &str = r#"
-const seen = (name) => (request, ctx) => { (self.trail ||= []).push(`${name} ${ctx.path}`); };
-module.exports = {
-  middleware: [
-    ["all", "*", seen("root middleware")],
-    ["get", "/blocked/*", () => new Response("blocked by the root", { status: 403 })],
-  ],
-  routes: [
-    ["get", "/trail", () => { const trail = self.trail; self.trail = []; return Response.json(trail); }],
-    ["all", "*", seen("root route")],
-    ["get", "/a/b/hello/:name", () => new Response("the root says hello")],
-  ],
-};
-"#;
-
-const A_ROUTES: &str = r#"
-const seen = (name) => (request, ctx) => { (self.trail ||= []).push(`${name} ${ctx.path}`); };
-module.exports = {
-  middleware: [
-    ["all", "*", seen("a middleware")],
-    ["get", "/logo.txt", () => new Response("a's middleware")],
-  ],
-  routes: [
-    ["get", "/b/hello/:name", (request, ctx) => new Response(`a says hello to ${ctx.params.name}`)],
-    ["get", "/file.txt", () => new Response("a route that would hide the file")],
-    ["get", "/files/*", (request, ctx) => Response.json({ params: ctx.params, path: ctx.path })],
-    ["post", "/echo/:id", async (request, ctx) => Response.json({ id: ctx.params.id, body: await request.text(), method: request.method })],
-  ],
-};
-"#;
-
-const AB_ROUTES: &str = r#"
-const seen = (name) => (request, ctx) => { (self.trail ||= []).push(`${name} ${ctx.path}`); };
-module.exports = { middleware: [["all", "*", seen("a/b middleware")]], routes: [["all", "*", seen("a/b route")]] };
-"#;
 
 async fn trail(harness: &Harness) -> Result<Vec<String>> {
     let trail = harness.get("/trail").await?.json();

@@ -4,22 +4,9 @@
 #![allow(clippy::unwrap_used, reason = "a test should stop at the first surprise")]
 
 use owndir_core::SafePath;
+use owndir_e2e::cases::{HOSTILE_PATHS, TYPED_FILES as FIXTURES};
 use owndir_e2e::{Harness, Result};
 use serde_json::json;
-
-/// Files with awkward names and their expected `Content-Type`.
-const FIXTURES: &[(&str, &[u8], &str)] = &[
-    ("hello.txt", b"hello, folder\n", "text/plain; charset=utf-8"),
-    ("data.json", b"{\"a\": 1}", "application/json; charset=utf-8"),
-    ("page.html", b"<!doctype html><title>p</title>", "text/html; charset=utf-8"),
-    ("script.js", b"export const x = 1;", "text/javascript; charset=utf-8"),
-    ("image.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "image/png"),
-    ("blob.unknownext", b"\0\x01\x02\xff", "application/octet-stream"),
-    ("noext", b"no extension", "application/octet-stream"),
-    ("sub dir/a b.txt", b"spaces", "text/plain; charset=utf-8"),
-    ("sub dir/#hash?%+.md", b"# symbols", "text/markdown; charset=utf-8"),
-    ("日本語/😀 e\u{301}.txt", b"unicode", "text/plain; charset=utf-8"),
-];
 
 async fn connected_with_fixtures() -> Result<Harness> {
     let files: Vec<(&str, &[u8])> = FIXTURES.iter().map(|(path, bytes, _)| (*path, *bytes)).collect();
@@ -166,16 +153,7 @@ async fn hostile_paths_get_4xx_from_the_worker() -> Result {
     let harness = connected_with_fixtures().await?;
     // Paths the URL parser leaves alone; `..` and `%2e%2e` are resolved by the browser
     // before the worker sees them, which the core's own tests cover.
-    let cases = [
-        ("/a%2Fb", 400),
-        ("/..%2F..%2Fetc%2Fpasswd", 400),
-        ("/a%5Cb", 400),
-        ("/a%00b", 400),
-        ("/a%0Ab", 400),
-        ("/hello.txt/", 404),
-        ("/@/nothing", 404),
-    ];
-    for (path, status) in cases {
+    for &(path, status) in HOSTILE_PATHS {
         let answer = harness.get(path).await?;
         assert_eq!(answer.status, status, "{path}: {}", answer.text());
         assert_eq!(answer.json()["success"], false, "{path}");

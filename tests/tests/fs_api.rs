@@ -3,12 +3,9 @@
 #![allow(clippy::unwrap_used, reason = "a test should stop at the first surprise")]
 
 use owndir_devserver::StaticServer;
+use owndir_e2e::cases::{FSNODE_FAILURES, FSNODE_FIXTURES as FIXTURES};
 use owndir_e2e::{Harness, Result};
 use serde_json::{Value, json};
-
-/// The folder most tests start from.
-const FIXTURES: &[(&str, &[u8])] =
-    &[("docs/a.txt", b"hello"), ("docs/sub/b.txt", b"deep"), (".owndir/static/x.txt", b"app")];
 
 /// Runs `body` (an async function body with `root`, `FsNode` and `args` in scope) in the
 /// page with `/@/fsnode.js` imported; a rejection comes back as `{rejected: {...}}`.
@@ -105,15 +102,8 @@ async fn fsnode_changes_the_folder() -> Result {
 #[tokio::test]
 async fn failures_reject_with_the_error_object() -> Result {
     let harness = Harness::connected(FIXTURES).await?;
-    let cases = [
-        // Worded as CONTRACT §3 and OwnDir word them: the path relative to the root.
-        ("return await root.children('docs/a.txt');", 404, "docs/a.txt is not a directory"),
-        ("return await root.write('.owndir/static/x.txt', 'no');", 403, ".owndir/static/x.txt cannot be written"),
-        ("return await root.walk('docs/a.txt').move('/docs/sub/b.txt');", 409, "existing file found at docs/sub/b.txt"),
-        ("return await root.makeDir('docs/a.txt/inner');", 500, "unable to mkDir docs/a.txt/inner"),
-        ("return await root.write('docs/a.txt', 'x', { ifMatch: '\"stale\"' });", 412, "docs/a.txt has changed"),
-    ];
-    for (body, status, error) in cases {
+    let cases = FSNODE_FAILURES;
+    for &(body, status, error) in cases {
         let result = with_fsnode(&harness, body, json!(null)).await?;
         let rejected = &result["rejected"];
         assert_eq!(rejected["status"], status, "{body}: {result}");
