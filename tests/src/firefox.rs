@@ -189,8 +189,8 @@ impl Firefox {
             .await
             .map_err(|_| "the BiDi connection timed out".to_owned())??;
         bidi.call("session.subscribe", json!({ "events": ["log.entryAdded", "script.message"] }), None).await?;
-        let counter = json!({ "type": "channel", "value": { "channel": CUTS_CHANNEL } });
-        let preload = json!({ "functionDeclaration": COUNT_CUTS_SCRIPT, "arguments": [counter] });
+        let counter = json!({ "type": "channel", "value": { "channel": EXPECTED_CHANNEL } });
+        let preload = json!({ "functionDeclaration": EXPECT_REPORTS_SCRIPT, "arguments": [counter] });
         bidi.call("script.addPreloadScript", preload, None).await?;
         let firefox = Firefox {
             client,
@@ -367,13 +367,13 @@ impl Firefox {
     /// rejections in pages, and failures Firefox reported against a page, since the
     /// session began.
     ///
-    /// Firefox reports every stream a worker made that the page cuts (an `EventSource`
-    /// closed, a page left with one open) as "Failed to load ‘’. A ServiceWorker
-    /// intercepted the request and encountered an unexpected error." — a plain worker
-    /// gets the same (docs/firefox.md). Pages count the live streams they cut, and only
-    /// reports beyond that count are errors.
+    /// Firefox reports two things that are no failure as [`INTERCEPTION_REPORT`]: a page
+    /// cutting a stream the worker made (an `EventSource` closed, or open as the page
+    /// goes), and a `fetch` following a redirect the worker answered. A plain worker gets
+    /// the same (docs/firefox.md). Pages count both, and only reports beyond that count
+    /// are errors.
     pub fn console_errors(&self) -> Vec<String> {
-        let mut cuts = self.stream_cuts();
+        let mut expected = self.expected_reports();
         // Uncaught errors and Firefox's reports, through BiDi (with their full text).
         let mut errors = Vec::new();
         for event in self.bidi.events("log.entryAdded") {
@@ -382,8 +382,8 @@ impl Firefox {
                 continue;
             }
             let text = entry["text"].as_str().unwrap_or_default();
-            if text == CUT_STREAM_REPORT && cuts > 0 {
-                cuts -= 1;
+            if text == INTERCEPTION_REPORT && expected > 0 {
+                expected -= 1;
                 continue;
             }
             errors.push(format!("{text} (uncaught or reported)"));
@@ -404,11 +404,11 @@ impl Firefox {
         errors
     }
 
-    /// How many live `EventSource` streams the pages cut so far (closed, or left open as
-    /// the page went away).
-    pub fn stream_cuts(&self) -> usize {
+    /// How many [`INTERCEPTION_REPORT`]s the pages gave cause for so far: live
+    /// `EventSource` streams they cut, redirects their `fetch` calls followed.
+    pub fn expected_reports(&self) -> usize {
         let messages = self.bidi.events("script.message");
-        messages.iter().filter(|message| message["params"]["channel"] == CUTS_CHANNEL).count()
+        messages.iter().filter(|message| message["params"]["channel"] == EXPECTED_CHANNEL).count()
     }
 
     /// Fails if anything went to the console as an error, then closes the browser.
@@ -471,24 +471,33 @@ impl Fetched {
     }
 }
 
-/// What Firefox reports when a page cuts a stream that a worker made.
-pub const CUT_STREAM_REPORT: &str =
+/// What Firefox reports when a page cuts a stream that a worker made, or follows a
+/// redirect that a worker answered (and for real failures of a worker's answer too).
+pub const INTERCEPTION_REPORT: &str =
     "Failed to load ‘’. A ServiceWorker intercepted the request and encountered an unexpected error.";
 
-const CUTS_CHANNEL: &str = "owndir-stream-cuts";
+const EXPECTED_CHANNEL: &str = "owndir-expected-reports";
 
-/// Run in every page before its own scripts (BiDi preload): each live `EventSource` the
-/// page closes, or leaves open as it goes, is one message `cut` on the channel. Those left open
-/// are counted in `sessionStorage` as the page goes and sent by the next page of the tab:
-/// a message sent while a page unloads is lost.
-const COUNT_CUTS_SCRIPT: &str = r#"(cut) => {
-  const Native = window.EventSource;
-  const key = "owndir-stream-cuts";
+/// Run in every page before its own scripts (BiDi preload): sends `expected` on the
+/// channel for each live `EventSource` the page closes or leaves open as it goes, and for
+/// each redirected answer its `fetch` gets. Streams left open are counted in
+/// `sessionStorage` as the page goes and sent by the tab's next page: a message sent
+/// while a page unloads is lost.
+const EXPECT_REPORTS_SCRIPT: &str = r#"(expected) => {
+  const key = "owndir-expected-reports";
   try {
     const left = Number(sessionStorage.getItem(key) || 0);
     sessionStorage.removeItem(key);
-    for (let i = 0; i < left; i++) cut("cut");
+    for (let i = 0; i < left; i++) expected("cut");
   } catch {}
+  const nativeFetch = window.fetch;
+  window.fetch = function fetch(...args) {
+    return nativeFetch.apply(this, args).then((response) => {
+      if (response.redirected) expected("redirect");
+      return response;
+    });
+  };
+  const Native = window.EventSource;
   if (!Native) return;
   const live = new Set();
   window.EventSource = class EventSource extends Native {
@@ -498,7 +507,7 @@ const COUNT_CUTS_SCRIPT: &str = r#"(cut) => {
       this.addEventListener("error", () => { if (this.readyState === Native.CLOSED) live.delete(this); });
     }
     close() {
-      if (live.delete(this) && this.readyState !== Native.CLOSED) cut("cut");
+      if (live.delete(this) && this.readyState !== Native.CLOSED) expected("cut");
       super.close();
     }
   };

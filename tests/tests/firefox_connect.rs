@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, reason = "a test should stop at the first surprise")]
 
 use owndir_e2e::Result;
-use owndir_e2e::firefox::{CUT_STREAM_REPORT, Firefox, Options};
+use owndir_e2e::firefox::{Firefox, INTERCEPTION_REPORT, Options};
 use serde_json::{Value, json};
 
 fn fail(what: &'static str) -> impl Fn(fantoccini::error::CmdError) -> String {
@@ -131,18 +131,20 @@ async fn reloads_reconnect_and_with_the_static_host_gone_the_worker_serves_every
 }
 
 /// The check every test ends with must be able to fail, for each kind of error; and the
-/// one report it lets pass (a stream the page cut itself) must still be Firefox's way.
+/// one report it lets pass (a stream the page cut, a redirect followed) must still be
+/// Firefox's way, and only as often as the page gave cause.
 #[tokio::test]
-async fn the_console_check_sees_page_and_worker_errors_and_counts_cut_streams() -> Result {
+async fn the_console_check_sees_page_and_worker_errors_and_passes_only_firefox_false_alarms() -> Result {
     let broken = b"module.exports = { routes: [[";
-    let firefox = Firefox::connected(&[("plain.txt", b"plain"), ("app/.owndir/routes.js", broken)]).await?;
+    let files: &[(&str, &[u8])] = &[("plain.txt", b"plain"), ("docs/x.txt", b"x"), ("app/.owndir/routes.js", broken)];
+    let firefox = Firefox::connected(files).await?;
     // A page with no stream of its own.
     firefox.open("/plain.txt").await?;
     let reports = || {
         let events = firefox.bidi.events("log.entryAdded");
-        events.iter().filter(|event| event["params"]["text"] == CUT_STREAM_REPORT).count()
+        events.iter().filter(|event| event["params"]["text"] == INTERCEPTION_REPORT).count()
     };
-    let (before, cuts) = (reports(), firefox.stream_cuts());
+    let (before, expected) = (reports(), firefox.expected_reports());
     let opened = firefox
         .script(
             "const done = arguments[0]; window.events = new EventSource('/@/fs/?call=sub');
@@ -157,7 +159,16 @@ async fn the_console_check_sees_page_and_worker_errors_and_counts_cut_streams() 
         assert!(std::time::Instant::now() < deadline, "Firefox no longer reports a closed stream: docs/firefox.md");
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    assert_eq!(firefox.stream_cuts(), cuts + 1);
+    assert_eq!(firefox.expected_reports(), expected + 1);
+    assert_eq!(firefox.console_errors(), Vec::<String>::new());
+    // A directory without its slash: the worker redirects, and the fetch follows.
+    let followed = firefox.get("/docs").await?;
+    assert!(followed.redirected && followed.url.ends_with("/docs/"), "{}", followed.url);
+    while reports() < before + 2 {
+        assert!(std::time::Instant::now() < deadline, "Firefox no longer reports a followed redirect: docs/firefox.md");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(firefox.expected_reports(), expected + 2);
     assert_eq!(firefox.console_errors(), Vec::<String>::new());
 
     firefox.value("console.error('deliberate page error')").await?;
