@@ -386,7 +386,7 @@ impl Firefox {
                 expected -= 1;
                 continue;
             }
-            errors.push(format!("{text} (uncaught or reported)"));
+            errors.push(format!("{text} (uncaught or reported; the pages noted {:?})", self.page_notes()));
         }
         // `console.error` of pages and the worker, from standard output; the browser's own
         // modules print `console.error: Name: …` there too, which content cannot.
@@ -407,8 +407,18 @@ impl Firefox {
     /// How many [`INTERCEPTION_REPORT`]s the pages gave cause for so far: live
     /// `EventSource` streams they cut, redirects their `fetch` calls followed.
     pub fn expected_reports(&self) -> usize {
+        self.page_notes().iter().filter(|note| *note == "cut" || *note == "redirect").count()
+    }
+
+    /// What the preload script noted: `cut`, `redirect`, and `broken` for an
+    /// `EventSource` that failed (no cause for a report: a report after one is an error).
+    fn page_notes(&self) -> Vec<String> {
         let messages = self.bidi.events("script.message");
-        messages.iter().filter(|message| message["params"]["channel"] == EXPECTED_CHANNEL).count()
+        messages
+            .iter()
+            .filter(|message| message["params"]["channel"] == EXPECTED_CHANNEL)
+            .map(|message| message["params"]["data"]["value"].as_str().unwrap_or_default().to_owned())
+            .collect()
     }
 
     /// Fails if anything went to the console as an error, then closes the browser.
@@ -504,7 +514,10 @@ const EXPECT_REPORTS_SCRIPT: &str = r#"(expected) => {
     constructor(...args) {
       super(...args);
       live.add(this);
-      this.addEventListener("error", () => { if (this.readyState === Native.CLOSED) live.delete(this); });
+      this.addEventListener("error", () => {
+        expected("broken");
+        if (this.readyState === Native.CLOSED) live.delete(this);
+      });
     }
     close() {
       if (live.delete(this) && this.readyState !== Native.CLOSED) expected("cut");
