@@ -79,6 +79,8 @@ fn test(args: &[String]) -> Result {
     }
     tools::ensure_browser()?;
     tools::ensure_tiddlywiki()?;
+    tools::ensure_firefox()?;
+    tools::ensure_geckodriver()?;
     let dist = build::build()?;
     step("native and browser tests (cargo test)");
     let mut command = Command::new(env!("CARGO"));

@@ -114,6 +114,39 @@ pub fn ensure_browser() -> Result {
         return Ok(());
     }
     step("installing chromium and chromium-driver (apt-get)");
+    // The fonts make screenshots of CJK and emoji names readable.
+    apt_install(&["chromium", "chromium-driver", "fonts-noto-cjk", "fonts-noto-color-emoji"])
+}
+
+/// Debian's Firefox ESR, for the Firefox suite (`tests/tests/firefox_*.rs`).
+pub fn ensure_firefox() -> Result {
+    if Path::new("/usr/bin/firefox-esr").exists() {
+        return Ok(());
+    }
+    step("installing firefox-esr (apt-get)");
+    apt_install(&["firefox-esr"])
+}
+
+/// geckodriver, which drives Firefox over WebDriver (crates.io; no tool may fetch its own
+/// browser or driver binary).
+pub fn ensure_geckodriver() -> Result {
+    let installed = cargo_home().join("bin").join("geckodriver");
+    for candidate in [installed.as_path(), Path::new("geckodriver")] {
+        if Command::new(candidate).arg("--version").output().is_ok_and(|out| out.status.success()) {
+            return Ok(());
+        }
+    }
+    step("installing geckodriver (cargo install, about 4 minutes, once)");
+    if run(Command::new(env!("CARGO")).args(["install", "geckodriver", "--locked"])).is_ok() {
+        return Ok(());
+    }
+    // A lock file can name a version the registry yanked; then take today's versions.
+    eprintln!("xtask: cargo install --locked failed; trying without --locked");
+    run(Command::new(env!("CARGO")).args(["install", "geckodriver"]))
+}
+
+/// `apt-get update` then `apt-get install` of `packages`, through sudo when not root.
+fn apt_install(packages: &[&str]) -> Result {
     let sudo = !is_root();
     let apt = |args: &[&str]| {
         let mut command = if sudo { Command::new("sudo") } else { Command::new("apt-get") };
@@ -124,8 +157,7 @@ pub fn ensure_browser() -> Result {
         run(&mut command)
     };
     apt(&["update", "-qq"])?;
-    // The fonts make screenshots of CJK and emoji names readable.
-    apt(&["install", "-y", "-qq", "chromium", "chromium-driver", "fonts-noto-cjk", "fonts-noto-color-emoji"])
+    apt(&[&["install", "-y", "-qq"], packages].concat())
 }
 
 fn is_root() -> bool {
