@@ -83,6 +83,15 @@ fn quiet_prefs() -> Map<String, Value> {
     prefs.into_iter().map(|(name, value)| (name.to_owned(), value)).collect()
 }
 
+/// geckodriver: `$GECKODRIVER`, else where `cargo install` puts it, else on the `PATH`.
+fn geckodriver() -> PathBuf {
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
+    let installed = cargo_home.map(|home| home.join("bin").join("geckodriver")).filter(|path| path.exists());
+    std::env::var_os("GECKODRIVER").map(PathBuf::from).or(installed).unwrap_or_else(|| PathBuf::from("geckodriver"))
+}
+
 /// How a session starts.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -128,6 +137,9 @@ impl Firefox {
     /// [`Firefox::start`] with `options`.
     pub async fn start_with(options: Options) -> Result<Firefox> {
         let dist = &options.dist;
+        if !std::path::Path::new(FIREFOX).exists() {
+            return Err(format!("no {FIREFOX}: apt-get install firefox-esr (cargo xtask test does)"));
+        }
         if !dist.join("sw.js").exists() {
             return Err(format!("{} has no sw.js: run `cargo xtask build` (or `cargo xtask test`)", dist.display()));
         }
@@ -142,13 +154,13 @@ impl Firefox {
         let log = std::fs::File::create(&log_path).map_err(fail("cannot create the log"))?;
         // In a process group of its own, with the Firefox it starts: dropping the harness
         // (a failed test) ends them all.
-        let driver = Command::new("geckodriver")
+        let driver = Command::new(geckodriver())
             .process_group(0)
             .args(["--port", &driver_port.to_string(), "--websocket-port", &bidi_port.to_string()])
             .stdout(log.try_clone().map_err(fail("cannot share the log"))?)
             .stderr(log)
             .spawn()
-            .map_err(fail("cannot start geckodriver (cargo install geckodriver)"))?;
+            .map_err(fail("cannot start geckodriver (cargo install geckodriver; cargo xtask test does)"))?;
         let mut prefs = quiet_prefs();
         if options.answer_persist_prompt {
             prefs.insert("dom.storageManager.prompt.testing".to_owned(), json!(true));
