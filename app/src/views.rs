@@ -89,10 +89,16 @@ async fn show_storage_usage() {
     }
 }
 
+thread_local! {
+    /// `persist()` was granted in this page. Its answer can come between the look at
+    /// `persisted()` and the warning being drawn: the warning must not then appear.
+    static STORAGE_KEPT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// The warning beside the usage: the browser may clear its storage under pressure.
 fn show_storage_at_risk() -> Result<(), DomError> {
     let Some(usage) = document().get_element_by_id("storage-usage") else { return Ok(()) };
-    if document().get_element_by_id("storage-at-risk").is_some() {
+    if STORAGE_KEPT.get() || document().get_element_by_id("storage-at-risk").is_some() {
         return Ok(());
     }
     let warning = text_element("span", "at-risk", "may be cleared by the browser")?;
@@ -107,6 +113,7 @@ fn show_storage_at_risk() -> Result<(), DomError> {
 
 /// The browser agreed to keep browser storage: the warning goes.
 pub fn show_storage_kept() {
+    STORAGE_KEPT.set(true);
     if let Some(warning) = document().get_element_by_id("storage-at-risk") {
         warning.remove();
     }
