@@ -1,7 +1,7 @@
 //! Firefox (issue 19): folder content through the worker on OPFS — awkward names and their
 //! types, listings and redirects, static mounts and folder-app frames, ranges, conditional
-//! requests, hostile paths and traversal attacks — and each folder's `routes.js`. The
-//! cases are the Chromium suite's (`owndir_e2e::cases`).
+//! requests, hostile paths and traversal attacks — each folder's `routes.js`, and `PUT`
+//! saves. The cases are the Chromium suite's (`owndir_e2e::cases`).
 
 #![allow(clippy::unwrap_used, reason = "a test should stop at the first surprise")]
 
@@ -131,6 +131,15 @@ async fn mounts_frames_ranges_conditionals_and_traversal_attacks() -> Result {
     firefox.finish().await
 }
 
+/// Reads `path` through the worker and straight from OPFS, and checks both hold `bytes`.
+async fn assert_written(firefox: &Firefox, path: &str, bytes: &[u8]) -> Result {
+    let served = firefox.get(&SafePath::parse(path).unwrap().to_url()).await?;
+    assert_eq!((served.status, served.body.len()), (200, bytes.len()), "{path}");
+    assert!(served.body == bytes, "{path} through the worker differs");
+    assert!(firefox.opfs_bytes(path).await?.as_deref() == Some(bytes), "{path} in OPFS differs");
+    Ok(())
+}
+
 async fn trail(firefox: &Firefox) -> Result<Vec<String>> {
     let mut trail: Vec<String> = serde_json::from_value(firefox.get("/trail").await?.json()).unwrap_or_default();
     assert_eq!(trail.pop().as_deref(), Some("root middleware /trail"));
@@ -151,7 +160,7 @@ module.exports = { routes: [
 "#;
 
 #[tokio::test]
-async fn routes_run_in_order_read_bodies_write_through_ctx_and_fail_alone() -> Result {
+async fn routes_run_in_order_read_bodies_write_through_ctx_and_fail_alone_and_put_saves() -> Result {
     let firefox = Firefox::connected(&[
         (".owndir/routes.js", ROOT_ROUTES.as_bytes()),
         ("a/.owndir/routes.js", A_ROUTES.as_bytes()),
@@ -184,8 +193,11 @@ async fn routes_run_in_order_read_bodies_write_through_ctx_and_fail_alone() -> R
     // Request bodies reach handlers whole (Firefox has no Request.body stream).
     let echo = firefox.fetch("/a/echo/42", json!({ "method": "POST", "body": "hi there ✓" })).await?;
     assert_eq!(echo.json(), json!({ "id": "42", "body": "hi there ✓", "method": "POST" }));
+    // No route for PUT: the built-in saver answers, and `a/echo/` is no folder.
     let put = firefox.fetch("/a/echo/42", json!({ "method": "PUT", "body": "x" })).await?;
-    assert_eq!((put.status, put.header("allow")), (405, Some("GET, HEAD")));
+    assert_eq!(put.status, 409, "{}", put.text());
+    let patch = firefox.fetch("/a/echo/42", json!({ "method": "PATCH", "body": "x" })).await?;
+    assert_eq!((patch.status, patch.header("allow")), (405, Some("GET, HEAD, OPTIONS, PUT, DELETE")));
 
     let bytes: Vec<u8> = (0..70_000u32).map(|index| (index * 7 % 256) as u8).collect();
     let saved = firefox
@@ -198,9 +210,21 @@ async fn routes_run_in_order_read_bodies_write_through_ctx_and_fail_alone() -> R
         .await?;
     assert_eq!(saved[0], 200, "{saved}");
     assert_eq!((&saved[1]["path"], &saved[1]["info"]["size"]), (&json!("app/data/one.bin"), &json!(bytes.len())));
-    assert_eq!(firefox.get("/app/data/one.bin").await?.body, bytes);
-    assert_eq!(firefox.opfs_bytes("app/data/one.bin").await?, Some(bytes));
+    assert_written(&firefox, "app/data/one.bin", &bytes).await?;
     assert_eq!(firefox.get("/app/api/root").await?.text(), "at the top");
+
+    // A single-file app saving itself: PUT creates, replaces with If-Match, refuses a stale one.
+    let put = "const [bytes, headers, done] = arguments;
+        fetch('/app/saved%20%E2%9C%93.bin', { method: 'PUT', body: new Uint8Array(bytes), headers })
+          .then((response) => done([response.status, response.headers.get('ETag')]), (error) => done(String(error)));";
+    let created = firefox.script(put, vec![json!(bytes[..1000]), json!({})]).await?;
+    assert_eq!(created[0], 201, "{created}");
+    assert_written(&firefox, "app/saved ✓.bin", &bytes[..1000]).await?;
+    let replaced = firefox.script(put, vec![json!(bytes), json!({ "If-Match": created[1] })]).await?;
+    assert_eq!(replaced[0], 204, "{replaced}");
+    let stale = firefox.script(put, vec![json!(bytes[..10]), json!({ "If-Match": created[1] })]).await?;
+    assert_eq!(stale[0], 412, "{stale}");
+    assert_written(&firefox, "app/saved ✓.bin", &bytes).await?;
 
     // A throwing handler is that request's 500, naming file and line; the rest goes on.
     let boom = firefox.get("/app/boom").await?;
