@@ -1,6 +1,7 @@
 //! Connecting a folder: the picker, browser storage (OPFS), and reconnecting.
 
 use crate::dom::{listen, window};
+use crate::features::has_directory_picker;
 use crate::views::{self, BROWSER_STORAGE_NAME};
 use owndir_browser::{DomError, FolderRecord, folder_store, permission};
 use owndir_core::{Access, Permission, Source};
@@ -76,7 +77,9 @@ fn connect_screen() -> Option<web_sys::Element> {
 fn dropped_handle(item: web_sys::DataTransferItem) -> Result<js_sys::Promise, DomError> {
     let method = js_sys::Reflect::get(&item, &"getAsFileSystemHandle".into())?;
     let method: js_sys::Function = method.dyn_into().map_err(|_| {
-        DomError::new("NotSupportedError", "this browser cannot connect a dropped folder: use Open folder")
+        // Firefox and Safari have neither: what is left there is browser storage.
+        let instead = if has_directory_picker() { "use Open folder" } else { "use browser storage instead" };
+        DomError::new("NotSupportedError", format!("this browser cannot connect a dropped folder: {instead}"))
     })?;
     Ok(method.call0(&item)?.unchecked_into())
 }
