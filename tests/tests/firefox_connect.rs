@@ -59,6 +59,19 @@ async fn the_start_page_says_the_picker_is_missing_and_firefox_lacks_what_docs_s
         )
         .await?;
     assert_eq!(streamed, "[object ReadableStream]");
+    // A folder dropped on the start page cannot be connected: the page says what to do.
+    firefox
+        .value(
+            "(() => { const transfer = new DataTransfer(); transfer.items.add(new File(['x'], 'a folder'));
+            document.querySelector('section.connect').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true })); })()",
+        )
+        .await?;
+    firefox
+        .eventually(
+            "return document.querySelector('.notice')?.textContent.includes('cannot connect a dropped folder: use browser storage instead')",
+            "the notice about dropped folders",
+        )
+        .await?;
 
     // Before anything is connected: the worker answers 503, and navigations get the app.
     firefox.wait_for_worker().await?;
