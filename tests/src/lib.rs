@@ -635,7 +635,9 @@ impl Harness {
     }
 
     /// A PNG of the page at `width`×`height` (`mobile` emulates a phone), saved as
-    /// `target/screenshots/<name>.png`.
+    /// `target/screenshots/<name>.png`; `<name>-disk.png` for a folder connected by
+    /// [`Harness::connected_on`] on disk, so that a case run on both backends keeps both
+    /// (the OPFS one is the picture docs/ shows).
     pub async fn screenshot(&self, name: &str, width: u32, height: u32, mobile: bool) -> Result<PathBuf> {
         let metrics = json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile });
         self.cdp("Emulation.setDeviceMetricsOverride", metrics).await?;
@@ -645,7 +647,8 @@ impl Harness {
         self.cdp("Emulation.clearDeviceMetricsOverride", json!({})).await?;
         let dir = screenshot_dir();
         std::fs::create_dir_all(&dir).map_err(fail("cannot create target/screenshots"))?;
-        let path = dir.join(format!("{name}.png"));
+        let suffix = if self.backend() == Backend::Disk { "-disk" } else { "" };
+        let path = dir.join(format!("{name}{suffix}.png"));
         std::fs::write(&path, png).map_err(fail("cannot write the screenshot"))?;
         Ok(path)
     }
