@@ -133,7 +133,8 @@ fn watchdog(limit: Duration) -> std::sync::mpsc::Sender<()> {
 /// Runs each named test on both backends: for every `name`, a module `name` holding the
 /// `#[tokio::test]`s `opfs` and `disk`, which call `name(Backend::Opfs)` and
 /// `name(Backend::Disk)`. The test is written once, as `async fn name(backend: Backend)
-/// -> Result`; its runs are named `name::opfs` and `name::disk`.
+/// -> Result`; its runs are named `name::opfs` and `name::disk`. Attributes written
+/// before a name (`#[ignore = "why"]`) go on both.
 ///
 /// ```ignore
 /// async fn a_file_is_served(backend: Backend) -> Result {
@@ -142,19 +143,21 @@ fn watchdog(limit: Duration) -> std::sync::mpsc::Sender<()> {
 ///     harness.finish().await
 /// }
 ///
-/// on_both_backends!(a_file_is_served);
+/// on_both_backends!(a_file_is_served, #[ignore = "minutes long"] a_slow_case);
 /// ```
 #[macro_export]
 macro_rules! on_both_backends {
-    ($($name:ident),+ $(,)?) => {
+    ($($(#[$meta:meta])* $name:ident),+ $(,)?) => {
         $(
             mod $name {
                 #[tokio::test]
+                $(#[$meta])*
                 async fn opfs() -> $crate::Result {
                     super::$name($crate::Backend::Opfs).await
                 }
 
                 #[tokio::test]
+                $(#[$meta])*
                 async fn disk() -> $crate::Result {
                     super::$name($crate::Backend::Disk).await
                 }
