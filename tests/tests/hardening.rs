@@ -57,6 +57,14 @@ impl Outside {
             }
         }
     }
+
+    /// The bytes of the file at `path` inside the folder, read from the storage itself.
+    async fn inside(&self, harness: &Harness, path: &str) -> Result<Option<Vec<u8>>> {
+        match self {
+            Outside::Opfs => harness.stored(&format!("jail/{path}")).await,
+            Outside::Disk(top) => Ok(std::fs::read(top.path().join("jail").join(path)).ok()),
+        }
+    }
 }
 
 /// A browser connected to the folder `jail`, with `secret.txt` beside it: anything that
@@ -211,13 +219,16 @@ async fn no_path_leaves_the_folder_and_every_hostile_read_is_a_4xx(backend: Back
         sent += these.len();
     }
     // Writes are refused, or land inside the folder under the one plain name the URL
-    // decodes to (a look-alike slash such as U+2215 is just a character of a name).
+    // decodes to (a look-alike slash such as U+2215 is just a character of a name). The
+    // browser's URL parser turns `\` into `/` and resolves `%2e%2e` before the worker sees
+    // the URL, so some climbs leave `/@/fs/` and arrive as a PUT on a content path, which
+    // saves that file (a single-file app's save, issue 14): 201 or 204, inside the folder.
     harness.open("/").await?;
     let mut landed = Vec::new();
     for (attack, (status, secret)) in writes.iter().zip(attack(&harness, &writes).await?) {
         match status {
             400..500 if !secret => {}
-            200 => landed.push(attack["url"].as_str().unwrap().to_owned()),
+            200..300 => landed.push(attack["url"].as_str().unwrap().to_owned()),
             _ => failures.push(format!("PUT {} → {status} secret={secret}", attack["url"])),
         }
     }
@@ -234,15 +245,30 @@ async fn no_path_leaves_the_folder_and_every_hostile_read_is_a_4xx(backend: Back
     assert_eq!((names, secret.as_str()), (vec!["jail".to_owned(), "secret.txt".to_owned()], SECRET));
     let inside: Vec<String> = serde_json::from_value(harness.get("/@/fs/?call=children").await?.json()).unwrap();
     assert!(inside.contains(&"inner".to_owned()) && inside.contains(&"x".to_owned()), "{inside:?}");
-    // Each write that landed made the file its URL names, inside the folder.
+    // Each write that landed made the file its URL names, inside the folder: the path the
+    // browser sent (its URL parser, which `url` follows), after `/@/fs` for the API.
+    let mut saved_as_content = 0;
     for url in &landed {
-        let info = harness.get(&url.replace("?call=write", "?call=info")).await?.json();
-        assert_eq!((info["isFile"].as_bool(), info["size"].as_u64()), (Some(true), Some(5)), "{url}: {info}");
+        let sent = url::Url::parse(url).unwrap();
+        let path = match sent.path().strip_prefix("/@/fs") {
+            Some(path) => {
+                let info = harness.get(&url.replace("?call=write", "?call=info")).await?.json();
+                assert_eq!((info["isFile"].as_bool(), info["size"].as_u64()), (Some(true), Some(5)), "{url}: {info}");
+                path
+            }
+            None => {
+                saved_as_content += 1;
+                assert_eq!(harness.get(sent.path()).await?.text(), "pwned", "{url}");
+                sent.path()
+            }
+        };
+        let path = owndir_core::RequestPath::from_url_path(path).unwrap().path.to_string();
+        assert_eq!(outside.inside(&harness, &path).await?.as_deref(), Some(&b"pwned"[..]), "{url} in the storage");
     }
     assert_eq!(harness.get("/inner/file.txt").await?.text(), "inside");
     eprintln!(
         "{} attacks, {sent} requests from two pages: reads all 4xx, no secret, nothing outside; \
-         {} writes landed inside, each at the name its URL decodes to",
+         {} writes landed inside ({saved_as_content} as PUTs on content paths), each at the name its URL decodes to",
         paths.len(),
         landed.len()
     );
