@@ -7,6 +7,7 @@
 use crate::promise::{children, settle, settle_as};
 use owndir_browser::DomError;
 use owndir_core::FolderError;
+use owndir_core::disk_names::{LONGEST_WRITABLE, NameRefusal};
 use wasm_bindgen::JsCast;
 use web_sys::{
     Blob, File, FileSystemCreateWritableOptions, FileSystemDirectoryHandle, FileSystemFileHandle,
@@ -52,12 +53,24 @@ pub async fn write_file(
     let handle: FileSystemFileHandle = settle_as(directory.get_file_handle_with_options(name, &create))
         .await
         .map_err(|error| creating(name, error))?;
-    let written = write_handle(&handle, body, append).await;
+    let written = write_handle(&handle, body, append).await.map_err(|error| writing(name, error));
     if written.is_err() && !existed {
         // A new file whose write failed should not stay behind, even empty.
         let _ = settle(directory.remove_entry(name)).await;
     }
     written
+}
+
+/// A failed write of `name`. On disk Chrome writes through a swap file `<name>.crswap`,
+/// which it cannot make for a name of more than 248 bytes, and then says only
+/// `InvalidStateError` ("the state had changed since it was read from disk").
+fn writing(name: &str, error: FolderError) -> FolderError {
+    match error {
+        FolderError::Other { name: kind, .. } if kind == "InvalidStateError" && name.len() > LONGEST_WRITABLE => {
+            FolderError::NameRefused { name: name.to_owned(), why: NameRefusal::TooLongToWrite }
+        }
+        other => other,
+    }
 }
 
 /// How the body's bytes go into the writable.
@@ -138,6 +151,10 @@ async fn fill(
 /// Advances a file's modification time. An empty commit leaves the time alone, so the
 /// file is truncated to its own size: a change of nothing that still counts as a write.
 pub async fn touch_file(handle: &FileSystemFileHandle) -> Result<(), FolderError> {
+    truncate_to_own_size(handle).await.map_err(|error| writing(&handle.name(), error))
+}
+
+async fn truncate_to_own_size(handle: &FileSystemFileHandle) -> Result<(), FolderError> {
     let file: File = settle_as(handle.get_file()).await?;
     let options = FileSystemCreateWritableOptions::new();
     options.set_keep_existing_data(true);

@@ -133,6 +133,42 @@ pub fn watchdog(limit: Duration) -> std::sync::mpsc::Sender<()> {
     sender
 }
 
+/// Runs each named test on both backends: for every `name`, a module `name` holding the
+/// `#[tokio::test]`s `opfs` and `disk`, which call `name(Backend::Opfs)` and
+/// `name(Backend::Disk)`. The test is written once, as `async fn name(backend: Backend)
+/// -> Result`; its runs are named `name::opfs` and `name::disk`. Attributes written
+/// before a name (`#[ignore = "why"]`) go on both.
+///
+/// ```ignore
+/// async fn a_file_is_served(backend: Backend) -> Result {
+///     let harness = Harness::connected_on(backend, &[("a.txt", b"a")]).await?;
+///     assert_eq!(harness.get("/a.txt").await?.text(), "a");
+///     harness.finish().await
+/// }
+///
+/// on_both_backends!(a_file_is_served, #[ignore = "minutes long"] a_slow_case);
+/// ```
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($(#[$meta:meta])* $name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                $(#[$meta])*
+                async fn opfs() -> $crate::Result {
+                    super::$name($crate::Backend::Opfs).await
+                }
+
+                #[tokio::test]
+                $(#[$meta])*
+                async fn disk() -> $crate::Result {
+                    super::$name($crate::Backend::Disk).await
+                }
+            }
+        )+
+    };
+}
+
 /// Where a test's folder lives: the browser's private storage, or a real directory on
 /// disk, handed over as a person would (dropped on the start page).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -448,6 +484,50 @@ impl Harness {
         Ok(self.stored(path).await?.map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
     }
 
+    /// The entries of the directory at `path` (`""` for the top) as the storage itself
+    /// holds them: each name with a file's size, or `None` for a directory; `None` when
+    /// no directory is there. Swap files (`*.crswap`) are listed: the storage has them.
+    pub async fn stored_dir(&self, path: &str) -> Result<Option<BTreeMap<String, Option<u64>>>> {
+        if let Some(root) = self.disk_path() {
+            let entries = match std::fs::read_dir(root.join(path)) {
+                Ok(entries) => entries,
+                Err(error)
+                    if matches!(error.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) =>
+                {
+                    return Ok(None);
+                }
+                Err(error) => return Err(format!("cannot list {path} on disk: {error}")),
+            };
+            let mut listed = BTreeMap::new();
+            for entry in entries {
+                let entry = entry.map_err(fail("cannot list a directory on disk"))?;
+                let metadata = entry.metadata().map_err(fail("cannot stat a file on disk"))?;
+                let size = if metadata.is_dir() { None } else { Some(metadata.len()) };
+                listed.insert(entry.file_name().to_string_lossy().into_owned(), size);
+            }
+            return Ok(Some(listed));
+        }
+        let answer = self.script(STORED_DIR_SCRIPT, vec![Value::from(path)]).await?;
+        match answer.get("error") {
+            Some(error) => Err(format!("cannot list {path} in OPFS: {error}")),
+            None => serde_json::from_value(answer["entries"].clone()).map_err(fail("bad listing")),
+        }
+    }
+
+    /// Removes the file or directory tree at `path` from the storage itself, behind the
+    /// worker's back: with `std::fs` on disk, as another program would; from the page in OPFS.
+    pub async fn remove_stored(&self, path: &str) -> Result {
+        if let Some(root) = self.disk_path() {
+            let native = root.join(path);
+            let metadata = std::fs::symlink_metadata(&native).map_err(fail("nothing to remove on disk"))?;
+            let removed =
+                if metadata.is_dir() { std::fs::remove_dir_all(&native) } else { std::fs::remove_file(&native) };
+            return removed.map_err(fail("cannot remove from disk"));
+        }
+        let result = self.script(REMOVE_STORED_SCRIPT, vec![Value::from(path)]).await?;
+        if result.is_null() { Ok(()) } else { Err(format!("cannot remove {path} from OPFS: {result}")) }
+    }
+
     /// Connects the OPFS directory `name` as if the user had picked it: the folder record
     /// (source `picker`) written to IndexedDB as the app writes it. Headless Chromium has
     /// no directory picker; an OPFS subdirectory is a folder with something beside it.
@@ -580,7 +660,9 @@ impl Harness {
     }
 
     /// A PNG of the page at `width`×`height` (`mobile` emulates a phone), saved as
-    /// `target/screenshots/<name>.png`.
+    /// `target/screenshots/<name>.png`; `<name>-disk.png` for a folder connected by
+    /// [`Harness::connected_on`] on disk, so that a case run on both backends keeps both
+    /// (the OPFS one is the picture docs/ shows).
     pub async fn screenshot(&self, name: &str, width: u32, height: u32, mobile: bool) -> Result<PathBuf> {
         let metrics = json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile });
         self.cdp("Emulation.setDeviceMetricsOverride", metrics).await?;
@@ -590,7 +672,8 @@ impl Harness {
         self.cdp("Emulation.clearDeviceMetricsOverride", json!({})).await?;
         let dir = screenshot_dir();
         std::fs::create_dir_all(&dir).map_err(fail("cannot create target/screenshots"))?;
-        let path = dir.join(format!("{name}.png"));
+        let suffix = if self.backend() == Backend::Disk { "-disk" } else { "" };
+        let path = dir.join(format!("{name}{suffix}.png"));
         std::fs::write(&path, png).map_err(fail("cannot write the screenshot"))?;
         Ok(path)
     }
@@ -661,6 +744,37 @@ const [path, done] = arguments;
     throw error;
   }
 })().then(done, (error) => done({ error: String(error) }));
+"#;
+
+/// The entries of the OPFS directory `arguments[0]`: `{entries: {name: size or null}}`,
+/// `{entries: null}` when it is not there.
+const STORED_DIR_SCRIPT: &str = r#"
+const [path, done] = arguments;
+(async () => {
+  let dir = await navigator.storage.getDirectory();
+  try {
+    for (const name of path.split("/").filter(Boolean)) dir = await dir.getDirectoryHandle(name);
+  } catch (error) {
+    if (error.name === "NotFoundError" || error.name === "TypeMismatchError") return { entries: null };
+    throw error;
+  }
+  const entries = {};
+  for await (const [name, handle] of dir.entries()) {
+    entries[name] = handle.kind === "file" ? (await handle.getFile()).size : null;
+  }
+  return { entries };
+})().then(done, (error) => done({ error: String(error) }));
+"#;
+
+/// Removes the OPFS file or directory tree `arguments[0]`.
+const REMOVE_STORED_SCRIPT: &str = r#"
+const [path, done] = arguments;
+(async () => {
+  const names = path.split("/");
+  let dir = await navigator.storage.getDirectory();
+  for (const name of names.slice(0, -1)) dir = await dir.getDirectoryHandle(name);
+  await dir.removeEntry(names[names.length - 1], { recursive: true });
+})().then(() => done(null), (error) => done(String(error)));
 "#;
 
 /// Standing read and write grants for `origins` in the profile's `Default/Preferences`:

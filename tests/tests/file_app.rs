@@ -1,9 +1,10 @@
 //! The file app, driven as a person drives it: clicks, typing, keys, the file chooser, drag
-//! and drop, on a real OPFS folder served by the worker.
+//! and drop, on a folder served by the worker, in OPFS and on disk. What the app changes
+//! is read back from the storage itself.
 
 #![allow(clippy::unwrap_used, reason = "a test should stop at the first surprise")]
 
-use owndir_e2e::{Harness, Result};
+use owndir_e2e::{Backend, Harness, Result, on_both_backends};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -66,25 +67,34 @@ async fn answer_name(harness: &Harness, name: &str) -> Result {
     click(harness, "dialog[open] .dialog-buttons button:first-child").await
 }
 
-async fn start(files: &[(&str, &[u8])]) -> Result<Harness> {
-    let harness = Harness::start().await?;
-    harness.seed(files).await?;
-    harness.connect_browser_storage().await?;
-    harness.wait_for_worker().await?;
+async fn start(backend: Backend, files: &[(&str, &[u8])]) -> Result<Harness> {
+    let harness = Harness::connected_on(backend, files).await?;
     harness.element("table.listing").await?;
     Ok(harness)
 }
 
-#[tokio::test]
-async fn the_listing_sorts_filters_and_hides_dotfiles() -> Result {
-    let harness = start(&[
-        ("file10.txt", b"ten bytes!"),
-        ("file2.txt", b"2"),
-        ("Big.bin", &[7u8; 5000]),
-        ("docs/a.md", b"a"),
-        (".env", b"SECRET=1"),
-        (".owndir/static/x.css", b"x"),
-    ])
+/// The text of the file at `path` in the storage itself.
+async fn stored(harness: &Harness, path: &str) -> Result<String> {
+    harness.stored_text(path).await?.ok_or_else(|| format!("{path} is not in the storage"))
+}
+
+/// The names in a directory of the storage itself, sorted (none when it is not there).
+async fn stored_names(harness: &Harness, path: &str) -> Result<Vec<String>> {
+    Ok(harness.stored_dir(path).await?.map(|entries| entries.into_keys().collect()).unwrap_or_default())
+}
+
+async fn the_listing_sorts_filters_and_hides_dotfiles(backend: Backend) -> Result {
+    let harness = start(
+        backend,
+        &[
+            ("file10.txt", b"ten bytes!"),
+            ("file2.txt", b"2"),
+            ("Big.bin", &[7u8; 5000]),
+            ("docs/a.md", b"a"),
+            (".env", b"SECRET=1"),
+            (".owndir/static/x.css", b"x"),
+        ],
+    )
     .await?;
     // Folders first, then names as people read them (2 before 10), dotfiles hidden.
     wait_for_rows(&harness, &["docs", "Big.bin", "file2.txt", "file10.txt"]).await?;
@@ -107,9 +117,8 @@ async fn the_listing_sorts_filters_and_hides_dotfiles() -> Result {
     harness.finish().await
 }
 
-#[tokio::test]
-async fn keys_links_and_history_move_through_folders() -> Result {
-    let harness = start(&[("one/two/deep.txt", b"deep"), ("one/x.txt", b"x"), ("top.txt", b"top")]).await?;
+async fn keys_links_and_history_move_through_folders(backend: Backend) -> Result {
+    let harness = start(backend, &[("one/two/deep.txt", b"deep"), ("one/x.txt", b"x"), ("top.txt", b"top")]).await?;
     wait_for_rows(&harness, &["one", "top.txt"]).await?;
     // Arrow keys move the focus; Enter opens the folder; the URL is the path.
     harness.value("document.body.focus()").await?;
@@ -164,19 +173,21 @@ async fn keys_links_and_history_move_through_folders() -> Result {
     harness.finish().await
 }
 
-#[tokio::test]
-async fn each_kind_of_file_gets_its_viewer() -> Result {
+async fn each_kind_of_file_gets_its_viewer(backend: Backend) -> Result {
     let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30"><rect width="40" height="30" fill="teal"/></svg>"#;
     let markdown = b"# Title\n\nSee [the other](other.md) and ![pic](pic.svg).\n\n<script>window.pwned = 1</script>\n\n<img src=x onerror=\"window.pwned = 2\">\n";
-    let harness = start(&[
-        ("notes/read.md", markdown),
-        ("notes/other.md", b"# Other"),
-        ("notes/pic.svg", svg),
-        ("code.rs", b"fn main() {\n    println!(\"hi\");\n}\n"),
-        ("song.wav", &wav(1)),
-        ("blob.7z", &[1u8; 2048]),
-        ("binary.txt", b"text\0with a NUL"),
-    ])
+    let harness = start(
+        backend,
+        &[
+            ("notes/read.md", markdown),
+            ("notes/other.md", b"# Other"),
+            ("notes/pic.svg", svg),
+            ("code.rs", b"fn main() {\n    println!(\"hi\");\n}\n"),
+            ("song.wav", &wav(1)),
+            ("blob.7z", &[1u8; 2048]),
+            ("binary.txt", b"text\0with a NUL"),
+        ],
+    )
     .await?;
     harness.open("/@/browse/notes/read.md").await?;
     harness.element("article.markdown h1").await?;
@@ -232,6 +243,7 @@ async fn change_elsewhere(harness: &Harness, path: &str, text: &str) -> Result {
     let url = format!("/@/fs/{path}?call=write");
     let answer = harness.fetch(&url, json!({ "method": "PUT", "body": text })).await?;
     assert_eq!(answer.status, 200, "{}", answer.text());
+    assert_eq!(stored(harness, path).await?, text);
     Ok(())
 }
 
@@ -245,9 +257,8 @@ async fn save_with_keys(harness: &Harness) -> Result {
     harness.element("#editor").await?.send_keys("\u{E009}s").await.map_err(fail("Ctrl+S failed"))
 }
 
-#[tokio::test]
-async fn the_editor_saves_and_never_loses_a_conflicting_edit() -> Result {
-    let harness = start(&[("plan.txt", b"v1\n"), ("other.txt", b"o")]).await?;
+async fn the_editor_saves_and_never_loses_a_conflicting_edit(backend: Backend) -> Result {
+    let harness = start(backend, &[("plan.txt", b"v1\n"), ("other.txt", b"o")]).await?;
     harness.open("/@/browse/plan.txt").await?;
     harness.element(".code").await?;
     press(&harness, "Edit").await?;
@@ -263,6 +274,7 @@ async fn the_editor_saves_and_never_loses_a_conflicting_edit() -> Result {
     save_with_keys(&harness).await?;
     harness.eventually("return document.querySelector('#file-status').textContent === 'Saved'", "saved").await?;
     assert_eq!(text_of(&harness, "/plan.txt").await?, "v1\nmine ");
+    assert_eq!(stored(&harness, "plan.txt").await?, "v1\nmine ");
     assert_eq!(harness.value("document.title.startsWith('●')").await?, false);
 
     // Someone else writes; our next save must ask. First way out: keep both.
@@ -284,6 +296,8 @@ async fn the_editor_saves_and_never_loses_a_conflicting_edit() -> Result {
         .await?;
     assert_eq!(text_of(&harness, "/plan%20(copy).txt").await?, "v1\nmine again ");
     assert_eq!(text_of(&harness, "/plan.txt").await?, "theirs 1\n");
+    assert_eq!(stored(&harness, "plan (copy).txt").await?, "v1\nmine again ");
+    assert_eq!(stored(&harness, "plan.txt").await?, "theirs 1\n");
 
     // Second way: overwrite theirs.
     harness.open("/@/browse/plan.txt?edit").await?;
@@ -294,6 +308,7 @@ async fn the_editor_saves_and_never_loses_a_conflicting_edit() -> Result {
     press(&harness, "Overwrite theirs").await?;
     harness.eventually("return document.querySelector('#file-status').textContent === 'Saved'", "overwritten").await?;
     assert_eq!(text_of(&harness, "/plan.txt").await?, "theirs 1\nmine 2 ");
+    assert_eq!(stored(&harness, "plan.txt").await?, "theirs 1\nmine 2 ");
 
     // Third way: drop mine and load theirs.
     change_elsewhere(&harness, "plan.txt", "theirs 3\n").await?;
@@ -304,16 +319,18 @@ async fn the_editor_saves_and_never_loses_a_conflicting_edit() -> Result {
         .eventually("return document.querySelector('.code .text')?.textContent === 'theirs 3\\n'", "theirs shown")
         .await?;
     assert_eq!(text_of(&harness, "/plan.txt").await?, "theirs 3\n");
+    assert_eq!(stored(&harness, "plan.txt").await?, "theirs 3\n");
+    assert_eq!(stored_names(&harness, "").await?, ["other.txt", "plan (copy).txt", "plan.txt"]);
     harness.finish().await
 }
 
-#[tokio::test]
-async fn files_and_folders_are_created_renamed_moved_and_deleted() -> Result {
-    let harness = start(&[("keep.txt", b"keep"), ("box/inside.txt", b"in")]).await?;
+async fn files_and_folders_are_created_renamed_moved_and_deleted(backend: Backend) -> Result {
+    let harness = start(backend, &[("keep.txt", b"keep"), ("box/inside.txt", b"in")]).await?;
     wait_for_rows(&harness, &["box", "keep.txt"]).await?;
     press(&harness, "New folder").await?;
     answer_name(&harness, "Projects").await?;
     wait_for_rows(&harness, &["box", "Projects", "keep.txt"]).await?;
+    assert_eq!(harness.stored_dir("Projects").await?, Some(Default::default()));
     // A taken name is refused with the reason, and asked again.
     press(&harness, "New file").await?;
     answer_name(&harness, "keep.txt").await?;
@@ -331,6 +348,7 @@ async fn files_and_folders_are_created_renamed_moved_and_deleted() -> Result {
         )
         .await?;
     assert_eq!(text_of(&harness, "/new%20note.md").await?, "");
+    assert_eq!(stored(&harness, "new note.md").await?, "");
     harness.client.back().await.map_err(fail("back"))?;
     wait_for_rows(&harness, &["box", "Projects", "keep.txt", "new note.md"]).await?;
 
@@ -338,6 +356,7 @@ async fn files_and_folders_are_created_renamed_moved_and_deleted() -> Result {
     press(&harness, "Rename").await?;
     answer_name(&harness, "renamed.md").await?;
     wait_for_rows(&harness, &["box", "Projects", "keep.txt", "renamed.md"]).await?;
+    assert_eq!(stored_names(&harness, "").await?, ["Projects", "box", "keep.txt", "renamed.md"]);
 
     click(&harness, "button[aria-label='Actions for renamed.md']").await?;
     press(&harness, "Move").await?;
@@ -348,6 +367,8 @@ async fn files_and_folders_are_created_renamed_moved_and_deleted() -> Result {
     press(&harness, "Move here").await?;
     wait_for_rows(&harness, &["box", "Projects", "keep.txt"]).await?;
     assert_eq!(harness.get("/Projects/renamed.md").await?.status, 200);
+    assert_eq!(stored_names(&harness, "Projects").await?, ["renamed.md"]);
+    assert_eq!(stored_names(&harness, "").await?, ["Projects", "box", "keep.txt"]);
 
     click(&harness, "button[aria-label='Actions for box']").await?;
     press(&harness, "Delete").await?;
@@ -359,20 +380,22 @@ async fn files_and_folders_are_created_renamed_moved_and_deleted() -> Result {
         .await?;
     press(&harness, "Cancel").await?;
     assert_eq!(harness.get("/box/inside.txt").await?.status, 200);
+    assert_eq!(stored(&harness, "box/inside.txt").await?, "in");
     click(&harness, "button[aria-label='Actions for box']").await?;
     press(&harness, "Delete").await?;
     click(&harness, "dialog[open] button.danger").await?;
     wait_for_rows(&harness, &["Projects", "keep.txt"]).await?;
     assert_eq!(harness.get("/box/inside.txt").await?.status, 404);
+    assert_eq!(stored_names(&harness, "").await?, ["Projects", "keep.txt"]);
+    assert_eq!(stored(&harness, "keep.txt").await?, "keep");
     harness.finish().await
 }
 
 /// Records every value the overall upload bar takes, from inside the page.
 const WATCH_PROGRESS: &str = "(() => { window.progressSeen = []; new MutationObserver((changes) => { for (const change of changes) { if (change.target.matches('progress.overall')) window.progressSeen.push([change.target.value, change.target.max]); } }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['value'] }); })()";
 
-#[tokio::test]
-async fn uploads_by_picker_and_drop_show_progress() -> Result {
-    let harness = start(&[("old.txt", b"old")]).await?;
+async fn uploads_by_picker_and_drop_show_progress(backend: Backend) -> Result {
+    let harness = start(backend, &[("old.txt", b"old")]).await?;
     let local = tempfile::tempdir().map_err(|error| error.to_string())?;
     let big = local.path().join("big.bin");
     let big_bytes: Vec<u8> = (0..40u32 << 20).map(|index| (index % 251) as u8).collect();
@@ -395,6 +418,10 @@ async fn uploads_by_picker_and_drop_show_progress() -> Result {
     wait_for_rows(&harness, &["big.bin", "old.txt", "small note.txt"]).await?;
     assert_eq!(harness.get("/big.bin").await?.body, big_bytes);
     assert_eq!(text_of(&harness, "/small%20note.txt").await?, "small");
+    // In the storage itself: the 40 MB file by its size (its bytes came back just above).
+    let top = harness.stored_dir("").await?.unwrap_or_default();
+    assert_eq!(top.get("big.bin"), Some(&Some(big_bytes.len() as u64)), "{top:?}");
+    assert_eq!(stored(&harness, "small note.txt").await?, "small");
     press(&harness, "Close").await?;
 
     // A whole folder, by the folder picker.
@@ -414,6 +441,8 @@ async fn uploads_by_picker_and_drop_show_progress() -> Result {
         .await?;
     assert_eq!(text_of(&harness, "/album/2026/one.txt").await?, "one");
     assert_eq!(text_of(&harness, "/album/cover.txt").await?, "cover");
+    assert_eq!(stored(&harness, "album/2026/one.txt").await?, "one");
+    assert_eq!(stored(&harness, "album/cover.txt").await?, "cover");
     press(&harness, "Close").await?;
 
     // Drag and drop, as the browser delivers a drop from the desktop.
@@ -446,12 +475,13 @@ async fn uploads_by_picker_and_drop_show_progress() -> Result {
         .eventually("return document.querySelector('.uploads')?.classList.contains('finished')", "the dropped upload")
         .await?;
     assert_eq!(text_of(&harness, "/dropped.txt").await?, "dropped");
+    assert_eq!(stored(&harness, "dropped.txt").await?, "dropped");
+    assert_eq!(stored_names(&harness, "").await?, ["album", "big.bin", "dropped.txt", "old.txt", "small note.txt"]);
     harness.finish().await
 }
 
-#[tokio::test]
-async fn an_upload_in_progress_for_the_readme() -> Result {
-    let harness = start(&[("notes/a.md", b"a")]).await?;
+async fn an_upload_in_progress_for_the_readme(backend: Backend) -> Result {
+    let harness = start(backend, &[("notes/a.md", b"a")]).await?;
     let local = tempfile::tempdir().map_err(|error| error.to_string())?;
     let mut paths = Vec::new();
     for (name, size) in [("holiday.mp4", 96u32 << 20), ("photo-001.jpg", 3 << 20), ("photo-002.jpg", 2 << 20)] {
@@ -476,16 +506,18 @@ async fn an_upload_in_progress_for_the_readme() -> Result {
     harness
         .eventually("return document.querySelector('.uploads')?.classList.contains('finished')", "the upload")
         .await?;
+    let top = harness.stored_dir("").await?.unwrap_or_default();
+    for (name, size) in [("holiday.mp4", 96u64 << 20), ("photo-001.jpg", 3 << 20), ("photo-002.jpg", 2 << 20)] {
+        assert_eq!(top.get(name), Some(&Some(size)), "{name}: {top:?}");
+    }
     harness.finish().await
 }
 
-#[tokio::test]
-async fn a_folder_downloads_as_a_streamed_zip() -> Result {
-    let harness = start(&[
-        ("trip/day 1.md", b"# Day 1"),
-        ("trip/photos/a.bin", &[5u8; 300_000]),
-        ("trip/.owndir/app.txt", b"app"),
-    ])
+async fn a_folder_downloads_as_a_streamed_zip(backend: Backend) -> Result {
+    let harness = start(
+        backend,
+        &[("trip/day 1.md", b"# Day 1"), ("trip/photos/a.bin", &[5u8; 300_000]), ("trip/.owndir/app.txt", b"app")],
+    )
     .await?;
     let fetched = harness.get("/@/zip/trip/").await?;
     assert_eq!(fetched.status, 200);
@@ -512,13 +544,12 @@ async fn a_folder_downloads_as_a_streamed_zip() -> Result {
     harness.finish().await
 }
 
-#[tokio::test]
-async fn listings_and_open_files_follow_changes_made_elsewhere() -> Result {
-    let harness = start(&[("live.txt", b"first\n")]).await?;
+async fn listings_and_open_files_follow_changes_made_elsewhere(backend: Backend) -> Result {
+    let harness = start(backend, &[("live.txt", b"first\n")]).await?;
     wait_for_rows(&harness, &["live.txt"]).await?;
     change_elsewhere(&harness, "arrived.txt", "new").await?;
     wait_for_rows(&harness, &["arrived.txt", "live.txt"]).await?;
-    // A change made outside the API (straight into OPFS) shows too.
+    // A change made outside the API (straight into the storage) shows too.
     harness.seed(&[("outside.txt", b"x")]).await?;
     wait_for_rows(&harness, &["arrived.txt", "live.txt", "outside.txt"]).await?;
     harness.open("/@/browse/live.txt").await?;
@@ -537,12 +568,14 @@ async fn listings_and_open_files_follow_changes_made_elsewhere() -> Result {
     harness.finish().await
 }
 
-#[tokio::test]
-async fn a_folder_app_is_offered_from_the_file_app() -> Result {
-    let harness = start(&[
-        ("site/.owndir/static/index.html", b"<!doctype html><title>Site</title><h1>My site</h1>"),
-        ("site/page.md", b"p"),
-    ])
+async fn a_folder_app_is_offered_from_the_file_app(backend: Backend) -> Result {
+    let harness = start(
+        backend,
+        &[
+            ("site/.owndir/static/index.html", b"<!doctype html><title>Site</title><h1>My site</h1>"),
+            ("site/page.md", b"p"),
+        ],
+    )
     .await?;
     harness.open("/@/browse/site/").await?;
     wait_for_rows(&harness, &["page.md"]).await?;
@@ -554,9 +587,8 @@ async fn a_folder_app_is_offered_from_the_file_app() -> Result {
     harness.finish().await
 }
 
-#[tokio::test]
-async fn screenshots_of_the_listing_and_a_markdown_file() -> Result {
-    let harness = start(&[
+async fn screenshots_of_the_listing_and_a_markdown_file(backend: Backend) -> Result {
+    let harness = start(backend, &[
         ("Notes/2026-11-22 standup.md", b"x"),
         ("Photos/beach.jpg", b"x"),
         ("Recipes/pancakes.md", b"x"),
@@ -585,3 +617,17 @@ async fn screenshots_of_the_listing_and_a_markdown_file() -> Result {
     assert_eq!(harness.value("document.documentElement.scrollWidth <= window.innerWidth").await?, Value::Bool(true));
     harness.finish().await
 }
+
+on_both_backends!(
+    the_listing_sorts_filters_and_hides_dotfiles,
+    keys_links_and_history_move_through_folders,
+    each_kind_of_file_gets_its_viewer,
+    the_editor_saves_and_never_loses_a_conflicting_edit,
+    files_and_folders_are_created_renamed_moved_and_deleted,
+    uploads_by_picker_and_drop_show_progress,
+    an_upload_in_progress_for_the_readme,
+    a_folder_downloads_as_a_streamed_zip,
+    listings_and_open_files_follow_changes_made_elsewhere,
+    a_folder_app_is_offered_from_the_file_app,
+    screenshots_of_the_listing_and_a_markdown_file,
+);

@@ -1,12 +1,13 @@
-//! Each folder's `.owndir/routes.js`, run by the real worker over OPFS: the OwnDir order,
-//! parameters and wildcards, handlers that read and write the folder through `ctx.dir`,
-//! a module changed on disk, failures that stay inside their request, and the example
-//! notes app of `examples/notes` driven end to end.
+//! Each folder's `.owndir/routes.js`, run by the real worker over OPFS and over a directory
+//! on disk: the OwnDir order, parameters and wildcards, handlers that read and write the
+//! folder through `ctx.dir` (read back from the storage itself), a module changed behind
+//! the worker, failures that stay inside their request, and the example notes app of
+//! `examples/notes` driven end to end.
 
 #![allow(clippy::unwrap_used, reason = "a test should stop at the first surprise")]
 
 use owndir_e2e::cases::{A_ROUTES, AB_ROUTES, ROOT_ROUTES};
-use owndir_e2e::{Harness, Result};
+use owndir_e2e::{Backend, Harness, Result, on_both_backends};
 use serde_json::{Value, json};
 
 async fn trail(harness: &Harness) -> Result<Vec<String>> {
@@ -17,16 +18,18 @@ async fn trail(harness: &Harness) -> Result<Vec<String>> {
     Ok(trail)
 }
 
-#[tokio::test]
-async fn middleware_runs_root_first_the_file_next_then_routes_deepest_first() -> Result {
-    let harness = Harness::connected(&[
-        (".owndir/routes.js", ROOT_ROUTES.as_bytes()),
-        ("a/.owndir/routes.js", A_ROUTES.as_bytes()),
-        ("a/b/.owndir/routes.js", AB_ROUTES.as_bytes()),
-        ("a/file.txt", b"the file itself"),
-        ("a/.owndir/static/logo.txt", b"a's static mount"),
-        ("blocked/there.txt", b"never served"),
-    ])
+async fn middleware_runs_root_first_the_file_next_then_routes_deepest_first(backend: Backend) -> Result {
+    let harness = Harness::connected_on(
+        backend,
+        &[
+            (".owndir/routes.js", ROOT_ROUTES.as_bytes()),
+            ("a/.owndir/routes.js", A_ROUTES.as_bytes()),
+            ("a/b/.owndir/routes.js", AB_ROUTES.as_bytes()),
+            ("a/file.txt", b"the file itself"),
+            ("a/.owndir/static/logo.txt", b"a's static mount"),
+            ("blocked/there.txt", b"never served"),
+        ],
+    )
     .await?;
     trail(&harness).await?;
 
@@ -71,9 +74,8 @@ async fn middleware_runs_root_first_the_file_next_then_routes_deepest_first() ->
     harness.finish().await
 }
 
-#[tokio::test]
-async fn parameters_wildcards_and_methods_reach_the_handler() -> Result {
-    let harness = Harness::connected(&[("a/.owndir/routes.js", A_ROUTES.as_bytes())]).await?;
+async fn parameters_wildcards_and_methods_reach_the_handler(backend: Backend) -> Result {
+    let harness = Harness::connected_on(backend, &[("a/.owndir/routes.js", A_ROUTES.as_bytes())]).await?;
     let files = harness.get("/a/files/x/y%20z.txt").await?.json();
     assert_eq!(files, json!({ "params": { "*": "x/y z.txt" }, "path": "/files/x/y z.txt" }));
     let echo = harness.fetch("/a/echo/42", json!({ "method": "POST", "body": "hi there" })).await?;
@@ -81,6 +83,7 @@ async fn parameters_wildcards_and_methods_reach_the_handler() -> Result {
     // No route for PUT: the built-in saver's PUT answers, and `a/echo/` is no folder.
     let put = harness.fetch("/a/echo/42", json!({ "method": "PUT", "body": "x" })).await?;
     assert_eq!(put.status, 409, "{}", put.text());
+    assert_eq!(harness.stored_dir("a/echo").await?, None, "nothing written");
     let patch = harness.fetch("/a/echo/42", json!({ "method": "PATCH", "body": "x" })).await?;
     assert_eq!((patch.status, patch.header("allow")), (405, Some("GET, HEAD, OPTIONS, PUT, DELETE")));
     // HEAD reaches a `get` entry.
@@ -89,8 +92,7 @@ async fn parameters_wildcards_and_methods_reach_the_handler() -> Result {
     harness.finish().await
 }
 
-#[tokio::test]
-async fn handlers_read_and_write_the_folder_through_ctx_dir() -> Result {
+async fn handlers_read_and_write_the_folder_through_ctx_dir(backend: Backend) -> Result {
     let routes = r#"
 module.exports = { routes: [
   ["post", "/api/save/:name", async (request, ctx) => {
@@ -104,13 +106,15 @@ module.exports = { routes: [
 ]};
 "#;
     let harness =
-        Harness::connected(&[("app/.owndir/routes.js", routes.as_bytes()), ("top.txt", b"at the top")]).await?;
+        Harness::connected_on(backend, &[("app/.owndir/routes.js", routes.as_bytes()), ("top.txt", b"at the top")])
+            .await?;
     let saved = harness.fetch("/app/api/save/one.txt", json!({ "method": "POST", "body": "first" })).await?;
     assert_eq!(saved.status, 200, "{}", saved.text());
     let saved = saved.json();
     assert_eq!(saved["path"], "app/data/one.txt");
     assert_eq!(saved["info"]["size"], 5);
     assert_eq!(harness.get("/app/data/one.txt").await?.text(), "first");
+    assert_eq!(harness.stored_text("app/data/one.txt").await?.as_deref(), Some("first"));
     assert_eq!(harness.get("/app/api/list").await?.json(), json!(["app/data/one.txt"]));
     assert_eq!(harness.get("/app/api/root").await?.text(), "at the top");
     // `..` above the root stays at the root (CONTRACT §4).
@@ -119,17 +123,18 @@ module.exports = { routes: [
     let refused = harness.fetch("/app/api/owndir", json!({ "method": "POST" })).await?;
     assert_eq!(refused.status, 500);
     assert!(refused.text().contains("cannot be written"), "{}", refused.text());
+    let owndir = harness.stored_dir("app/.owndir").await?.unwrap_or_default();
+    assert_eq!(owndir.into_keys().collect::<Vec<_>>(), ["routes.js"]);
     harness.finish().await
 }
 
-#[tokio::test]
-async fn a_changed_module_takes_effect_on_the_next_request() -> Result {
+async fn a_changed_module_takes_effect_on_the_next_request(backend: Backend) -> Result {
     let version =
         |n: u32| format!("module.exports = {{ routes: [[\"get\", \"/v\", () => new Response(\"version {n}\")]] }};");
-    let harness = Harness::connected(&[
-        ("hot/.owndir/routes.js", version(1).as_bytes()),
-        ("hot/.owndir/lib/word.js", b"module.exports = 'one';"),
-    ])
+    let harness = Harness::connected_on(
+        backend,
+        &[("hot/.owndir/routes.js", version(1).as_bytes()), ("hot/.owndir/lib/word.js", b"module.exports = 'one';")],
+    )
     .await?;
     assert_eq!(harness.get("/hot/v").await?.text(), "version 1");
     harness.seed(&[("hot/.owndir/routes.js", version(2).as_bytes())]).await?;
@@ -141,31 +146,30 @@ async fn a_changed_module_takes_effect_on_the_next_request() -> Result {
     harness.seed(&[("hot/.owndir/lib/word.js", b"module.exports = 'two';")]).await?;
     assert_eq!(harness.get("/hot/w").await?.text(), "two");
     // Removed: the folder has no handlers any more.
-    harness
-        .script(
-            "const done = arguments[0]; navigator.storage.getDirectory().then((root) => root.getDirectoryHandle('hot'))\
-             .then((hot) => hot.removeEntry('.owndir', { recursive: true })).then(() => done(null), (e) => done(String(e)));",
-            vec![],
-        )
-        .await?;
+    harness.remove_stored("hot/.owndir").await?;
     assert_eq!(harness.get("/hot/w").await?.status, 404);
     harness.finish().await
 }
 
-#[tokio::test]
-async fn failures_are_500s_naming_file_and_line_and_touch_nothing_else() -> Result {
+async fn failures_are_500s_naming_file_and_line_and_touch_nothing_else(backend: Backend) -> Result {
     let throwing = "module.exports = { routes: [\n  [\"get\", \"/boom\", () => {\n    null.nothing;\n  }],\n  [\"get\", \"/reject\", async () => { throw new Error(\"refused\"); }],\n  [\"get\", \"/odd\", () => 42],\n  [\"get\", \"/never\", () => new Promise(() => {})],\n] };\n";
     let syntax = "// a note\nmodule.exports = {\n  routes: [[\"get\", \"/\", () => new Response(\"x\")]],,\n};\n";
     let top_level = "const helper = require('./helper');\nmodule.exports = { routes: [] };\n";
-    let harness = Harness::connected(&[
-        ("bad/.owndir/routes.js", throwing.as_bytes()),
-        ("syntax/.owndir/routes.js", syntax.as_bytes()),
-        ("required/.owndir/routes.js", top_level.as_bytes()),
-        ("required/.owndir/helper.js", b"\n\nundefinedFunction();\n"),
-        ("shape/.owndir/routes.js", b"module.exports = { routes: [[\"get\", \"/*/x\", () => 1]] };"),
-        ("good/.owndir/routes.js", b"module.exports = { routes: [[\"get\", \"/\", () => new Response(\"fine\")]] };"),
-        ("bad/plain.txt", b"still served"),
-    ])
+    let harness = Harness::connected_on(
+        backend,
+        &[
+            ("bad/.owndir/routes.js", throwing.as_bytes()),
+            ("syntax/.owndir/routes.js", syntax.as_bytes()),
+            ("required/.owndir/routes.js", top_level.as_bytes()),
+            ("required/.owndir/helper.js", b"\n\nundefinedFunction();\n"),
+            ("shape/.owndir/routes.js", b"module.exports = { routes: [[\"get\", \"/*/x\", () => 1]] };"),
+            (
+                "good/.owndir/routes.js",
+                b"module.exports = { routes: [[\"get\", \"/\", () => new Response(\"fine\")]] };",
+            ),
+            ("bad/plain.txt", b"still served"),
+        ],
+    )
     .await?;
     let error_of = |fetched: &owndir_e2e::Fetched| fetched.json()["error"].as_str().unwrap_or_default().to_owned();
 
@@ -274,11 +278,10 @@ fn example_files() -> Vec<(String, Vec<u8>)> {
     files
 }
 
-#[tokio::test]
-async fn the_example_notes_app_lists_notes_and_keeps_a_journal() -> Result {
+async fn the_example_notes_app_lists_notes_and_keeps_a_journal(backend: Backend) -> Result {
     let files = example_files();
     let seeded: Vec<(&str, &[u8])> = files.iter().map(|(path, bytes)| (path.as_str(), bytes.as_slice())).collect();
-    let harness = Harness::connected(&seeded).await?;
+    let harness = Harness::connected_on(backend, &seeded).await?;
     harness.open("/notes/").await?;
     harness.element("ul.notes").await?;
     let titles = harness.value("[...document.querySelectorAll('ul.notes a')].map((a) => a.textContent)").await?;
@@ -300,6 +303,7 @@ async fn the_example_notes_app_lists_notes_and_keeps_a_journal() -> Result {
     let lines: Vec<&str> = journal.lines().map(|line| line.split_once(' ').unwrap().1).collect();
     assert_eq!(lines, ["bought lemons", "wrote the ideas note"]);
     assert_eq!(harness.get("/notes/api/journal").await?.text(), journal);
+    assert_eq!(harness.stored_text("notes/journal.log").await?.as_deref(), Some(journal.as_str()));
     // The page's own form adds an entry.
     harness.open("/notes/").await?;
     harness.element("#entry input").await?.send_keys("from the form").await.map_err(|error| error.to_string())?;
@@ -307,6 +311,8 @@ async fn the_example_notes_app_lists_notes_and_keeps_a_journal() -> Result {
     harness
         .eventually("return document.getElementById('journal').textContent.includes('from the form')", "the entry")
         .await?;
+    let stored = harness.stored_text("notes/journal.log").await?.unwrap_or_default();
+    assert!(stored.starts_with(&journal) && stored.trim_end().ends_with(" from the form"), "{stored}");
     harness.screenshot("notes-example-phone", 390, 844, true).await?;
     // The file app still shows the folder's files.
     harness.open("/@/browse/notes/").await?;
@@ -318,3 +324,12 @@ async fn the_example_notes_app_lists_notes_and_keeps_a_journal() -> Result {
     assert_eq!(offer.attr("href").await.map_err(|error| error.to_string())?.as_deref(), Some("/notes/"));
     harness.finish().await
 }
+
+on_both_backends!(
+    middleware_runs_root_first_the_file_next_then_routes_deepest_first,
+    parameters_wildcards_and_methods_reach_the_handler,
+    handlers_read_and_write_the_folder_through_ctx_dir,
+    a_changed_module_takes_effect_on_the_next_request,
+    failures_are_500s_naming_file_and_line_and_touch_nothing_else,
+    the_example_notes_app_lists_notes_and_keeps_a_journal,
+);

@@ -1,43 +1,102 @@
-//! Hostile input, faults and load through the real worker on OPFS (issue 9): a table of
-//! path attacks against a folder that has a secret just outside it, the worker stopped in
-//! the middle of a write, a read and a directory move, the folder's record lost, the
-//! folder itself deleted, and Chrome's swap files. The load test is in `load.rs`. What held is in
+//! Hostile input and faults through the real worker (issue 9), on OPFS and on a directory
+//! on disk: a table of path attacks against a folder that has a secret just outside it,
+//! the worker stopped in the middle of a write, a read and a directory move, the folder's
+//! record lost, the folder itself deleted, and Chrome's swap files. The storage itself is
+//! read after each of them. The load test is in `load.rs`. What held is in
 //! docs/reliability.md.
 
 #![allow(clippy::unwrap_used, reason = "a test should stop at the first surprise")]
 
-use owndir_e2e::{Harness, Result};
+use owndir_e2e::{Backend, Harness, Options, Result, on_both_backends};
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 const SECRET: &str = "TOP-SECRET";
 
-/// Puts `secret.txt` at the top of OPFS and the folder `jail` beside it, to be connected
-/// as a picked folder: anything that reads the secret has left the folder.
-const JAIL_SCRIPT: &str = r#"
-const done = arguments[arguments.length - 1];
-(async () => {
-  const opfs = await navigator.storage.getDirectory();
-  const put = async (directory, path, text) => {
-    const names = path.split("/");
-    const name = names.pop();
-    for (const part of names) directory = await directory.getDirectoryHandle(part, { create: true });
-    const writable = await (await directory.getFileHandle(name, { create: true })).createWritable();
-    await writable.write(text);
-    await writable.close();
-  };
-  await put(opfs, "secret.txt", "TOP-SECRET");
-  const jail = await opfs.getDirectoryHandle("jail", { create: true });
-  await put(jail, "inner/file.txt", "inside");
-  await put(jail, "x/.owndir/static/index.html", "<!doctype html><title>x's app</title><h1>x</h1>");
-  await put(jail, "x/.owndir/routes.js", `module.exports = { routes: [["get", "/escape", async (request, ctx) => {
+/// A handler that tries to climb out of its folder in every way `ctx` offers.
+const ESCAPING_ROUTES: &str = r#"module.exports = { routes: [["get", "/escape", async (request, ctx) => {
     const tries = [() => ctx.dir.walk("../../../secret.txt").text(), () => ctx.root.walk("../secret.txt").text(),
       () => ctx.root.walk("/../../secret.txt").text(), () => ctx.dir.info("../../secret.txt"), () => ctx.root.children("..")];
     const seen = [];
     for (const attempt of tries) seen.push(await attempt().then((value) => JSON.stringify(value), (error) => "refused: " + error.status));
     return Response.json(seen);
-  }]] };`);
-})().then(() => done(null), (error) => done(String(error)));
-"#;
+  }]] };"#;
+
+/// The folder the attacks are aimed from; `secret.txt` lies just outside it.
+const JAIL: &[(&str, &[u8])] = &[
+    ("inner/file.txt", b"inside"),
+    ("x/.owndir/static/index.html", b"<!doctype html><title>x's app</title><h1>x</h1>"),
+    ("x/.owndir/routes.js", ESCAPING_ROUTES.as_bytes()),
+];
+
+/// What lies outside the connected folder, to be looked at after the attacks.
+enum Outside {
+    /// The top of OPFS, where `jail` is a subdirectory.
+    Opfs,
+    /// The temporary directory on disk whose subdirectory `jail` is connected.
+    Disk(tempfile::TempDir),
+}
+
+impl Outside {
+    /// The names beside the folder and the secret's content, read from the storage itself.
+    async fn look(&self, harness: &Harness) -> Result<(Vec<String>, String)> {
+        match self {
+            // The harness's storage is OPFS itself: its top is outside the folder.
+            Outside::Opfs => {
+                let names = harness.stored_dir("").await?.unwrap_or_default().into_keys().collect();
+                Ok((names, harness.stored_text("secret.txt").await?.unwrap_or_default()))
+            }
+            Outside::Disk(top) => {
+                let mut names: Vec<String> = std::fs::read_dir(top.path())
+                    .unwrap()
+                    .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect();
+                names.sort();
+                Ok((names, std::fs::read_to_string(top.path().join("secret.txt")).unwrap()))
+            }
+        }
+    }
+
+    /// The bytes of the file at `path` inside the folder, read from the storage itself.
+    async fn inside(&self, harness: &Harness, path: &str) -> Result<Option<Vec<u8>>> {
+        match self {
+            Outside::Opfs => harness.stored(&format!("jail/{path}")).await,
+            Outside::Disk(top) => Ok(std::fs::read(top.path().join("jail").join(path)).ok()),
+        }
+    }
+}
+
+/// A browser connected to the folder `jail`, with `secret.txt` beside it: anything that
+/// reads the secret has left the folder. In OPFS, `jail` is a subdirectory connected as
+/// if picked; on disk, a subdirectory of a temporary directory, dropped on the start page
+/// with a standing grant.
+async fn jailed(backend: Backend) -> Result<(Harness, Outside)> {
+    match backend {
+        Backend::Opfs => {
+            let harness = Harness::connected(&[]).await?;
+            let paths: Vec<String> = JAIL.iter().map(|(path, _)| format!("jail/{path}")).collect();
+            let mut files: Vec<(&str, &[u8])> = vec![("secret.txt", SECRET.as_bytes())];
+            files.extend(paths.iter().zip(JAIL).map(|(path, (_, bytes))| (path.as_str(), *bytes)));
+            harness.seed(&files).await?;
+            harness.connect_as_picked("jail").await?;
+            Ok((harness, Outside::Opfs))
+        }
+        Backend::Disk => {
+            let top = tempfile::Builder::new().prefix("owndir-jail-").tempdir().unwrap();
+            std::fs::write(top.path().join("secret.txt"), SECRET).unwrap();
+            for (path, bytes) in JAIL {
+                let native = top.path().join("jail").join(path);
+                std::fs::create_dir_all(native.parent().unwrap()).unwrap();
+                std::fs::write(native, bytes).unwrap();
+            }
+            let harness = Harness::start_with(Options { standing_grant: true }).await?;
+            harness.connect_disk(&top.path().join("jail")).await?;
+            harness.wait_for_worker().await?;
+            Ok((harness, Outside::Disk(top)))
+        }
+    }
+}
 
 /// Sends each `{url, method}` from the page, eight at a time, each given 10 s:
 /// `[status (0: no answer; negative: the body broke), saw the secret, milliseconds]`.
@@ -65,18 +124,6 @@ const [attacks, done] = [arguments[0], arguments[arguments.length - 1]];
   };
   await Promise.all(Array.from({ length: 8 }, worker));
   return results;
-})().then(done, (error) => done(String(error)));
-"#;
-
-/// The names at the top of OPFS, and the secret's content.
-const OUTSIDE_SCRIPT: &str = r#"
-const done = arguments[arguments.length - 1];
-(async () => {
-  const opfs = await navigator.storage.getDirectory();
-  const names = [];
-  for await (const name of opfs.keys()) names.push(name);
-  const secret = await (await (await opfs.getFileHandle("secret.txt")).getFile()).text();
-  return { names: names.sort(), secret };
 })().then(done, (error) => done(String(error)));
 "#;
 
@@ -136,12 +183,8 @@ fn attack_paths() -> Vec<String> {
     paths
 }
 
-#[tokio::test]
-async fn no_path_leaves_the_folder_and_every_hostile_read_is_a_4xx() -> Result {
-    let harness = Harness::connected(&[]).await?;
-    let jailed = harness.script(JAIL_SCRIPT, vec![]).await?;
-    assert!(jailed.is_null(), "{jailed}");
-    harness.connect_as_picked("jail").await?;
+async fn no_path_leaves_the_folder_and_every_hostile_read_is_a_4xx(backend: Backend) -> Result {
+    let (harness, outside) = jailed(backend).await?;
     assert_eq!(harness.get("/inner/file.txt").await?.text(), "inside");
     assert_eq!(harness.get("/secret.txt").await?.status, 404, "the folder is the jail");
 
@@ -176,13 +219,16 @@ async fn no_path_leaves_the_folder_and_every_hostile_read_is_a_4xx() -> Result {
         sent += these.len();
     }
     // Writes are refused, or land inside the folder under the one plain name the URL
-    // decodes to (a look-alike slash such as U+2215 is just a character of a name).
+    // decodes to (a look-alike slash such as U+2215 is just a character of a name). The
+    // browser's URL parser turns `\` into `/` and resolves `%2e%2e` before the worker sees
+    // the URL, so some climbs leave `/@/fs/` and arrive as a PUT on a content path, which
+    // saves that file (a single-file app's save, issue 14): 201 or 204, inside the folder.
     harness.open("/").await?;
     let mut landed = Vec::new();
     for (attack, (status, secret)) in writes.iter().zip(attack(&harness, &writes).await?) {
         match status {
             400..500 if !secret => {}
-            200 => landed.push(attack["url"].as_str().unwrap().to_owned()),
+            200..300 => landed.push(attack["url"].as_str().unwrap().to_owned()),
             _ => failures.push(format!("PUT {} → {status} secret={secret}", attack["url"])),
         }
     }
@@ -195,19 +241,34 @@ async fn no_path_leaves_the_folder_and_every_hostile_read_is_a_4xx() -> Result {
 
     // Nothing was written outside, nothing inside was created by an attack, and the
     // worker still serves.
-    let outside = harness.script(OUTSIDE_SCRIPT, vec![]).await?;
-    assert_eq!(outside, json!({ "names": ["jail", "secret.txt"], "secret": SECRET }));
+    let (names, secret) = outside.look(&harness).await?;
+    assert_eq!((names, secret.as_str()), (vec!["jail".to_owned(), "secret.txt".to_owned()], SECRET));
     let inside: Vec<String> = serde_json::from_value(harness.get("/@/fs/?call=children").await?.json()).unwrap();
     assert!(inside.contains(&"inner".to_owned()) && inside.contains(&"x".to_owned()), "{inside:?}");
-    // Each write that landed made the file its URL names, inside the folder.
+    // Each write that landed made the file its URL names, inside the folder: the path the
+    // browser sent (its URL parser, which `url` follows), after `/@/fs` for the API.
+    let mut saved_as_content = 0;
     for url in &landed {
-        let info = harness.get(&url.replace("?call=write", "?call=info")).await?.json();
-        assert_eq!((info["isFile"].as_bool(), info["size"].as_u64()), (Some(true), Some(5)), "{url}: {info}");
+        let sent = url::Url::parse(url).unwrap();
+        let path = match sent.path().strip_prefix("/@/fs") {
+            Some(path) => {
+                let info = harness.get(&url.replace("?call=write", "?call=info")).await?.json();
+                assert_eq!((info["isFile"].as_bool(), info["size"].as_u64()), (Some(true), Some(5)), "{url}: {info}");
+                path
+            }
+            None => {
+                saved_as_content += 1;
+                assert_eq!(harness.get(sent.path()).await?.text(), "pwned", "{url}");
+                sent.path()
+            }
+        };
+        let path = owndir_core::RequestPath::from_url_path(path).unwrap().path.to_string();
+        assert_eq!(outside.inside(&harness, &path).await?.as_deref(), Some(&b"pwned"[..]), "{url} in the storage");
     }
     assert_eq!(harness.get("/inner/file.txt").await?.text(), "inside");
     eprintln!(
         "{} attacks, {sent} requests from two pages: reads all 4xx, no secret, nothing outside; \
-         {} writes landed inside, each at the name its URL decodes to",
+         {} writes landed inside ({saved_as_content} as PUTs on content paths), each at the name its URL decodes to",
         paths.len(),
         landed.len()
     );
@@ -229,7 +290,8 @@ async fn settled(harness: &Harness, name: &str) -> Result<Value> {
     harness.script(&format!("const done = arguments[arguments.length - 1]; window.{name}.then(done);"), vec![]).await
 }
 
-/// Writes `count` files of `size` bytes (each filled with its index) under `directory`.
+/// Writes `count` files of `size` bytes (each filled with its index) under `directory`
+/// of OPFS.
 const MAKE_FILES_SCRIPT: &str = r#"
 const [directory, count, size, done] = [arguments[0], arguments[1], arguments[2], arguments[arguments.length - 1]];
 (async () => {
@@ -243,68 +305,100 @@ const [directory, count, size, done] = [arguments[0], arguments[1], arguments[2]
 })().then(() => done(null), (error) => done(String(error)));
 "#;
 
-/// `{name: size}` of the files directly in a directory of OPFS, or null when it is not there.
-const SIZES_SCRIPT: &str = r#"
-const [directory, done] = [arguments[0], arguments[arguments.length - 1]];
+/// Writes `count` files `f<i>.bin` of `size` bytes (each filled with its index) under
+/// `directory` of the storage itself: with `std::fs` on disk, from the page in OPFS.
+async fn make_files(harness: &Harness, directory: &str, count: u64, size: u64) -> Result {
+    if let Some(root) = harness.disk_path() {
+        let folder = root.join(directory);
+        std::fs::create_dir_all(&folder).unwrap();
+        for i in 0..count {
+            std::fs::write(folder.join(format!("f{i}.bin")), vec![(i % 251) as u8; size as usize]).unwrap();
+        }
+        return Ok(());
+    }
+    let made = harness.script(MAKE_FILES_SCRIPT, vec![json!(directory), json!(count), json!(size)]).await?;
+    if made.is_null() { Ok(()) } else { Err(format!("making files in OPFS: {made}")) }
+}
+
+/// Watches the directory `path` of the storage itself until it holds `at_least` names
+/// ending in `suffix`, for up to 10 s: how many it saw, `None` if never. Looked at every
+/// few milliseconds where the storage is, so that a copy or a write under way is caught:
+/// with `std::fs` on disk, in the page for OPFS (a WebDriver call per look is too slow).
+async fn watch_storage(harness: &Harness, path: &str, suffix: &str, at_least: usize) -> Result<Option<usize>> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    if let Some(root) = harness.disk_path() {
+        while Instant::now() < deadline {
+            if let Ok(entries) = std::fs::read_dir(root.join(path)) {
+                let seen = entries.filter_map(|entry| entry.ok()?.file_name().into_string().ok());
+                let seen = seen.filter(|name| name.ends_with(suffix)).count();
+                if seen >= at_least {
+                    return Ok(Some(seen));
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        return Ok(None);
+    }
+    let seen = harness.script(WATCH_OPFS_SCRIPT, vec![json!(path), json!(suffix), json!(at_least)]).await?;
+    match seen {
+        Value::Null => Ok(None),
+        Value::Number(seen) => Ok(seen.as_u64().map(|seen| seen as usize)),
+        other => Err(format!("watching OPFS: {other}")),
+    }
+}
+
+/// [`watch_storage`] in the page for OPFS.
+const WATCH_OPFS_SCRIPT: &str = r#"
+const [path, suffix, atLeast, done] = [arguments[0], arguments[1], arguments[2], arguments[arguments.length - 1]];
 (async () => {
-  let folder = await navigator.storage.getDirectory();
-  try {
-    for (const part of directory.split("/").filter(Boolean)) folder = await folder.getDirectoryHandle(part);
-  } catch {
-    return null;
+  const opfs = await navigator.storage.getDirectory();
+  const deadline = performance.now() + 10000;
+  while (performance.now() < deadline) {
+    try {
+      let folder = opfs;
+      for (const part of path.split("/").filter(Boolean)) folder = await folder.getDirectoryHandle(part);
+      let seen = 0;
+      for await (const name of folder.keys()) if (name.endsWith(suffix)) seen++;
+      if (seen >= atLeast) return seen;
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 2));
   }
-  const sizes = {};
-  for await (const [name, handle] of folder.entries()) sizes[name] = handle.kind === "file" ? (await handle.getFile()).size : -1;
-  return sizes;
+  return null;
 })().then(done, (error) => done(String(error)));
 "#;
 
-async fn sizes(harness: &Harness, directory: &str) -> Result<Value> {
-    harness.script(SIZES_SCRIPT, vec![json!(directory)]).await
+/// `{name: size}` of what is directly in `directory` of the storage itself (`None` for a
+/// subdirectory), or `None` when it is not there.
+async fn sizes(harness: &Harness, directory: &str) -> Result<Option<BTreeMap<String, Option<u64>>>> {
+    harness.stored_dir(directory).await
 }
 
-#[tokio::test]
-async fn a_worker_stopped_mid_move_leaves_the_old_tree_or_the_new_one() -> Result {
-    let harness = Harness::connected(&[]).await?;
+async fn a_worker_stopped_mid_move_leaves_the_old_tree_or_the_new_one(backend: Backend) -> Result {
+    let harness = Harness::connected_on(backend, &[]).await?;
     let (count, size) = (400u64, 64u64 << 10);
-    let made = harness.script(MAKE_FILES_SCRIPT, vec![json!("album"), json!(count), json!(size)]).await?;
-    assert!(made.is_null(), "{made}");
+    make_files(&harness, "album", count, size).await?;
     // Start the move, and stop the worker once the copy has begun.
-    let started = harness
-        .script(
-            "const done = arguments[arguments.length - 1];
-            window.moved = fetch('/@/fs/album?call=move&to=moved', { method: 'POST' }).then((r) => r.status, (e) => 'cut');
-            (async () => {
-              const opfs = await navigator.storage.getDirectory();
-              for (let i = 0; i < 2000; i++) {
-                try {
-                  const target = await opfs.getDirectoryHandle('moved');
-                  let n = 0;
-                  for await (const _ of target.keys()) n++;
-                  if (n >= 20) return n;
-                } catch {}
-                await new Promise((resolve) => setTimeout(resolve, 5));
-              }
-              return -1;
-            })().then(done, (e) => done(String(e)));",
-            vec![],
+    harness
+        .value(
+            "(() => { window.moved = fetch('/@/fs/album?call=move&to=moved', { method: 'POST' }).then((r) => r.status, (e) => 'cut'); })()",
         )
         .await?;
+    let started = watch_storage(&harness, "moved", "", 20).await?;
     harness.stop_worker().await?;
     let outcome = settled(&harness, "moved").await?;
     // The next request starts a worker, which mends the half-done move before answering.
     assert_eq!(harness.get("/@/status").await?.status, 200);
     let (old, new) = (sizes(&harness, "album").await?, sizes(&harness, "moved").await?);
-    let whole = |tree: &Value| {
-        tree.as_object().is_some_and(|files| {
-            files.len() as u64 == count && files.values().all(|file_size| file_size.as_u64() == Some(size))
+    let whole = |tree: &Option<BTreeMap<String, Option<u64>>>| {
+        tree.as_ref().is_some_and(|files| {
+            files.len() as u64 == count && files.values().all(|file_size| *file_size == Some(size))
         })
     };
-    let kept_old = whole(&old) && new.is_null();
-    let kept_new = old.is_null() && whole(&new);
+    let kept_old = whole(&old) && new.is_none();
+    let kept_new = old.is_none() && whole(&new);
     assert!(kept_old || kept_new, "a mix: album {} files, moved {} files", files(&old), files(&new));
     eprintln!(
-        "stopped with {started} files copied (move answered {outcome}): {}",
+        "stopped with {started:?} files copied (move answered {outcome}): {}",
         if kept_old { "the old tree kept" } else { "the move finished" }
     );
     // And the folder works on: the move can be made again.
@@ -312,39 +406,33 @@ async fn a_worker_stopped_mid_move_leaves_the_old_tree_or_the_new_one() -> Resul
         let again = harness.fetch("/@/fs/album?call=move&to=moved", json!({ "method": "POST" })).await?;
         assert_eq!(again.status, 200, "{}", again.text());
         assert!(whole(&sizes(&harness, "moved").await?));
+        assert_eq!(sizes(&harness, "album").await?, None);
     }
     harness.finish().await
 }
 
-fn files(tree: &Value) -> usize {
-    tree.as_object().map_or(0, |files| files.len())
+fn files(tree: &Option<BTreeMap<String, Option<u64>>>) -> usize {
+    tree.as_ref().map_or(0, BTreeMap::len)
 }
 
-#[tokio::test]
-async fn a_worker_stopped_mid_write_or_read_loses_nothing_and_swap_files_never_show() -> Result {
-    let harness = Harness::connected(&[]).await?;
+async fn a_worker_stopped_mid_write_or_read_loses_nothing_and_swap_files_never_show(backend: Backend) -> Result {
+    let harness = Harness::connected_on(backend, &[]).await?;
     let old = harness.fetch("/@/fs/big.bin?call=write", json!({ "method": "PUT", "body": "old content" })).await?;
     assert_eq!(old.status, 200);
+    assert_eq!(harness.stored_text("big.bin").await?.as_deref(), Some("old content"));
     let size = 100u64 << 20;
     // A 100 MB write, cut by a worker stop once Chrome's swap file has appeared.
-    let swapping = harness
-        .script(
-            "const done = arguments[arguments.length - 1];
-            const parts = [];
-            for (let i = 0; i < 100; i++) parts.push(new Uint8Array(1 << 20).fill(i));
-            window.written = fetch('/@/fs/big.bin?call=write', { method: 'PUT', body: new Blob(parts) })
-              .then((r) => r.status, (e) => 'cut');
-            (async () => {
-              const opfs = await navigator.storage.getDirectory();
-              for (let i = 0; i < 2000; i++) {
-                for await (const name of opfs.keys()) if (name.endsWith('.crswap')) return name;
-                await new Promise((resolve) => setTimeout(resolve, 2));
-              }
-              return null;
-            })().then(done, (e) => done(String(e)));",
-            vec![],
+    harness
+        .value(
+            "(() => {
+              const parts = [];
+              for (let i = 0; i < 100; i++) parts.push(new Uint8Array(1 << 20).fill(i));
+              window.written = fetch('/@/fs/big.bin?call=write', { method: 'PUT', body: new Blob(parts) })
+                .then((r) => r.status, (e) => 'cut');
+            })()",
         )
         .await?;
+    let swapping = watch_storage(&harness, "", ".crswap", 1).await?;
     harness.stop_worker().await?;
     let outcome = settled(&harness, "written").await?;
     let after = harness.get("/big.bin").await?;
@@ -352,22 +440,18 @@ async fn a_worker_stopped_mid_write_or_read_loses_nothing_and_swap_files_never_s
     let kept_old = after.body == b"old content";
     let kept_new = after.body.len() as u64 == size && after.body[0] == 0 && after.body[(size - 1) as usize] == 99;
     assert!(kept_old || kept_new, "a mix: {} bytes", after.body.len());
+    // The storage itself holds the same.
+    let stored = harness.stored_dir("").await?.unwrap_or_default();
+    assert_eq!(stored.get("big.bin"), Some(&Some(after.body.len() as u64)), "{stored:?}");
     eprintln!(
-        "write stopped (swap file seen: {swapping}, fetch: {outcome}): {}",
+        "write stopped (swap file seen: {}, fetch: {outcome}): {}",
+        swapping.is_some(),
         if kept_old { "old content" } else { "new content" }
     );
 
     // Whatever swap file is left, nobody sees it: not in listings, not by name, not in zips.
-    let planted = harness.script(MAKE_FILES_SCRIPT, vec![json!("docs"), json!(1), json!(10)]).await?;
-    assert!(planted.is_null());
-    harness
-        .script(
-            "const done = arguments[arguments.length - 1];
-            navigator.storage.getDirectory().then((opfs) => opfs.getDirectoryHandle('docs'))
-              .then((docs) => docs.getFileHandle('f0.bin.crswap', { create: true })).then(() => done(null), (e) => done(String(e)));",
-            vec![],
-        )
-        .await?;
+    make_files(&harness, "docs", 1, 10).await?;
+    harness.seed(&[("docs/f0.bin.crswap", b"")]).await?;
     let listing = harness.fetch("/docs/", json!({ "headers": { "Accept": "application/json" } })).await?.text();
     assert!(!listing.contains("crswap"), "{listing}");
     assert!(!harness.get("/@/fs/docs?call=children").await?.text().contains("crswap"));
@@ -378,6 +462,8 @@ async fn a_worker_stopped_mid_write_or_read_loses_nothing_and_swap_files_never_s
     let overwrite =
         harness.fetch("/@/fs/docs/f0.bin.crswap?call=write", json!({ "method": "PUT", "body": "x" })).await?;
     assert_eq!(overwrite.status, 403);
+    assert_eq!(harness.stored("docs/f0.bin.crswap").await?, Some(vec![]), "the swap file is untouched");
+    assert_eq!(harness.stored("docs/f0.bin").await?, Some(vec![0; 10]));
 
     // A 100 MB read cut by a worker stop: the reader fails, the file and the worker do not.
     let read = harness
@@ -397,12 +483,13 @@ async fn a_worker_stopped_mid_write_or_read_loses_nothing_and_swap_files_never_s
     let reading = settled(&harness, "reading").await?;
     let again = harness.get("/big.bin").await?;
     assert_eq!(again.body, after.body, "the file changed after a cut read ({reading})");
+    let stored = harness.stored_dir("").await?.unwrap_or_default();
+    assert_eq!(stored.get("big.bin"), Some(&Some(after.body.len() as u64)), "{stored:?}");
     harness.finish().await
 }
 
-#[tokio::test]
-async fn a_lost_folder_record_answers_503_and_the_app_offers_to_connect() -> Result {
-    let harness = Harness::connected(&[]).await?;
+async fn a_lost_folder_record_answers_503_and_the_app_offers_to_connect(backend: Backend) -> Result {
+    let harness = Harness::connected_on(backend, &[]).await?;
     harness.seed(&[("note.txt", b"kept")]).await?;
     assert_eq!(harness.get("/note.txt").await?.text(), "kept");
     // Site data cleared, as a person does in the browser's settings: the record with the
@@ -415,30 +502,45 @@ async fn a_lost_folder_record_answers_503_and_the_app_offers_to_connect() -> Res
     assert_eq!(harness.get("/@/status").await?.json()["connected"], false);
     harness.open("/").await?;
     harness.button("Use browser storage").await?;
-    // Connecting again brings the same files back.
-    harness.connect_browser_storage().await?;
+    // Connecting again brings the same files back: the folder itself was never touched.
+    assert_eq!(harness.stored_text("note.txt").await?.as_deref(), Some("kept"));
+    match harness.disk_path() {
+        Some(path) => harness.connect_disk(path).await?,
+        None => harness.connect_browser_storage().await?,
+    }
     assert_eq!(harness.get("/note.txt").await?.text(), "kept");
     harness.finish().await
 }
 
-#[tokio::test]
-async fn a_picked_folder_removed_from_disk_answers_503_and_the_app_offers_another() -> Result {
-    let harness = Harness::connected(&[]).await?;
-    harness.seed(&[("picked/a.txt", b"here")]).await?;
-    harness.connect_as_picked("picked").await?;
+async fn a_picked_folder_removed_from_disk_answers_503_and_the_app_offers_another(backend: Backend) -> Result {
+    // A picked folder: in OPFS, a subdirectory connected as if picked; on disk, a
+    // directory dropped on the start page (its record says `picker` too).
+    let harness = match backend {
+        Backend::Opfs => {
+            let harness = Harness::connected(&[]).await?;
+            harness.seed(&[("picked/a.txt", b"here")]).await?;
+            harness.connect_as_picked("picked").await?;
+            harness
+        }
+        Backend::Disk => Harness::connected_on(backend, &[("a.txt", b"here")]).await?,
+    };
+    assert_eq!(harness.get("/@/status").await?.json()["source"], "picker");
     assert_eq!(harness.get("/a.txt").await?.text(), "here");
     assert_eq!(harness.get("/missing.txt").await?.status, 404);
-    // Deleted behind the browser's back (here from the page; on a desktop, from the disk).
-    let removed = harness
-        .script(
-            "navigator.storage.getDirectory().then((opfs) => opfs.removeEntry('picked', { recursive: true }))
-               .then(() => arguments[0]('removed'), (e) => arguments[0](String(e)))",
-            vec![],
-        )
-        .await?;
-    assert_eq!(removed, "removed");
+    // Deleted behind the browser's back: from the disk, or in OPFS from the page.
+    let name = match harness.disk_path() {
+        Some(root) => {
+            std::fs::remove_dir_all(root).unwrap();
+            root.file_name().unwrap().to_string_lossy().into_owned()
+        }
+        None => {
+            harness.remove_stored("picked").await?;
+            "picked".to_owned()
+        }
+    };
     let gone = |fetched: &owndir_e2e::Fetched| {
-        fetched.status == 503 && fetched.json()["error"].as_str().unwrap_or_default().contains("\"picked\" is gone")
+        let error = fetched.json()["error"].as_str().unwrap_or_default().to_owned();
+        fetched.status == 503 && error.contains(&format!("\"{name}\" is gone"))
     };
     for (path, init) in [
         ("/a.txt", json!({})),
@@ -452,14 +554,16 @@ async fn a_picked_folder_removed_from_disk_answers_503_and_the_app_offers_anothe
         assert!(gone(&answer), "{path}: {} {}", answer.status, answer.text());
     }
     // Nothing was made anywhere: the write had nowhere to go.
-    let top = harness
-        .script(
-            "navigator.storage.getDirectory().then(async (opfs) => { const names = []; for await (const name of opfs.keys()) names.push(name); return names.sort(); })
-               .then(arguments[0], (e) => arguments[0](String(e)))",
-            vec![],
-        )
-        .await?;
-    assert!(!top.to_string().contains("new.txt") && !top.to_string().contains("picked"), "{top}");
+    match harness.disk_path() {
+        Some(root) => {
+            assert!(!root.exists(), "the folder was made again");
+            assert!(!root.parent().unwrap().join("new.txt").exists());
+        }
+        None => {
+            let top = harness.stored_dir("").await?.unwrap_or_default();
+            assert!(!top.contains_key("new.txt") && !top.contains_key("picked"), "{top:?}");
+        }
+    }
     // The app says so, and offers another folder.
     harness.open("/").await?;
     harness.eventually("return document.body.innerText.includes('is gone')", "the app says the folder is gone").await?;
@@ -468,3 +572,11 @@ async fn a_picked_folder_removed_from_disk_answers_503_and_the_app_offers_anothe
     harness.button("Use browser storage").await?;
     harness.finish().await
 }
+
+on_both_backends!(
+    no_path_leaves_the_folder_and_every_hostile_read_is_a_4xx,
+    a_worker_stopped_mid_move_leaves_the_old_tree_or_the_new_one,
+    a_worker_stopped_mid_write_or_read_loses_nothing_and_swap_files_never_show,
+    a_lost_folder_record_answers_503_and_the_app_offers_to_connect,
+    a_picked_folder_removed_from_disk_answers_503_and_the_app_offers_another,
+);

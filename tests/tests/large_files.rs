@@ -1,26 +1,28 @@
-//! Large files through the worker: served byte for byte, whole and by ranges, while the
-//! worker's memory stays flat (the bytes stream from disk, never through the worker).
+//! Large files through the worker, in OPFS and on disk: served byte for byte, whole and by
+//! ranges, while the worker's memory stays flat (the bytes stream from disk, never through
+//! the worker). On disk the files are written with `std::fs`, as another program would.
 
 #![allow(clippy::unwrap_used, reason = "a test should stop at the first surprise")]
 
-use owndir_e2e::{Harness, Result, WorkerMemory};
+use owndir_e2e::{Backend, Harness, Result, WorkerMemory, on_both_backends};
 use serde_json::{Value, json};
+use std::io::Write;
 use std::time::{Duration, Instant};
 
-/// Writes `size` bytes of a position-dependent pattern into OPFS, then reads the file
-/// back through the worker whole and in 64 random ranges, checking every byte in the
-/// page (the bytes never cross into the test process).
-const BIG_FILE_SCRIPT: &str = r#"
-const [size, done] = arguments;
+/// The byte at `index` of the big file: position-dependent, so that a byte served from
+/// the wrong place shows.
+fn pattern(index: u64) -> u8 {
+    (index ^ (index >> 8) ^ (index >> 16) ^ (index >> 24)) as u8
+}
+
+/// Writes `size` bytes of [`pattern`] into the OPFS file `name`.
+const WRITE_PATTERN_SCRIPT: &str = r#"
+const [name, size, done] = arguments;
 const pattern = (i) => (i ^ (i >>> 8) ^ (i >>> 16) ^ (i >>> 24)) & 255;
 const fill = (buffer, offset) => { for (let i = 0; i < buffer.length; i++) buffer[i] = pattern(offset + i); };
-const check = (bytes, offset) => {
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== pattern(offset + i)) return offset + i;
-  return -1;
-};
 (async () => {
   const root = await navigator.storage.getDirectory();
-  const handle = await root.getFileHandle("big.bin", { create: true });
+  const handle = await root.getFileHandle(name, { create: true });
   const writable = await handle.createWritable();
   const chunk = new Uint8Array(1 << 20);
   for (let offset = 0; offset < size; offset += chunk.length) {
@@ -28,7 +30,19 @@ const check = (bytes, offset) => {
     await writable.write(chunk);
   }
   await writable.close();
+})().then(() => done(null), (error) => done(String(error)));
+"#;
 
+/// Reads `big.bin` back through the worker whole and in 64 random ranges, checking every
+/// byte against the pattern in the page (the bytes never cross into the test process).
+const CHECK_PATTERN_SCRIPT: &str = r#"
+const [size, done] = arguments;
+const pattern = (i) => (i ^ (i >>> 8) ^ (i >>> 16) ^ (i >>> 24)) & 255;
+const check = (bytes, offset) => {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== pattern(offset + i)) return offset + i;
+  return -1;
+};
+(async () => {
   const whole = await fetch("/big.bin");
   if (whole.status !== 200) return `whole: status ${whole.status}`;
   if (whole.headers.get("content-length") !== String(size)) return `whole: length ${whole.headers.get("content-length")}`;
@@ -60,10 +74,43 @@ const check = (bytes, offset) => {
 })().then(done, (error) => done(String(error)));
 "#;
 
-#[tokio::test]
-async fn a_256_mb_file_is_served_byte_for_byte_whole_and_in_64_ranges() -> Result {
-    let harness = Harness::connected(&[]).await?;
-    let failure = harness.script(BIG_FILE_SCRIPT, vec![json!(256u64 << 20)]).await?;
+/// Writes the file `name` of `size` bytes at the top of the storage itself, then checks
+/// its size there: on disk with `std::fs`, each MiB filled by `chunk_at(offset, chunk)`;
+/// in OPFS from the page by `script` (given `name` and `size`), which fills it the same way.
+async fn write_big(
+    harness: &Harness,
+    name: &str,
+    size: u64,
+    script: &str,
+    chunk_at: impl Fn(u64, &mut [u8]),
+) -> Result {
+    if let Some(root) = harness.disk_path() {
+        let mut file = std::io::BufWriter::new(std::fs::File::create(root.join(name)).unwrap());
+        let mut chunk = vec![0u8; 1 << 20];
+        for offset in (0..size).step_by(chunk.len()) {
+            chunk_at(offset, &mut chunk);
+            file.write_all(&chunk[..chunk.len().min((size - offset) as usize)]).unwrap();
+        }
+        file.flush().unwrap();
+    } else {
+        let failure = harness.script(script, vec![json!(name), json!(size)]).await?;
+        assert!(failure.is_null(), "{failure}");
+    }
+    let stored = harness.stored_dir("").await?.unwrap_or_default();
+    assert_eq!(stored.get(name), Some(&Some(size)), "{stored:?}");
+    Ok(())
+}
+
+async fn a_256_mb_file_is_served_byte_for_byte_whole_and_in_64_ranges(backend: Backend) -> Result {
+    const SIZE: u64 = 256 << 20;
+    let harness = Harness::connected_on(backend, &[]).await?;
+    let fill = |offset: u64, chunk: &mut [u8]| {
+        for (index, byte) in chunk.iter_mut().enumerate() {
+            *byte = pattern(offset + index as u64);
+        }
+    };
+    write_big(&harness, "big.bin", SIZE, WRITE_PATTERN_SCRIPT, fill).await?;
+    let failure = harness.script(CHECK_PATTERN_SCRIPT, vec![json!(SIZE)]).await?;
     assert!(failure.is_null(), "{failure}");
     harness.finish().await
 }
@@ -179,12 +226,11 @@ fn assert_flat(samples: &[WorkerMemory], what: &str) {
     eprintln!("{what}: worker memory at start, middle, end: {samples:?}");
 }
 
-#[tokio::test]
-async fn a_1_gb_file_streams_whole_and_by_range_with_flat_worker_memory() -> Result {
+async fn a_1_gb_file_streams_whole_and_by_range_with_flat_worker_memory(backend: Backend) -> Result {
     const SIZE: u64 = 1 << 30;
-    let harness = Harness::connected(&[]).await?;
-    let failure = harness.script(WRITE_LARGE_SCRIPT, vec![json!("huge.bin"), json!(SIZE)]).await?;
-    assert!(failure.is_null(), "{failure}");
+    let harness = Harness::connected_on(backend, &[]).await?;
+    let fill = |offset: u64, chunk: &mut [u8]| chunk.fill((offset >> 20) as u8);
+    write_big(&harness, "huge.bin", SIZE, WRITE_LARGE_SCRIPT, fill).await?;
 
     let whole = memory_while_streaming(&harness, "/huge.bin", None, SIZE).await?;
     assert_flat(&whole, "1 GB whole");
@@ -198,3 +244,8 @@ async fn a_1_gb_file_streams_whole_and_by_range_with_flat_worker_memory() -> Res
     assert_eq!(stream_state(&harness, &page).await?["status"], 206);
     harness.finish().await
 }
+
+on_both_backends!(
+    a_256_mb_file_is_served_byte_for_byte_whole_and_in_64_ranges,
+    a_1_gb_file_streams_whole_and_by_range_with_flat_worker_memory,
+);

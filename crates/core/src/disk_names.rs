@@ -24,9 +24,19 @@ pub enum NameRefusal {
     ShellFile,
     /// An extension in braces (`{…}`) hides a file's real type on Windows.
     ClassIdExtension,
+    /// Longer than [`LONGEST_WRITABLE`] bytes: the name can be created, read, renamed and
+    /// deleted, but not written, since Chrome writes a file on disk through a swap file
+    /// named after it plus `.crswap`, which must fit in 255 bytes too. Never returned by
+    /// [`refusal`]; the worker finds it when a write fails.
+    TooLongToWrite,
     /// A rule the browser applies that this list does not know.
     Unknown,
 }
+
+/// The longest name (in bytes) Chrome can write in a folder on disk: its swap file,
+/// `<name>.crswap`, must fit in the 255 bytes a name may have (measured in Chromium 156
+/// on Linux; the origin's private storage keeps no such file and writes any name).
+pub const LONGEST_WRITABLE: usize = 255 - ".crswap".len();
 
 impl fmt::Display for NameRefusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -41,6 +51,11 @@ impl fmt::Display for NameRefusal {
             NameRefusal::Device => f.write_str("it is the name of a Windows device (CON, NUL, COM1, LPT1 …)"),
             NameRefusal::ShellFile => f.write_str("desktop.ini, .lnk, .url and .scf files can make Windows run code"),
             NameRefusal::ClassIdExtension => f.write_str("an extension in braces can hide a file's real type"),
+            NameRefusal::TooLongToWrite => write!(
+                f,
+                "Chrome writes a file on disk through a swap file of its name plus \".crswap\", \
+                 which must fit in 255 bytes, so a name of more than {LONGEST_WRITABLE} bytes cannot be written"
+            ),
             NameRefusal::Unknown => f.write_str("the browser does not allow this name on disk"),
         }
     }
@@ -178,5 +193,6 @@ mod tests {
         assert_eq!(NameRefusal::Character(':').to_string(), "it holds ':', which no file name on disk may hold");
         assert!(NameRefusal::Device.to_string().contains("Windows device"));
         assert!(NameRefusal::Character('\u{200B}').to_string().contains("U+200B"));
+        assert!(NameRefusal::TooLongToWrite.to_string().contains("more than 248 bytes"));
     }
 }

@@ -41,6 +41,10 @@ impl fmt::Display for FolderError {
             FolderError::NotADirectory => f.write_str("not a directory"),
             FolderError::PermissionDenied => f.write_str("permission to the folder is not granted"),
             FolderError::QuotaExceeded => f.write_str("the disk is full"),
+            // The file may be there already (made by another program): only writing fails.
+            FolderError::NameRefused { name, why: why @ NameRefusal::TooLongToWrite } => {
+                write!(f, "{name:?} cannot be written in a folder on disk: {why}; nothing was changed")
+            }
             FolderError::NameRefused { name, why } => {
                 write!(f, "{name:?} cannot be created in a folder on disk: {why}; nothing was created")
             }
@@ -163,6 +167,7 @@ mod tests {
             (FolderError::QuotaExceeded, 507),
             (FolderError::Other { name: "UnknownError".into(), message: "x".into() }, 500),
             (FolderError::NameRefused { name: "a:b".into(), why: NameRefusal::Character(':') }, 400),
+            (FolderError::NameRefused { name: "n".repeat(249), why: NameRefusal::TooLongToWrite }, 400),
             (FolderError::Other { name: "TypeError".into(), message: "x".into() }, 400),
             (FolderError::Other { name: "SecurityError".into(), message: "x".into() }, 403),
             (FolderError::Other { name: "NotAllowedError".into(), message: "x".into() }, 403),
