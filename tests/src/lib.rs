@@ -7,6 +7,7 @@
 //! errors. Build `dist/` first (`cargo xtask test` does; `OWNDIR_DIST` points at it).
 
 pub mod cdp;
+pub mod syncthing;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
