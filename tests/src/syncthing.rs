@@ -17,6 +17,9 @@ use std::time::{Duration, Instant};
 /// How long Syncthing may take to come up or to answer, on a loaded machine.
 const START_LIMIT: Duration = Duration::from_secs(60);
 
+/// The longest one Syncthing lives, whatever happens to the test that started it.
+const LIFETIME: Duration = Duration::from_secs(600);
+
 type Result<T = ()> = std::result::Result<T, String>;
 
 fn free_port() -> Result<u16> {
@@ -63,7 +66,12 @@ impl Syncthing {
         let log = std::fs::File::create(home.path().join("syncthing.log"))
             .map_err(|error| format!("cannot make the log: {error}"))?;
         let log_err = log.try_clone().map_err(|error| format!("cannot share the log: {error}"))?;
-        let process = Command::new("/usr/bin/syncthing")
+        // Under coreutils' `timeout`: a test process that exits without running drops (the
+        // harness's watchdog) leaves no Syncthing behind for longer than a test may run.
+        let process = Command::new("/usr/bin/timeout")
+            .arg("--kill-after=5")
+            .arg(format!("{}s", LIFETIME.as_secs()))
+            .arg("/usr/bin/syncthing")
             .arg("serve")
             .arg(format!("--home={}", home.path().display()))
             .arg("--no-browser")
@@ -218,7 +226,16 @@ impl Syncthing {
 }
 
 impl Drop for Syncthing {
+    /// Asks Syncthing to stop (`SIGTERM`, which `timeout` passes on), then kills.
     fn drop(&mut self) {
+        let _ = Command::new("/bin/kill").arg("-TERM").arg(self.process.id().to_string()).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.process.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let _ = self.process.kill();
         let _ = self.process.wait();
     }
