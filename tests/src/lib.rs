@@ -9,6 +9,7 @@
 pub mod cases;
 pub mod cdp;
 pub mod firefox;
+pub mod syncthing;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;

@@ -78,6 +78,7 @@ fn test(args: &[String]) -> Result {
         fuzz::run_targets(fuzz::SMOKE_SECONDS, &fuzz::TARGETS)?;
     }
     tools::ensure_browser()?;
+    tools::ensure_syncthing()?;
     tools::ensure_tiddlywiki()?;
     tools::ensure_firefox()?;
     tools::ensure_geckodriver()?;

@@ -160,6 +160,25 @@ fn apt_install(packages: &[&str]) -> Result {
     apt(&[&["install", "-y", "-qq"], packages].concat())
 }
 
+/// Debian's Syncthing, which the two-device tests run (issue 16), unless it is there.
+pub fn ensure_syncthing() -> Result {
+    if Path::new("/usr/bin/syncthing").exists() {
+        return Ok(());
+    }
+    step("installing syncthing (apt-get)");
+    let sudo = !is_root();
+    let apt = |args: &[&str]| {
+        let mut command = if sudo { Command::new("sudo") } else { Command::new("apt-get") };
+        if sudo {
+            command.arg("apt-get");
+        }
+        command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        run(&mut command)
+    };
+    apt(&["update", "-qq"])?;
+    apt(&["install", "-y", "-qq", "--no-install-recommends", "syncthing"])
+}
+
 fn is_root() -> bool {
     Command::new("id").arg("-u").output().is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
 }
