@@ -20,6 +20,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::net::TcpListener;
 use std::path::PathBuf;
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -244,6 +245,8 @@ impl Harness {
         let driver_port = free_port()?;
         let driver = Command::new("/usr/bin/chromedriver")
             .arg(format!("--port={driver_port}"))
+            // Its own process group, with the Chromium it starts: see `Drop for Harness`.
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -694,13 +697,11 @@ impl Harness {
     }
 
     /// Fails if anything went to the console as an error, then closes the browser.
-    pub async fn finish(self) -> Result {
+    pub async fn finish(mut self) -> Result {
         let errors = self.console_errors().await?;
-        let Harness { client, mut server, mut driver, .. } = self;
-        let _ = client.close().await;
-        let _ = driver.kill();
-        let _ = driver.wait();
-        server.stop();
+        let _ = self.client.clone().close().await;
+        self.server.stop();
+        // Dropping `self` ends chromedriver and the browser.
         if errors.is_empty() { Ok(()) } else { Err(format!("console errors: {errors:#?}")) }
     }
 
@@ -726,6 +727,16 @@ const [files, done] = arguments;
   }
 })().then(() => done(null), (error) => done(String(error)));
 "#;
+
+impl Drop for Harness {
+    /// Ends chromedriver and every Chromium process it started (their process group), also
+    /// when a test failed before `finish`: a failed test must not leave a browser running.
+    fn drop(&mut self) {
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.driver.wait();
+    }
+}
 
 /// The OPFS file `arguments[0]` as base64, `null` when it is not there.
 const STORED_SCRIPT: &str = r#"
