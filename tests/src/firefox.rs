@@ -9,10 +9,10 @@
 //! intercepted the request and encountered an unexpected error".
 
 use crate::cdp::Cdp;
-use crate::{FETCH_SCRIPT, Fetched, Result, SCRIPT_TIMEOUT, SEED_SCRIPT, TEST_LIMIT, WAIT, dist_dir, free_port};
+use crate::{FETCH_SCRIPT, Fetched, Result, SCRIPT_TIMEOUT, SEED_SCRIPT, TEST_LIMIT, WAIT, dist_dir, free_port, page};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, ClientBuilder};
 use owndir_devserver::StaticServer;
 use serde_json::{Map, Value, json};
 use std::os::unix::process::CommandExt;
@@ -256,23 +256,12 @@ impl Firefox {
 
     /// Waits for a button with this visible text and returns it.
     pub async fn button(&self, name: &str) -> Result<fantoccini::elements::Element> {
-        let xpath = format!("//button[normalize-space()='{name}']");
-        self.client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::XPath(&xpath))
-            .await
-            .map_err(|error| format!("no button {name:?}: {error}"))
+        page::button(&self.client, name).await
     }
 
     /// Waits for an element matching a CSS selector.
     pub async fn element(&self, css: &str) -> Result<fantoccini::elements::Element> {
-        self.client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css(css))
-            .await
-            .map_err(|error| format!("no element {css:?}: {error}"))
+        page::element(&self.client, css).await
     }
 
     /// Clicks the button named `name`, finding it again if it was redrawn meanwhile.
@@ -299,12 +288,12 @@ impl Firefox {
 
     /// Runs an async script: its last argument is the callback to call with the result.
     pub async fn script(&self, script: &str, args: Vec<Value>) -> Result<Value> {
-        self.client.execute_async(script, args).await.map_err(|error| format!("script failed: {error}"))
+        page::script(&self.client, script, args).await
     }
 
     /// Evaluates `expression` in the page and returns its value.
     pub async fn value(&self, expression: &str) -> Result<Value> {
-        self.client.execute(&format!("return {expression};"), vec![]).await.map_err(fail("script failed"))
+        page::value(&self.client, expression).await
     }
 
     /// Waits until `script` (a function body run in the page) returns `true`.
@@ -314,21 +303,7 @@ impl Firefox {
 
     /// [`Firefox::eventually`], giving up after `limit`.
     pub async fn eventually_within(&self, limit: Duration, script: &str, what: &str) -> Result {
-        let deadline = Instant::now() + limit;
-        loop {
-            if self.client.execute(script, vec![]).await.map_err(fail("script failed"))? == json!(true) {
-                return Ok(());
-            }
-            if Instant::now() > deadline {
-                let page = self
-                    .client
-                    .execute("return [location.href, document.body?.innerText.slice(0, 300)]", vec![])
-                    .await
-                    .unwrap_or_default();
-                return Err(format!("never: {what} (the page: {page})"));
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        page::eventually_within(&self.client, limit, script, what).await
     }
 
     /// Waits until the worker controls the page.

@@ -52,12 +52,17 @@ pub fn ensure_cargo_fuzz() -> Result {
         return Ok(());
     }
     step("installing cargo-fuzz (cargo install, about 2 minutes, once)");
-    if run(Command::new(env!("CARGO")).args(["install", "cargo-fuzz", "--locked"])).is_ok() {
+    cargo_install("cargo-fuzz")
+}
+
+/// `cargo install --locked <krate>`, or, when its lock file names a version the registry
+/// yanked, with today's versions.
+fn cargo_install(krate: &str) -> Result {
+    if run(Command::new(env!("CARGO")).args(["install", krate, "--locked"])).is_ok() {
         return Ok(());
     }
-    // A lock file can name a version the registry yanked; then take today's versions.
-    eprintln!("xtask: cargo install --locked failed; trying without --locked");
-    run(Command::new(env!("CARGO")).args(["install", "cargo-fuzz"]))
+    eprintln!("xtask: cargo install --locked {krate} failed; trying without --locked");
+    run(Command::new(env!("CARGO")).args(["install", krate]))
 }
 
 fn cargo_home() -> PathBuf {
@@ -137,12 +142,7 @@ pub fn ensure_geckodriver() -> Result {
         }
     }
     step("installing geckodriver (cargo install, about 4 minutes, once)");
-    if run(Command::new(env!("CARGO")).args(["install", "geckodriver", "--locked"])).is_ok() {
-        return Ok(());
-    }
-    // A lock file can name a version the registry yanked; then take today's versions.
-    eprintln!("xtask: cargo install --locked failed; trying without --locked");
-    run(Command::new(env!("CARGO")).args(["install", "geckodriver"]))
+    cargo_install("geckodriver")
 }
 
 /// `apt-get update` then `apt-get install` of `packages`, through sudo when not root.
@@ -166,17 +166,7 @@ pub fn ensure_syncthing() -> Result {
         return Ok(());
     }
     step("installing syncthing (apt-get)");
-    let sudo = !is_root();
-    let apt = |args: &[&str]| {
-        let mut command = if sudo { Command::new("sudo") } else { Command::new("apt-get") };
-        if sudo {
-            command.arg("apt-get");
-        }
-        command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
-        run(&mut command)
-    };
-    apt(&["update", "-qq"])?;
-    apt(&["install", "-y", "-qq", "--no-install-recommends", "syncthing"])
+    apt_install(&["--no-install-recommends", "syncthing"])
 }
 
 fn is_root() -> bool {

@@ -1,0 +1,51 @@
+//! What both harnesses (Chromium's in `lib.rs`, Firefox's in `firefox.rs`) do with a page
+//! over WebDriver: wait for elements, run scripts, wait for a state.
+
+use crate::{Result, WAIT};
+use fantoccini::elements::Element;
+use fantoccini::{Client, Locator};
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+/// Waits for a button with this visible text (its accessible name) and returns it.
+pub async fn button(client: &Client, name: &str) -> Result<Element> {
+    let xpath = format!("//button[normalize-space()='{name}']");
+    let found = client.wait().at_most(WAIT).for_element(Locator::XPath(&xpath)).await;
+    found.map_err(|error| format!("no button {name:?}: {error}"))
+}
+
+/// Waits for an element matching a CSS selector.
+pub async fn element(client: &Client, css: &str) -> Result<Element> {
+    let found = client.wait().at_most(WAIT).for_element(Locator::Css(css)).await;
+    found.map_err(|error| format!("no element {css:?}: {error}"))
+}
+
+/// Runs an async script: its last argument is the callback to call with the result.
+pub async fn script(client: &Client, script: &str, args: Vec<Value>) -> Result<Value> {
+    client.execute_async(script, args).await.map_err(|error| format!("script failed: {error}"))
+}
+
+/// Evaluates `expression` in the page and returns its value.
+pub async fn value(client: &Client, expression: &str) -> Result<Value> {
+    client.execute(&format!("return {expression};"), vec![]).await.map_err(|error| format!("script failed: {error}"))
+}
+
+/// Waits until `script` (a JavaScript function body, run in the page) returns `true`,
+/// giving up after `limit` with where the page stood, so a failure says more than its name.
+pub async fn eventually_within(client: &Client, limit: Duration, script: &str, what: &str) -> Result {
+    let deadline = Instant::now() + limit;
+    loop {
+        let answer = client.execute(script, vec![]).await.map_err(|error| format!("script failed: {error}"))?;
+        if answer == json!(true) {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            let page = client
+                .execute("return [location.href, document.body?.innerText.slice(0, 300)]", vec![])
+                .await
+                .unwrap_or_default();
+            return Err(format!("never: {what} (the page: {page})"));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
