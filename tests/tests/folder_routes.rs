@@ -213,18 +213,17 @@ async fn failures_are_500s_naming_file_and_line_and_touch_nothing_else(backend: 
     harness.finish().await
 }
 
-#[tokio::test]
-async fn a_module_that_cannot_load_keeps_its_folder_served() -> Result {
+async fn a_module_that_cannot_load_keeps_its_folder_served(backend: Backend) -> Result {
     let broken = "module.exports = {\n  routes: [[\"get\", \"/hi\", () => new Response(\"hi\")]],,\n};\n";
     let child = "module.exports = { routes: [[\"get\", \"/\", () => new Response(\"the child app\")]] };";
-    let harness = Harness::connected(&[
+    let files: &[(&str, &[u8])] = &[
         ("broken/.owndir/routes.js", broken.as_bytes()),
         ("broken/plain.txt", b"still served"),
         ("broken/docs/deep.md", b"# deep"),
         ("broken/.owndir/static/logo.txt", b"mounted"),
         ("broken/app/.owndir/routes.js", child.as_bytes()),
-    ])
-    .await?;
+    ];
+    let harness = Harness::connected_on(backend, files).await?;
     let worker = harness.devtools.attach_at("service_worker", &harness.origin).await?;
     harness.devtools.call("Runtime.enable", json!({}), Some(&worker)).await?;
 
@@ -246,6 +245,7 @@ async fn a_module_that_cannot_load_keeps_its_folder_served() -> Result {
     assert!(error.contains("/broken/.owndir/routes.js:2:") && error.contains("SyntaxError"), "{error}");
     let post = harness.fetch("/broken/plain.txt", json!({ "method": "POST", "body": "x" })).await?;
     assert_eq!(post.status, 500);
+    assert_eq!(harness.stored_text("broken/plain.txt").await?.as_deref(), Some("still served"));
 
     // One console error in the worker, however many requests met the module.
     let errors: Vec<String> = harness
@@ -331,5 +331,6 @@ on_both_backends!(
     handlers_read_and_write_the_folder_through_ctx_dir,
     a_changed_module_takes_effect_on_the_next_request,
     failures_are_500s_naming_file_and_line_and_touch_nothing_else,
+    a_module_that_cannot_load_keeps_its_folder_served,
     the_example_notes_app_lists_notes_and_keeps_a_journal,
 );
