@@ -108,8 +108,13 @@ async fn content(request: &Request, url: &Url, path: &str) -> Result<Response, D
                 },
                 Change::Delete(_) => None,
             };
-            let response =
-                crate::fs_api::one_at_a_time(webdav::apply(&folder, &change, &content_request, upload)).await;
+            let response = crate::fs_api::one_at_a_time(webdav::apply(
+                &folder,
+                &change,
+                &content_request.change_request(),
+                upload,
+            ))
+            .await;
             crate::watch::changed();
             Ok(respond::to_web(response).await?)
         }

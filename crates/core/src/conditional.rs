@@ -1,7 +1,6 @@
 //! Conditional requests (RFC 9110 §13): `If-Match`, `If-Unmodified-Since`,
 //! `If-None-Match`, `If-Modified-Since`, and `If-Range`.
 
-use crate::content::etag;
 use crate::folder::FileMeta;
 use std::time::UNIX_EPOCH;
 
@@ -114,10 +113,43 @@ fn modified_secs(meta: FileMeta) -> u64 {
     meta.modified_ms / 1000
 }
 
+/// A strong validator from size and modification time: it changes whenever either does.
+///
+/// ```
+/// use owndir_core::{FileMeta, content::etag};
+/// assert_eq!(etag(FileMeta { size: 255, modified_ms: 4096 }), "\"ff-1000\"");
+/// ```
+pub fn etag(meta: FileMeta) -> String {
+    format!("\"{:x}-{:x}\"", meta.size, meta.modified_ms)
+}
+
+/// The last moment an HTTP date can name: 9999-12-31 23:59:59 UTC, in epoch ms.
+pub(crate) const LAST_HTTP_DATE_MS: u64 = 253_402_300_799_000;
+
+/// An HTTP date (RFC 9110 §5.6.7) for a time in epoch milliseconds. A time past year 9999
+/// shows as the last second of 9999.
+///
+/// ```
+/// use owndir_core::content::http_date;
+/// assert_eq!(http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+/// assert_eq!(http_date(u64::MAX), "Fri, 31 Dec 9999 23:59:59 GMT");
+/// ```
+pub fn http_date(epoch_ms: u64) -> String {
+    // Written here with the calendar the zip and the app use: httpdate's formatter brought
+    // `Duration`'s `Debug` into the worker for an `expect`. A file's time comes from the
+    // disk (`File.lastModified` reaches year 275760); HTTP dates have four-digit years.
+    const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]; // from 1970-01-01
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let seconds = epoch_ms.min(LAST_HTTP_DATE_MS) / 1000;
+    let (days, time) = (seconds / 86_400, seconds % 86_400);
+    let (year, month, day) = crate::calendar::civil_from_days(days as i64);
+    let (weekday, month) = (WEEKDAYS[(days % 7) as usize], MONTHS[month as usize - 1]);
+    format!("{weekday}, {day:02} {month} {year} {:02}:{:02}:{:02} GMT", time / 3600, time / 60 % 60, time % 60)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::http_date;
 
     const META: FileMeta = FileMeta { size: 10, modified_ms: 1_700_000_000_500 };
 

@@ -9,6 +9,9 @@
 //! 4. nothing: a navigation gets the frame with `404`, anything else a `404` error.
 
 use crate::conditional::{Precondition, RequestHeaders, evaluate, if_range_allows};
+// The validators live with the conditions that compare them; named here too, where a
+// served file's headers are made.
+pub use crate::conditional::{etag, http_date};
 use crate::error::{ApiError, FolderError};
 use crate::folder::{Entry, FileMeta, Folder};
 use crate::folder_routes::{FolderHandlers, Handled, NoHandlers, Stage, levels, relative_path};
@@ -18,8 +21,7 @@ use crate::path::{RequestPath, SafePath};
 use crate::range::{RangeOutcome, content_range, parse_range};
 use crate::webdav::{self, Change, change_for};
 
-/// The folder inside each directory that holds its app: `static/` files, later code.
-pub const OWNDIR: &str = ".owndir";
+pub use crate::read_only::OWNDIR;
 /// The static mount inside [`OWNDIR`].
 pub const STATIC: &str = "static";
 
@@ -51,6 +53,18 @@ pub struct ContentRequest<'a> {
 }
 
 impl<'a> ContentRequest<'a> {
+    /// What a change of this request ([`Answer::Change`]) is decided on.
+    pub fn change_request(&self) -> webdav::ChangeRequest<'a> {
+        webdav::ChangeRequest {
+            is_navigation: self.is_navigation,
+            origin: self.origin,
+            sec_fetch_site: self.sec_fetch_site,
+            own_origin: self.own_origin,
+            headers: self.headers,
+            now_ms: self.now_ms,
+        }
+    }
+
     /// A plain `GET` of `url_path`: no query, no special headers.
     ///
     /// ```
@@ -89,7 +103,9 @@ pub async fn serve_content<F: Folder>(folder: &F, request: &ContentRequest<'_>) 
         Answer::Core(response) => response,
         Answer::Handler(never) => match never {},
         // No body comes with this call: a `PUT` writes an empty file.
-        Answer::Change(change) => crate::webdav::apply(folder, &change, request, F::Upload::default()).await,
+        Answer::Change(change) => {
+            crate::webdav::apply(folder, &change, &request.change_request(), F::Upload::default()).await
+        }
     }
 }
 
@@ -350,40 +366,6 @@ pub fn file_response<B>(path: &SafePath, meta: FileMeta, body: B) -> HttpRespons
     }
 }
 
-/// A strong validator from size and modification time: it changes whenever either does.
-///
-/// ```
-/// use owndir_core::{FileMeta, content::etag};
-/// assert_eq!(etag(FileMeta { size: 255, modified_ms: 4096 }), "\"ff-1000\"");
-/// ```
-pub fn etag(meta: FileMeta) -> String {
-    format!("\"{:x}-{:x}\"", meta.size, meta.modified_ms)
-}
-
-/// The last moment an HTTP date can name: 9999-12-31 23:59:59 UTC, in epoch ms.
-const LAST_HTTP_DATE_MS: u64 = 253_402_300_799_000;
-
-/// An HTTP date (RFC 9110 §5.6.7) for a time in epoch milliseconds. A time past year 9999
-/// shows as the last second of 9999.
-///
-/// ```
-/// use owndir_core::content::http_date;
-/// assert_eq!(http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
-/// assert_eq!(http_date(u64::MAX), "Fri, 31 Dec 9999 23:59:59 GMT");
-/// ```
-pub fn http_date(epoch_ms: u64) -> String {
-    // Written here with the calendar the zip and the app use: httpdate's formatter brought
-    // `Duration`'s `Debug` into the worker for an `expect`. A file's time comes from the
-    // disk (`File.lastModified` reaches year 275760); HTTP dates have four-digit years.
-    const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]; // from 1970-01-01
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let seconds = epoch_ms.min(LAST_HTTP_DATE_MS) / 1000;
-    let (days, time) = (seconds / 86_400, seconds % 86_400);
-    let (year, month, day) = crate::calendar::civil_from_days(days as i64);
-    let (weekday, month) = (WEEKDAYS[(days % 7) as usize], MONTHS[month as usize - 1]);
-    format!("{weekday}, {day:02} {month} {year} {:02}:{:02}:{:02} GMT", time / 3600, time / 60 % 60, time % 60)
-}
-
 fn redirect<B>(location: &str, query: Option<&str>) -> HttpResponse<B> {
     let location = match query {
         Some(query) if !query.is_empty() => format!("{location}?{query}"),
@@ -395,6 +377,7 @@ fn redirect<B>(location: &str, query: Option<&str>) -> HttpResponse<B> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::conditional::LAST_HTTP_DATE_MS;
     use crate::{MemoryFolder, block_on};
 
     const MTIME: u64 = 1_700_000_000_000;

@@ -110,7 +110,7 @@ pub trait Folder {
     async fn directory_time(&self, path: &SafePath) -> Result<Option<u64>, FolderError>;
 
     /// Keeps `time_ms` as the directory's time, for folders that keep no clock of their
-    /// own ([`crate::listing::directory_time`] decides it). Others ignore it.
+    /// own (`listing::directory_time` decides it). Others ignore it.
     async fn keep_directory_time(&self, _path: &SafePath, _time_ms: u64) -> Result<(), FolderError> {
         Ok(())
     }

@@ -1,5 +1,5 @@
 //! A folder's own handlers, from `D/.owndir/routes.js`: which of them a request meets,
-//! and in what order (the order itself is in [`crate::content::serve_content_with`]).
+//! and in what order (the order itself is in `content::serve_content_with`).
 //!
 //! As in OwnDir, a module exports `{ middleware: [...], routes: [...] }`, each entry
 //! `[method, pattern, handler]`, the pattern relative to the folder that holds the module.
@@ -11,7 +11,7 @@ use crate::error::{ApiError, FolderError};
 use crate::http::{HttpResponse, Method, ResponseBody};
 use crate::path::SafePath;
 
-/// The module of a folder's handlers, inside its [`crate::content::OWNDIR`].
+/// The module of a folder's handlers, inside its `.owndir`.
 pub const ROUTES_FILE: &str = "routes.js";
 
 /// Which of a folder's handler lists a step runs.

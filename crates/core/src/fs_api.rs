@@ -10,6 +10,7 @@ use crate::http::{HttpResponse, Method, ResponseBody, refuse_cross_site};
 use crate::listing::{Info, directory_time, listing_names, listing_with_times};
 use crate::path::{PathError, RequestPath, SafePath};
 use crate::range::ByteRange;
+use crate::read_only::{cannot_write, is_read_only, shown, write_error};
 use serde::Serialize;
 
 /// One FsNode operation with its parameters.
@@ -103,26 +104,6 @@ pub struct FsOperation {
     pub path: SafePath,
     /// The call.
     pub call: FsCall,
-}
-
-/// `P` as messages name it, as OwnDir's FsNode names it (its `relativePath`): relative to
-/// the root, no leading slash (`docs/a.txt`). The root, whose relative path is empty,
-/// shows as `/`: only our own refusals (writing, moving or deleting the root) name it,
-/// and a message must not start with an empty name.
-pub(crate) fn shown(path: &SafePath) -> String {
-    if path.is_root() { "/".to_owned() } else { path.to_string() }
-}
-
-/// Read-only: `.owndir` (a folder's code and assets) and Chrome's swap files, whose names
-/// a write would collide with.
-pub(crate) fn is_read_only(path: &SafePath) -> bool {
-    path.segments()
-        .iter()
-        .any(|segment| segment == crate::content::OWNDIR || crate::listing::is_hidden_artifact(segment))
-}
-
-pub(crate) fn cannot_write(path: &SafePath) -> ApiError {
-    ApiError::new(403, format!("{} cannot be written", shown(path)))
 }
 
 impl FsRequest<'_> {
@@ -307,16 +288,6 @@ fn unable(verb: &str, path: &SafePath, error: FolderError) -> ApiError {
     match error {
         FolderError::NameRefused { .. } => error.into(),
         _ => ApiError::new(500, format!("unable to {verb} {}", shown(path))),
-    }
-}
-
-pub(crate) fn write_error(path: &SafePath, error: FolderError) -> ApiError {
-    match error {
-        FolderError::QuotaExceeded => {
-            ApiError::new(507, format!("{} cannot be written: the disk is full; nothing was changed", shown(path)))
-        }
-        FolderError::NotADirectory => cannot_write(path),
-        other => ApiError::from(other),
     }
 }
 

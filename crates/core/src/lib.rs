@@ -21,6 +21,7 @@ pub mod mime;
 pub mod owndir_module;
 pub mod path;
 pub mod range;
+pub mod read_only;
 pub mod route;
 pub mod status;
 #[cfg(not(target_arch = "wasm32"))]

@@ -5,17 +5,16 @@
 //! sends `OPTIONS` to its own URL and saves only when the answer is `2xx` with a `DAV`
 //! header, reads the `ETag` with `HEAD`, and saves with a `PUT` of the whole file and
 //! `If-Match`, where `412` means "changed on the server". These run only after a folder's
-//! own handlers passed the request on ([`crate::content::serve_content_with`] answers
-//! [`crate::Answer::Change`]); the platform then runs [`apply`] with the request body,
+//! own handlers passed the request on (`content::serve_content_with` answers
+//! `Answer::Change`); the platform then runs [`apply`] with the request body,
 //! one change at a time.
 
-use crate::conditional::{Precondition, RequestHeaders, evaluate};
-use crate::content::{ContentRequest, etag, http_date};
+use crate::conditional::{Precondition, RequestHeaders, etag, evaluate, http_date};
 use crate::error::ApiError;
 use crate::folder::{Entry, Folder};
-use crate::fs_api::{cannot_write, is_read_only, shown, write_error};
 use crate::http::{HttpResponse, Method, ResponseBody, refuse_cross_site};
 use crate::path::SafePath;
+use crate::read_only::{cannot_write, is_read_only, shown, write_error};
 
 /// What a content path allows, for `Allow`.
 pub const ALLOW_WRITABLE: &str = "GET, HEAD, OPTIONS, PUT, DELETE";
@@ -57,11 +56,29 @@ pub enum Change {
     Delete(SafePath),
 }
 
+/// Who asks for a change, and on what conditions (from the content request:
+/// `ContentRequest::change_request`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ChangeRequest<'a> {
+    /// A navigation: a form or a link, possibly from another site.
+    pub is_navigation: bool,
+    /// The `Origin` header, where the browser let the worker see it.
+    pub origin: Option<&'a str>,
+    /// The `Sec-Fetch-Site` header, where the browser let the worker see it.
+    pub sec_fetch_site: Option<&'a str>,
+    /// This app's origin: changes from any other are refused.
+    pub own_origin: &'a str,
+    /// `If-Match`, `If-None-Match`, `If-Unmodified-Since`.
+    pub headers: RequestHeaders<'a>,
+    /// The time now, epoch ms.
+    pub now_ms: u64,
+}
+
 /// Runs a change with the request body `upload` (for `PUT`).
 pub async fn apply<F: Folder>(
     folder: &F,
     change: &Change,
-    request: &ContentRequest<'_>,
+    request: &ChangeRequest<'_>,
     upload: F::Upload,
 ) -> HttpResponse<F::Body> {
     let result = match change {
@@ -72,7 +89,7 @@ pub async fn apply<F: Folder>(
 }
 
 /// The checks every change passes first: same site, not read-only, not the root.
-fn check(path: &SafePath, request: &ContentRequest<'_>) -> Result<(), ApiError> {
+fn check(path: &SafePath, request: &ChangeRequest<'_>) -> Result<(), ApiError> {
     refuse_cross_site(request.is_navigation, request.origin, request.sec_fetch_site, request.own_origin)?;
     if path.is_root() || is_read_only(path) {
         return Err(cannot_write(path));
@@ -105,7 +122,7 @@ fn precondition(
 async fn put<F: Folder>(
     folder: &F,
     path: &SafePath,
-    request: &ContentRequest<'_>,
+    request: &ChangeRequest<'_>,
     upload: F::Upload,
 ) -> Result<HttpResponse<F::Body>, ApiError> {
     check(path, request)?;
@@ -135,7 +152,7 @@ async fn put<F: Folder>(
 async fn delete<F: Folder>(
     folder: &F,
     path: &SafePath,
-    request: &ContentRequest<'_>,
+    request: &ChangeRequest<'_>,
 ) -> Result<HttpResponse<F::Body>, ApiError> {
     check(path, request)?;
     match folder.lookup(path).await? {

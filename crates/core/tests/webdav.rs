@@ -35,7 +35,7 @@ fn send<F: Folder<Upload = Vec<u8>>>(folder: &F, request: &ContentRequest<'_>, b
     match block_on(serve_content_with(folder, request, &NoHandlers)) {
         Answer::Core(response) => response,
         Answer::Handler(never) => match never {},
-        Answer::Change(change) => block_on(apply(folder, &change, request, body.to_vec())),
+        Answer::Change(change) => block_on(apply(folder, &change, &request.change_request(), body.to_vec())),
     }
 }
 
