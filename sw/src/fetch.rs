@@ -27,7 +27,7 @@ pub fn on_fetch(event: &FetchEvent) {
             }
         };
         // One place for every route, handlers' own answers included.
-        Ok(respond::with_security_headers(response)?.into())
+        Ok(respond::with_security_headers(response).await?.into())
     });
     if let Err(error) = event.respond_with(&answer) {
         web_sys::console::error_2(&"owndir: respondWith failed".into(), &error);

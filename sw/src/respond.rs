@@ -43,10 +43,11 @@ pub fn init<'a>(status: u16, headers: impl IntoIterator<Item = (&'a str, &'a str
 }
 
 /// `response` with [`SECURITY_HEADERS`] set. A response that came from the cache or the
-/// network (it has a URL) is wrapped anew around the same body (no copy): Chrome sends a
-/// cached response from the cache itself, with the headers it was stored with, whatever
-/// the worker set on it since (and a fetched one's headers are immutable).
-pub fn with_security_headers(response: Response) -> Result<Response, JsValue> {
+/// network (it has a URL) is made anew from its body as a `Blob`: Chrome sends a cached
+/// response from the cache itself, with the headers it was stored with, whatever the
+/// worker set on it since; and a new response around its body *stream* would keep this
+/// worker's fetch event open until the page read it all, which holds back an update.
+pub async fn with_security_headers(response: Response) -> Result<Response, JsValue> {
     // A network error has no headers to give, and no status a new response could take.
     if response.status() == 0 {
         return Ok(response);
@@ -66,5 +67,10 @@ pub fn with_security_headers(response: Response) -> Result<Response, JsValue> {
     init.set_status(response.status());
     init.set_status_text(&response.status_text());
     init.set_headers(&copied);
-    Response::new_with_opt_readable_stream_and_init(response.body().as_ref(), &init)
+    // Statuses that carry no body may not be given one (Fetch, "null body status").
+    if matches!(response.status(), 101 | 103 | 204 | 205 | 304) {
+        return Response::new_with_opt_str_and_init(None, &init);
+    }
+    let body: web_sys::Blob = wasm_bindgen_futures::JsFuture::from(response.blob()?).await?.into();
+    Response::new_with_opt_blob_and_init(Some(&body), &init)
 }
