@@ -446,28 +446,6 @@ impl Drop for Firefox {
     }
 }
 
-impl Fetched {
-    /// The answer of [`FETCH_SCRIPT`] for `path`.
-    fn from_page(path: &str, answer: &Value) -> Result<Fetched> {
-        if let Some(error) = answer.get("error") {
-            return Err(format!("fetch {path} failed: {error}"));
-        }
-        let headers = answer["headers"]
-            .as_object()
-            .map(|headers| {
-                headers.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned())).collect()
-            })
-            .unwrap_or_default();
-        Ok(Fetched {
-            status: answer["status"].as_u64().unwrap_or_default() as u16,
-            headers,
-            body: BASE64.decode(answer["body"].as_str().unwrap_or_default()).map_err(fail("bad base64"))?,
-            url: answer["url"].as_str().unwrap_or_default().to_owned(),
-            redirected: answer["redirected"].as_bool().unwrap_or_default(),
-        })
-    }
-}
-
 /// What Firefox reports when a page cuts a stream that a worker made, or follows a
 /// redirect that a worker answered (and for real failures of a worker's answer too).
 pub const INTERCEPTION_REPORT: &str =

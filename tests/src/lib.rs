@@ -106,6 +106,28 @@ impl Fetched {
     }
 }
 
+impl Fetched {
+    /// The answer of [`FETCH_SCRIPT`] for `path`, as both harnesses read it.
+    pub fn from_page(path: &str, answer: &Value) -> Result<Fetched> {
+        if let Some(error) = answer.get("error") {
+            return Err(format!("fetch {path} failed: {error}"));
+        }
+        let headers = answer["headers"]
+            .as_object()
+            .map(|headers| {
+                headers.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned())).collect()
+            })
+            .unwrap_or_default();
+        Ok(Fetched {
+            status: answer["status"].as_u64().unwrap_or_default() as u16,
+            headers,
+            body: BASE64.decode(answer["body"].as_str().unwrap_or_default()).map_err(fail("bad base64"))?,
+            url: answer["url"].as_str().unwrap_or_default().to_owned(),
+            redirected: answer["redirected"].as_bool().unwrap_or_default(),
+        })
+    }
+}
+
 /// A browser on the served app.
 #[derive(Debug)]
 pub struct Harness {
@@ -545,22 +567,7 @@ impl Harness {
     /// `fetch(path, init)` from the page, through the worker.
     pub async fn fetch(&self, path: &str, init: Value) -> Result<Fetched> {
         let answer = self.script(FETCH_SCRIPT, vec![Value::from(path), init]).await?;
-        if let Some(error) = answer.get("error") {
-            return Err(format!("fetch {path} failed: {error}"));
-        }
-        let headers = answer["headers"]
-            .as_object()
-            .map(|headers| {
-                headers.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned())).collect()
-            })
-            .unwrap_or_default();
-        Ok(Fetched {
-            status: answer["status"].as_u64().unwrap_or_default() as u16,
-            headers,
-            body: BASE64.decode(answer["body"].as_str().unwrap_or_default()).map_err(fail("bad base64"))?,
-            url: answer["url"].as_str().unwrap_or_default().to_owned(),
-            redirected: answer["redirected"].as_bool().unwrap_or_default(),
-        })
+        Fetched::from_page(path, &answer)
     }
 
     /// Runs `body` (an async function body) in the page with `root`, `FsNode` and
