@@ -4,6 +4,7 @@
 
 use crate::build_info::{CACHE_PREFIX, cache_name, shell_urls};
 use crate::global_scope;
+use std::cell::Cell;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
 use web_sys::{Cache, ExtendableEvent, Request, RequestCache, RequestInit};
@@ -42,16 +43,35 @@ pub fn on_message(event: &web_sys::ExtendableMessageEvent) {
     if event.data().as_string().as_deref() == Some(SKIP_WAITING) {
         let work = future_to_promise(async {
             // The worker being replaced must first end its event streams (watch::retire).
+            // It may be stopped now and started again by a page's next request, which
+            // would open a stream again and hold this activation: say it until activated.
             let channel = web_sys::BroadcastChannel::new(WORKERS_CHANNEL)?;
-            channel.post_message(&format!("{TAKING_OVER}{}", crate::build_info::version()).into())?;
-            channel.close();
+            let announcement: JsValue = format!("{TAKING_OVER}{}", crate::build_info::version()).into();
+            channel.post_message(&announcement)?;
             JsFuture::from(global_scope().skip_waiting()?).await?;
+            for _ in 0..ANNOUNCEMENTS {
+                crate::promise::sleep(ANNOUNCE_EVERY_MS, |_| {}).await;
+                if ACTIVATED.with(Cell::get) {
+                    break;
+                }
+                channel.post_message(&announcement)?;
+            }
+            channel.close();
             Ok(JsValue::UNDEFINED)
         });
         if let Err(error) = event.wait_until(&work) {
             log_error("skipWaiting failed", &error);
         }
     }
+}
+
+/// How often, and how many times, a worker that was told to take over says so.
+const ANNOUNCE_EVERY_MS: i32 = 500;
+const ANNOUNCEMENTS: u32 = 60;
+
+thread_local! {
+    /// Set once this worker's `activate` has run.
+    static ACTIVATED: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Where workers of different builds of this origin speak to each other.
@@ -89,6 +109,7 @@ pub fn on_activate(event: &ExtendableEvent) {
             }
         }
         JsFuture::from(scope.clients().claim()).await?;
+        ACTIVATED.with(|activated| activated.set(true));
         Ok(JsValue::UNDEFINED)
     });
     if let Err(error) = event.wait_until(&work) {

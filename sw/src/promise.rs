@@ -31,3 +31,16 @@ pub async fn children(directory: &FileSystemDirectoryHandle) -> Result<Vec<FileS
         children.push(next.value().unchecked_into());
     }
 }
+
+/// Waits `ms` milliseconds; `keep_wake` is handed the function that ends the wait early.
+pub async fn sleep(ms: i32, keep_wake: impl FnOnce(&js_sys::Function)) {
+    let mut keep_wake = Some(keep_wake);
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(keep_wake) = keep_wake.take() {
+            keep_wake(&resolve);
+        }
+        let global: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
+        let _ = global.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    });
+    let _ = JsFuture::from(promise).await;
+}

@@ -5,7 +5,7 @@ use crate::build_info::cache_name;
 use crate::global_scope;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Cache, Request, Response};
+use web_sys::{CacheQueryOptions, Request, Response};
 
 /// The app's page, served for directory navigations and `/@/browse/`.
 pub const APP_PAGE: &str = "/@/app/index.html";
@@ -19,8 +19,11 @@ pub async fn asset(request: &Request) -> Result<Response, JsValue> {
 }
 
 async fn cached(url: &str) -> Result<Option<Response>, JsValue> {
-    let cache: Cache = JsFuture::from(global_scope().caches()?.open(&cache_name())).await?.unchecked_into();
-    let found = JsFuture::from(cache.match_with_str(url)).await?;
+    // `caches.match` with a name, not `caches.open`: an old worker still answering a
+    // request after its successor deleted its cache must not create that cache again.
+    let options = CacheQueryOptions::new();
+    options.set_cache_name(&cache_name());
+    let found = JsFuture::from(global_scope().caches()?.match_with_str_and_options(url, &options)).await?;
     Ok(found.dyn_into::<Response>().ok())
 }
 

@@ -18,7 +18,7 @@ use owndir_core::watch::{
 use owndir_core::{FolderError, SafePath};
 use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{JsFuture, spawn_local};
+use wasm_bindgen_futures::spawn_local;
 use web_sys::{ReadableStream, ReadableStreamDefaultController, Response};
 
 /// How often to look for changes made outside the API.
@@ -170,14 +170,12 @@ pub fn changed() {
 
 /// Waits `ms`; the poller's wait ([`Sleep::Wakeable`]) also ends when [`changed`] wakes it.
 async fn sleep(ms: i32, kind: Sleep) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
+    crate::promise::sleep(ms, |resolve| {
         if kind == Sleep::Wakeable {
             WAKE.with(|wake| wake.borrow_mut().replace(resolve.clone()));
         }
-        let global: web_sys::ServiceWorkerGlobalScope = js_sys::global().unchecked_into();
-        let _ = global.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-    });
-    let _ = JsFuture::from(promise).await;
+    })
+    .await;
     if kind == Sleep::Wakeable {
         WAKE.with(|wake| wake.borrow_mut().take());
     }
