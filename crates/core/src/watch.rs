@@ -163,6 +163,20 @@ impl EventFilter {
             .map(EventFilter)
     }
 
+    /// The `events` parameter that asks for this filter: `None` for all kinds.
+    ///
+    /// ```
+    /// use owndir_core::watch::EventFilter;
+    /// assert_eq!(EventFilter::parse(Some("change,add")).unwrap().to_param().as_deref(), Some("change,add"));
+    /// assert_eq!(EventFilter::all().to_param(), None);
+    /// ```
+    pub fn to_param(&self) -> Option<String> {
+        if *self == EventFilter::all() {
+            return None;
+        }
+        Some(self.0.iter().map(|kind| kind.name()).collect::<Vec<_>>().join(","))
+    }
+
     /// Whether this kind is wanted.
     pub fn wants(&self, kind: ChangeKind) -> bool {
         self.0.contains(&kind)
