@@ -1,4 +1,4 @@
-//! The folder through the FsNode API (CONTRACT §3), as any folder app reaches it.
+//! The folder through the FsNode API (docs/http.md), as any folder app reaches it.
 
 use crate::dom::window;
 use owndir_browser::DomError;

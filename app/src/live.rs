@@ -1,5 +1,5 @@
 //! Following changes made elsewhere (another tab, another app, the disk itself) through
-//! the FsNode `sub` stream (CONTRACT §3): the listing redraws, an open file says so.
+//! the FsNode `sub` stream (docs/http.md): the listing redraws, an open file says so.
 
 use crate::dom::window;
 use crate::{file_view, listing};

@@ -119,7 +119,7 @@ pub fn show_storage_kept() {
     }
 }
 
-/// The start page: the two ways to connect (CONTRACT §1).
+/// The start page: the two ways to connect (docs/http.md).
 pub fn show_start(notice: Option<&str>) {
     log(start_page(notice));
 }

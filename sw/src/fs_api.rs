@@ -1,4 +1,4 @@
-//! `/@/fs/<P>?call=…`: the FsNode API over the connected folder (CONTRACT §3).
+//! `/@/fs/<P>?call=…`: the FsNode API over the connected folder (docs/http.md).
 
 use crate::promise::settle_as;
 use crate::{connection, global_scope, respond};

@@ -1,4 +1,4 @@
-//! The FsNode API: `/@/fs/<P>?call=<method>` (CONTRACT §3).
+//! The FsNode API: `/@/fs/<P>?call=<method>` (docs/http.md).
 //!
 //! [`FsRequest::parse`] decides whether a request may run at all (the call, its method,
 //! where it comes from, `.owndir`); [`serve_fs`] runs it against a [`Folder`].

@@ -128,7 +128,7 @@ impl<B> HttpResponse<B> {
         HttpResponse { status, headers: vec![("Content-Type", JSON.to_owned())], body: ResponseBody::Text(json) }
     }
 
-    /// The error answer of CONTRACT §3.
+    /// The error answer (docs/http.md).
     pub fn error(error: &ApiError) -> HttpResponse<B> {
         HttpResponse::json(error.status, error.to_json())
     }

@@ -1,4 +1,4 @@
-//! Change events for `sub` (CONTRACT §3): what changed between two snapshots of a tree,
+//! Change events for `sub` (docs/http.md): what changed between two snapshots of a tree,
 //! and how each change is sent as a server-sent event.
 //!
 //! The browser has no file watching in service workers, so the worker takes snapshots

@@ -1,12 +1,12 @@
 //! Which URL shows which path. Directories live at their own URL (`/notes/`), or under
-//! `/@/browse/` when the page was opened there (CONTRACT §5: the file app whatever frame
+//! `/@/browse/` when the page was opened there (docs/http.md; the file app whatever frame
 //! the folder has). Files are always viewed under `/@/browse/`, since their own URL
 //! serves the file itself.
 
 use owndir_core::fs_api::FsCall;
 use owndir_core::{PathError, RequestPath, SafePath};
 
-/// Where the file app always answers (CONTRACT §5).
+/// Where the file app always answers (docs/http.md).
 pub const BROWSE_PREFIX: &str = "/@/browse";
 
 /// What a page URL shows.
@@ -67,7 +67,7 @@ pub fn file_href(path: &SafePath) -> String {
     format!("{BROWSE_PREFIX}{}", path.to_url())
 }
 
-/// The FsNode API URL for `call` on `path` (CONTRACT §3).
+/// The FsNode API URL for `call` on `path` (docs/http.md).
 ///
 /// ```
 /// use owndir_core::SafePath;
