@@ -90,7 +90,7 @@ fn table(items: &[InTrash]) -> Result<Element, DomError> {
     let table = element("table", "listing trash-listing")?;
     let head = element("thead", "")?;
     let head_row = element("tr", "")?;
-    for (label, class) in [("Name", "name"), ("Was in", "origin"), ("Deleted", "modified"), ("", "actions")] {
+    for (label, class) in [("Name", "name"), ("Deleted", "modified"), ("", "actions")] {
         let cell = text_element("th", class, label)?;
         cell.set_attribute("scope", "col")?;
         add(&head_row, &cell)?;
@@ -109,13 +109,17 @@ fn table(items: &[InTrash]) -> Result<Element, DomError> {
         add(&label, &icon)?;
         add(&label, &text_element("span", "label", item.record.name())?)?;
         add(&name, &label)?;
-        if !item.record.is_directory {
-            add(&name, &text_element("span", "trash-size", &human_size(item.entry.size))?)?;
-        }
-        add(&row, &name)?;
+        // Where it was, under the name: the place to which Restore puts it back.
         let parent = item.record.original_path().and_then(|path| path.parent()).unwrap_or_default();
         let origin = if parent.is_root() { "the top".to_owned() } else { format!("/{parent}") };
-        add(&row, &text_element("td", "origin", &origin)?)?;
+        let meta = element("span", "trash-meta")?;
+        if !item.record.is_directory {
+            add(&meta, &text_element("span", "", &format!("{} · ", human_size(item.entry.size)))?)?;
+        }
+        add(&meta, &text_element("span", "", "from ")?)?;
+        add(&meta, &text_element("span", "origin", &origin)?)?;
+        add(&name, &meta)?;
+        add(&row, &name)?;
         add(&row, &text_element("td", "modified", &human_time(item.record.deleted, offset))?)?;
         let actions = element("td", "actions")?;
         let restore = action_button("Restore", "restore", "secondary")?;
