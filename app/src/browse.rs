@@ -100,7 +100,8 @@ async fn move_selected(directory: SafePath) {
     selection::clear();
     listing::refresh().await;
     if moved > 0 {
-        let what = if moved == 1 { format!("“{}”", first.name().unwrap_or_default()) } else { format!("{moved} items") };
+        let what =
+            if moved == 1 { format!("“{}”", first.name().unwrap_or_default()) } else { format!("{moved} items") };
         views::toast(&format!("Moved {what} to /{target}"));
     }
 }

@@ -221,7 +221,9 @@ async fn show_folder(record: FolderRecord, access: Access) {
         match crate::trash::expire().await {
             Ok(0) => {}
             Ok(n) => web_sys::console::info_1(&format!("owndir: {n} old entries removed from the trash").into()),
-            Err(failure) => web_sys::console::warn_1(&format!("owndir: the trash could not be tidied: {failure}").into()),
+            Err(failure) => {
+                web_sys::console::warn_1(&format!("owndir: the trash could not be tidied: {failure}").into())
+            }
         }
     }
     crate::navigate::show_current().await;

@@ -12,6 +12,7 @@ mod file_view;
 mod listing;
 mod live;
 mod navigate;
+mod search;
 mod selection;
 mod state;
 mod trash;
@@ -65,6 +66,7 @@ fn on_action(action: &str, actor: &Element) {
         | "allow-writing" => connect::on_action(action),
         "edit" | "done-editing" | "save" | "reload-file" => file_view::on_action(action),
         "close-uploads" => upload::close_panel(),
+        "stop-search" | "close-search" => search::on_action(action),
         "restore" | "empty-trash" => trash_view::on_action(action, actor),
         _ => browse::on_action(action, actor),
     }

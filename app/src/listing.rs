@@ -5,7 +5,7 @@
 use crate::api::{self, ApiFailure};
 use crate::dom::{action_button, add, app_link, document, element, text_element};
 use crate::views::{self, header, log, notice_element, render};
-use crate::{selection, state, upload};
+use crate::{search, selection, state, upload};
 use owndir_browser::DomError;
 use owndir_core::SafePath;
 use owndir_view::location::{dir_href, file_href};
@@ -19,6 +19,7 @@ pub const PAGE_ROWS: usize = 500;
 
 /// Shows `directory`.
 pub async fn show(directory: SafePath) {
+    search::stop();
     state::update(|app| {
         if app.directory.as_ref() != Some(&directory) {
             app.filter.clear();
@@ -64,7 +65,9 @@ fn skeleton(directory: &SafePath) -> Result<(), DomError> {
     main.set_id("folder");
     add(&main, &views::crumbs(directory, None)?)?;
     add(&main, &toolbar()?)?;
+    add(&main, &search::form()?)?;
     add(&main, &selection::bar()?)?;
+    add(&main, &search::results_area()?)?;
     let app_link = element("div", "app-link")?;
     app_link.set_id("folder-app");
     add(&main, &app_link)?;
@@ -95,7 +98,11 @@ fn toolbar() -> Result<Element, DomError> {
     ] {
         add(&actions, &action_button(label, action, class)?)?;
     }
-    let trash = app_link("Trash", &dir_href(&owndir_view::trash::trash_dir(), state::with(|app| app.browse_mode)), "button quiet")?;
+    let trash = app_link(
+        "Trash",
+        &dir_href(&owndir_view::trash::trash_dir(), state::with(|app| app.browse_mode)),
+        "button quiet",
+    )?;
     trash.set_id("open-trash");
     add(&actions, &trash)?;
     add(&bar, &actions)?;

@@ -27,8 +27,10 @@ fn drawn_names() -> Vec<String> {
     let mut names = Vec::new();
     if let Ok(rows) = document().query_selector_all("#listing table.listing tr[data-name]") {
         for index in 0..rows.length() {
-            if let Some(name) =
-                rows.item(index).and_then(|node| node.dyn_into::<Element>().ok()).and_then(|row| row.get_attribute("data-name"))
+            if let Some(name) = rows
+                .item(index)
+                .and_then(|node| node.dyn_into::<Element>().ok())
+                .and_then(|row| row.get_attribute("data-name"))
             {
                 names.push(name);
             }

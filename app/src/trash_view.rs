@@ -3,9 +3,9 @@
 
 use crate::dialogs::{self, Choice};
 use crate::dom::{action_button, add, app_link, data, document, element, text_element};
+use crate::state;
 use crate::trash::{self, InTrash};
 use crate::views::{self, header, log, notice_element, render};
-use crate::state;
 use owndir_browser::DomError;
 use owndir_core::SafePath;
 use owndir_view::location::dir_href;

@@ -45,8 +45,11 @@ pub async fn answer(rest: &str, search: &str) -> Result<Response, DomError> {
     }
     let top = path.name().map(str::to_owned).unwrap_or(folder_name);
     let selected = selected_names(search);
-    let planned =
-        if selected.is_empty() { plan(&folder, &path, &top).await } else { plan_selected(&folder, &path, &top, &selected).await };
+    let planned = if selected.is_empty() {
+        plan(&folder, &path, &top).await
+    } else {
+        plan_selected(&folder, &path, &top, &selected).await
+    };
     let items = match planned {
         Ok(items) => items,
         Err(error) => return Ok(respond::error(&error.into())?),

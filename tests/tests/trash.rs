@@ -113,9 +113,11 @@ fn binary() -> Vec<u8> {
 
 async fn delete_moves_to_the_trash_and_undo_puts_it_back(backend: Backend) -> Result {
     let bytes = binary();
-    let harness =
-        start(backend, &[("keep.txt", b"keep"), ("box/inside.txt", b"in"), ("box/data.bin", &bytes), ("notes.md", b"# N")])
-            .await?;
+    let harness = start(
+        backend,
+        &[("keep.txt", b"keep"), ("box/inside.txt", b"in"), ("box/data.bin", &bytes), ("notes.md", b"# N")],
+    )
+    .await?;
     wait_for_rows(&harness, &["box", "keep.txt", "notes.md"]).await?;
     let before = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64;
     click(&harness, "button[aria-label='Actions for box']").await?;
@@ -178,7 +180,9 @@ async fn the_trash_view_restores_and_empties(backend: Backend) -> Result {
     for css in ["tr[data-name='photo.bin'] input.select", "tr[data-name=box] input.select"] {
         click(&harness, css).await?;
     }
-    harness.eventually("return document.querySelector('.selection-count')?.textContent === '2 selected'", "2 selected").await?;
+    harness
+        .eventually("return document.querySelector('.selection-count')?.textContent === '2 selected'", "2 selected")
+        .await?;
     click(&harness, "#selection-bar button[data-action=delete-selected]").await?;
     wait_for_rows(&harness, &["notes", "stay.txt"]).await?;
     let trash = stored_trash(&harness).await?;
@@ -187,7 +191,9 @@ async fn the_trash_view_restores_and_empties(backend: Backend) -> Result {
     harness.seed(&[("photo.bin", b"another photo")]).await?;
 
     click(&harness, "#open-trash").await?;
-    harness.eventually("return document.querySelectorAll('#listing tr[data-item]').length === 4", "4 in the trash").await?;
+    harness
+        .eventually("return document.querySelectorAll('#listing tr[data-item]').length === 4", "4 in the trash")
+        .await?;
     assert_eq!(harness.value("location.pathname").await?, "/.trash/");
     let origins = harness
         .value("[...document.querySelectorAll('#listing tr[data-item]')].map((row) => row.querySelector('.label').textContent + ' @ ' + row.querySelector('.origin').textContent).sort().join('|')")
@@ -204,7 +210,10 @@ async fn the_trash_view_restores_and_empties(backend: Backend) -> Result {
     for left in [2, 1] {
         click(&harness, "button[aria-label='Restore plan.txt']").await?;
         harness
-            .eventually(&format!("return document.querySelectorAll('#listing tr[data-item]').length === {left}"), "restored")
+            .eventually(
+                &format!("return document.querySelectorAll('#listing tr[data-item]').length === {left}"),
+                "restored",
+            )
             .await?;
     }
     let mut plans = vec![
@@ -249,7 +258,8 @@ async fn what_is_over_thirty_days_in_the_trash_goes_when_the_app_opens(backend: 
     loop {
         let names: Vec<String> = stored_trash(&harness).await?.into_keys().collect();
         if names.len() == 3 {
-            let expected = [format!("{fresh}-fresh.txt"), format!("{fresh}-fresh.txt.trashinfo"), "mine.txt".to_owned()];
+            let expected =
+                [format!("{fresh}-fresh.txt"), format!("{fresh}-fresh.txt.trashinfo"), "mine.txt".to_owned()];
             assert_eq!(names, expected);
             break;
         }
@@ -291,7 +301,16 @@ async fn several_entries_are_selected_moved_and_zipped(backend: Backend) -> Resu
     let mut names: Vec<String> = zip.file_names().map(|name| name.unwrap().into_owned()).collect();
     names.sort();
     let top = harness.value("document.querySelector('.crumbs a').textContent").await?.as_str().unwrap().to_owned();
-    assert_eq!(names, [format!("{top}/"), format!("{top}/a.txt"), format!("{top}/c.txt"), format!("{top}/dir/"), format!("{top}/dir/x.txt")]);
+    assert_eq!(
+        names,
+        [
+            format!("{top}/"),
+            format!("{top}/a.txt"),
+            format!("{top}/c.txt"),
+            format!("{top}/dir/"),
+            format!("{top}/dir/x.txt")
+        ]
+    );
     let mut text = String::new();
     std::io::Read::read_to_string(&mut zip.by_name(&format!("{top}/dir/x.txt")).unwrap(), &mut text).unwrap();
     assert_eq!(text, "x");
