@@ -40,6 +40,7 @@ async fn run() -> Result<(), owndir_browser::DomError> {
     dom::listen(&window, "popstate", |_: web_sys::Event| navigate::on_history_move())?;
     dom::listen(&window, "keydown", on_key)?;
     selection::listen_for_selection()?;
+    search::around_results(live::stop, follow_the_listing_again);
     dom::listen(&window, "beforeunload", |event: web_sys::BeforeUnloadEvent| {
         // The browser asks "Leave site?"; its own words, its own buttons.
         if state::has_unsaved_edits() {
@@ -52,6 +53,14 @@ async fn run() -> Result<(), owndir_browser::DomError> {
     worker::ensure_controlled().await?;
     connect::resume().await;
     Ok(())
+}
+
+/// The listing shows again after a search: follow it live again, and draw what changed.
+fn follow_the_listing_again() {
+    if let Some(directory) = state::with(|app| app.directory.clone()) {
+        live::watch(&directory, None);
+        wasm_bindgen_futures::spawn_local(listing::refresh());
+    }
 }
 
 /// Every `data-action` click.

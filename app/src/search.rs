@@ -54,8 +54,17 @@ struct Search {
 }
 
 thread_local! {
+    /// What the wiring does when results cover the listing, and when it shows again.
+    static AROUND_RESULTS: Cell<Option<(fn(), fn())>> = const { Cell::new(None) };
     static CURRENT: RefCell<Option<Rc<Search>>> = const { RefCell::new(None) };
     static NEXT_ID: Cell<u32> = const { Cell::new(1) };
+}
+
+/// Sets what happens when results cover the listing (`pause`) and when the listing shows
+/// again (`resume`): the page's live stream makes the worker look over the whole tree
+/// every second, which a search walking the same tree would wait behind.
+pub fn around_results(pause: fn(), resume: fn()) {
+    AROUND_RESULTS.with(|around| around.set(Some((pause, resume))));
 }
 
 /// The search form above a listing.
@@ -131,8 +140,13 @@ pub fn close() {
         area.set_inner_html("");
         let _ = area.set_attribute("hidden", "");
     }
-    if let Some(listing) = document().get_element_by_id("listing") {
+    if let Some(listing) = document().get_element_by_id("listing")
+        && listing.has_attribute("hidden")
+    {
         let _ = listing.remove_attribute("hidden");
+        if let Some((_, resume)) = AROUND_RESULTS.with(Cell::get) {
+            resume();
+        }
     }
 }
 
@@ -181,6 +195,9 @@ fn start(query: Query, inside: bool) -> Result<(), DomError> {
     area.remove_attribute("data-state")?;
     if let Some(listing) = document().get_element_by_id("listing") {
         listing.set_attribute("hidden", "")?;
+    }
+    if let Some((pause, _)) = AROUND_RESULTS.with(Cell::get) {
+        pause();
     }
     let id = NEXT_ID.with(|next| next.replace(next.get() + 1));
     let (show_hidden, browse) = state::with(|app| (app.show_hidden, app.browse_mode));
