@@ -49,6 +49,11 @@ pub async fn refresh() {
     if state::with(|app| app.file.is_some()) {
         return;
     }
+    if directory == owndir_view::trash::trash_dir() {
+        // The trash is shown by its own view (an Undo pressed there, say).
+        crate::trash_view::redraw().await;
+        return;
+    }
     if let Ok(entries) = api::children(&directory).await {
         let focused = document().active_element().and_then(|element| element.closest("tr[data-name]").ok().flatten());
         let focused = focused.and_then(|row| row.get_attribute("data-name"));

@@ -74,7 +74,7 @@ pub fn form() -> Result<Element, DomError> {
     let input: HtmlInputElement = element("input", "search-box")?.unchecked_into();
     input.set_type("search");
     input.set_id("search");
-    input.set_placeholder("Search this folder and below");
+    input.set_placeholder("Search here and below");
     input.set_attribute("aria-label", "Search names in this folder and below")?;
     input.set_attribute("enterkeyhint", "search")?;
     add(&form, &input)?;

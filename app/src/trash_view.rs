@@ -56,6 +56,11 @@ fn skeleton() -> Result<(), DomError> {
     render(&[header()?, main])
 }
 
+/// Draws the trash's entries again.
+pub async fn redraw() {
+    draw().await;
+}
+
 async fn draw() {
     let found = trash::list().await;
     let Some(area) = document().get_element_by_id("listing") else { return };
