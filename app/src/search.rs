@@ -26,6 +26,9 @@ const AT_ONCE: usize = 4;
 /// Results drawn at most; past them the count goes on.
 const MAX_SHOWN: usize = 1000;
 
+/// What to do when results cover the listing, and when it shows again.
+type AroundResults = (fn(), fn());
+
 enum Task {
     /// List a directory.
     List(SafePath),
@@ -55,7 +58,7 @@ struct Search {
 
 thread_local! {
     /// What the wiring does when results cover the listing, and when it shows again.
-    static AROUND_RESULTS: Cell<Option<(fn(), fn())>> = const { Cell::new(None) };
+    static AROUND_RESULTS: Cell<Option<AroundResults>> = const { Cell::new(None) };
     static CURRENT: RefCell<Option<Rc<Search>>> = const { RefCell::new(None) };
     static NEXT_ID: Cell<u32> = const { Cell::new(1) };
 }
