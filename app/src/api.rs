@@ -9,7 +9,7 @@ use owndir_view::location::api_url;
 use serde::Deserialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Headers, Request, RequestInit, Response};
+use web_sys::{AbortSignal, Headers, Request, RequestInit, Response};
 
 /// Why a call failed: the worker's status and message, or status 0 when the request
 /// itself failed.
@@ -49,7 +49,21 @@ struct ErrorBody {
 
 /// Sends a request and fails on any status but 2xx, with the worker's message.
 pub async fn send(method: &str, url: &str, body: Option<&JsValue>, headers: &[(&str, &str)]) -> ApiResult<Response> {
+    send_with(method, url, body, headers, None).await
+}
+
+/// [`send`], which `signal` can abort (the request then fails with status 0).
+pub async fn send_with(
+    method: &str,
+    url: &str,
+    body: Option<&JsValue>,
+    headers: &[(&str, &str)],
+    signal: Option<&AbortSignal>,
+) -> ApiResult<Response> {
     let init = RequestInit::new();
+    if let Some(signal) = signal {
+        init.set_signal(Some(signal));
+    }
     init.set_method(method);
     let all = Headers::new()?;
     for (name, value) in headers {
@@ -95,6 +109,18 @@ async fn fs_call(
 /// The entries of `directory`.
 pub async fn children(directory: &SafePath) -> ApiResult<Vec<Entry>> {
     json(fs_call(directory, FsCall::Children { info: true }, None, &[]).await?).await
+}
+
+/// The entries of `directory`, in a request `signal` can abort.
+pub async fn children_until(directory: &SafePath, signal: &AbortSignal) -> ApiResult<Vec<Entry>> {
+    let call = FsCall::Children { info: true };
+    json(send_with(call.method().as_str(), &api_url(directory, &call), None, &[], Some(signal)).await?).await
+}
+
+/// A file's text, in a request `signal` can abort.
+pub async fn text_until(path: &SafePath, signal: &AbortSignal) -> ApiResult<String> {
+    let response = send_with("GET", &path.to_url(), None, &[("Cache-Control", "no-cache")], Some(signal)).await?;
+    Ok(JsFuture::from(response.text()?).await?.as_string().unwrap_or_default())
 }
 
 /// What is at `path`: `Some(true)` a directory, `Some(false)` a file, `None` nothing.

@@ -394,23 +394,15 @@ async fn files_and_folders_are_created_renamed_moved_and_deleted(backend: Backen
     assert_eq!(stored_names(&harness, "Projects").await?, ["renamed.md"]);
     assert_eq!(stored_names(&harness, "").await?, ["Projects", "box", "keep.txt"]);
 
+    // Delete moves to the trash at once, with Undo (tests/tests/trash.rs has the rest).
     click(&harness, "button[aria-label='Actions for box']").await?;
     press(&harness, "Delete").await?;
-    harness
-        .eventually(
-            "return document.querySelector('dialog[open] p')?.textContent.includes('everything in it')",
-            "the warning",
-        )
-        .await?;
-    press(&harness, "Cancel").await?;
-    assert_eq!(harness.get("/box/inside.txt").await?.status, 200);
-    assert_eq!(stored(&harness, "box/inside.txt").await?, "in");
-    click(&harness, "button[aria-label='Actions for box']").await?;
-    press(&harness, "Delete").await?;
-    click(&harness, "dialog[open] button.danger").await?;
     wait_for_rows(&harness, &["Projects", "keep.txt"]).await?;
     assert_eq!(harness.get("/box/inside.txt").await?.status, 404);
-    assert_eq!(stored_names(&harness, "").await?, ["Projects", "keep.txt"]);
+    assert_eq!(stored_names(&harness, "").await?, [".trash", "Projects", "keep.txt"]);
+    let trash = stored_names(&harness, ".trash").await?;
+    assert_eq!(trash.len(), 2, "{trash:?}");
+    assert_eq!(stored(&harness, &format!(".trash/{}/inside.txt", trash[0])).await?, "in");
     assert_eq!(stored(&harness, "keep.txt").await?, "keep");
     harness.finish().await
 }

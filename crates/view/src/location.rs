@@ -90,6 +90,24 @@ pub fn zip_href(path: &SafePath) -> String {
     format!("/@/zip{}", path.to_dir_url())
 }
 
+/// The URL that downloads the entries `names` of directory `path` as one zip.
+///
+/// ```
+/// use owndir_core::SafePath;
+/// let names = ["a b.txt".to_owned(), "c&d".to_owned()];
+/// assert_eq!(
+///     owndir_view::location::zip_selection_href(&SafePath::parse("x").unwrap(), &names),
+///     "/@/zip/x/?name=a%20b%2Etxt&name=c%26d"
+/// );
+/// ```
+pub fn zip_selection_href<'a>(path: &SafePath, names: impl IntoIterator<Item = &'a String>) -> String {
+    let query: Vec<String> = names
+        .into_iter()
+        .map(|name| format!("name={}", percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC)))
+        .collect();
+    format!("{}?{}", zip_href(path), query.join("&"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
