@@ -82,12 +82,25 @@ pub async fn put(paths: &[(SafePath, bool)]) -> (Vec<Trashed>, Option<(String, A
 async fn put_one(path: &SafePath, item: &str, record: &TrashRecord) -> ApiResult<()> {
     // The record first: an entry in the trash without one would be lost to the Trash view.
     let record_path = in_trash(&record_name(item))?;
-    api::write(&record_path, &JsValue::from_str(&record.to_json()), None).await?;
+    api::write(&record_path, &record_json(record)?, None).await?;
     if let Err(failure) = api::move_to(path, &in_trash(item)?).await {
         let _ = api::delete(&record_path).await;
         return Err(failure);
     }
     Ok(())
+}
+
+/// A record as stored: JSON made by the browser (serde_json would add ~20 KB of wasm).
+fn record_json(record: &TrashRecord) -> ApiResult<JsValue> {
+    let value = serde_wasm_bindgen::to_value(record)
+        .map_err(|error| ApiFailure { status: 0, message: format!("the trash record: {error}") })?;
+    Ok(js_sys::JSON::stringify(&value)?.into())
+}
+
+/// A stored record, when it is one and names a safe place.
+fn read_record(text: &str) -> Option<TrashRecord> {
+    let value = js_sys::JSON::parse(text).ok()?;
+    serde_wasm_bindgen::from_value::<TrashRecord>(value).ok()?.checked()
 }
 
 /// Puts back what the last Delete moved; the paths they went to.
@@ -104,7 +117,7 @@ pub async fn undo() -> ApiResult<Vec<SafePath>> {
 /// that place is taken; the path it went to.
 pub async fn restore(item: &str) -> ApiResult<SafePath> {
     let (text, _) = api::read_text(&in_trash(&record_name(item))?).await?;
-    let record = TrashRecord::from_json(&text)
+    let record = read_record(&text)
         .ok_or_else(|| ApiFailure { status: 0, message: "its record in the trash cannot be read".to_owned() })?;
     restore_record(item, &record).await
 }
@@ -129,7 +142,7 @@ pub async fn list() -> ApiResult<Vec<InTrash>> {
     let mut found = Vec::new();
     for item in trash::items(&names) {
         let Ok((text, _)) = api::read_text(&in_trash(&record_name(&item))?).await else { continue };
-        let Some(record) = TrashRecord::from_json(&text) else { continue };
+        let Some(record) = read_record(&text) else { continue };
         let Some(entry) = entries.iter().find(|entry| entry.name == item).cloned() else { continue };
         found.push(InTrash { item, record, entry });
     }

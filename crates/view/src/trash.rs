@@ -42,22 +42,12 @@ pub struct TrashRecord {
 }
 
 impl TrashRecord {
-    /// The record as stored.
-    ///
-    /// ```
-    /// use owndir_view::trash::TrashRecord;
-    /// let record = TrashRecord { original: "a/b.txt".into(), deleted: 5, is_directory: false };
-    /// assert_eq!(record.to_json(), r#"{"original":"a/b.txt","deleted":5,"isDirectory":false}"#);
-    /// ```
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
-    }
-
-    /// A stored record; `None` for anything else, or one whose `original` is no safe path
-    /// (a record is a file in the folder: anyone may have written it).
-    pub fn from_json(text: &str) -> Option<TrashRecord> {
-        let record: TrashRecord = serde_json::from_str(text).ok()?;
-        record.original_path().map(|_| record)
+    /// A record read from the folder, kept only when its `original` is a safe path (a
+    /// record is a file in the folder: anyone may have written it). The page reads the
+    /// JSON with the browser's own parser (no JSON code in the page's wasm); its shape is
+    /// `{"original":"a/b.txt","deleted":5,"isDirectory":false}`.
+    pub fn checked(self) -> Option<TrashRecord> {
+        self.original_path().map(|_| self)
     }
 
     /// Where the entry was.
@@ -212,10 +202,16 @@ pub fn restore_target(original: &SafePath, taken: impl Fn(&str) -> bool) -> Safe
 mod tests {
     use super::*;
 
+    fn from_json(text: &str) -> Option<TrashRecord> {
+        serde_json::from_str::<TrashRecord>(text).ok()?.checked()
+    }
+
     #[test]
     fn records_round_trip_and_refuse_unsafe_places() {
         let record = TrashRecord { original: "a b/café.md".into(), deleted: 1_764_409_200_000, is_directory: true };
-        assert_eq!(TrashRecord::from_json(&record.to_json()), Some(record.clone()));
+        let stored = serde_json::to_string(&record).unwrap();
+        assert_eq!(stored, r#"{"original":"a b/café.md","deleted":1764409200000,"isDirectory":true}"#);
+        assert_eq!(from_json(&stored), Some(record.clone()));
         assert_eq!(record.name(), "café.md");
         for bad in [
             r#"{"original":"../etc/passwd","deleted":1}"#,
@@ -224,10 +220,10 @@ mod tests {
             r#"{"deleted":1}"#,
             "not json",
         ] {
-            assert_eq!(TrashRecord::from_json(bad), None, "{bad}");
+            assert_eq!(from_json(bad), None, "{bad}");
         }
         // Written by an older or newer app: unknown fields are fine, a missing kind is a file.
-        let other = TrashRecord::from_json(r#"{"original":"x","deleted":3,"extra":true}"#).unwrap();
+        let other = from_json(r#"{"original":"x","deleted":3,"extra":true}"#).unwrap();
         assert!(!other.is_directory);
     }
 
