@@ -54,8 +54,13 @@ pub async fn write_file(
         .await
         .map_err(|error| creating(name, error))?;
     let written = write_handle(&handle, body, append).await.map_err(|error| writing(name, error));
-    if written.is_err() && !existed {
-        // A new file whose write failed should not stay behind, even empty.
+    if let Err(error) = &written
+        && !existed
+        && !owndir_core::write_retry::is_collision(error)
+    {
+        // A new file whose write failed should not stay behind, even empty. Not after a
+        // collision: the file there now is another program's (a sync engine's), and the
+        // core tries the write once more (`owndir_core::write_retry`).
         let _ = settle(directory.remove_entry(name)).await;
     }
     written
