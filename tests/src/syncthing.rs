@@ -161,6 +161,19 @@ impl Syncthing {
         Ok(connections["connections"][&other.id]["connected"] == json!(true))
     }
 
+    /// Stops talking to `other` (`POST /rest/system/pause`): as if the two could not reach
+    /// each other, each keeps its changes to itself until [`Syncthing::resume`].
+    pub fn pause(&self, other: &Syncthing) -> Result {
+        self.call("POST", &format!("/rest/system/pause?device={}", other.id), None)?;
+        Ok(())
+    }
+
+    /// Talks to `other` again after [`Syncthing::pause`].
+    pub fn resume(&self, other: &Syncthing) -> Result {
+        self.call("POST", &format!("/rest/system/resume?device={}", other.id), None)?;
+        Ok(())
+    }
+
     /// How far `device` has what this device has of `folder`, in percent.
     pub fn completion(&self, folder: &str, device: &Syncthing) -> Result<f64> {
         let completion = self.get(&format!("/rest/db/completion?folder={folder}&device={}", device.id))?;

@@ -7,7 +7,8 @@
 
 use crate::kind::FileKind;
 use owndir_core::sync_names::conflict_original;
-use similar::{DiffOp, TextDiff};
+use similar::DiffOp;
+use similar::algorithms::{Capture, Replace, myers};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The listing's mark on a name.
@@ -123,9 +124,11 @@ fn copies_of<'a>(original: &str, siblings: &BTreeSet<&'a str>) -> Vec<&'a str> {
     siblings.iter().copied().filter(|name| conflict_original(name).as_deref() == Some(original)).collect()
 }
 
-/// Files compared line by line at most this big (each side): past it a diff takes long
-/// and says little, and the view offers the choice without it.
-pub const MAX_DIFF_BYTES: u64 = 1024 * 1024;
+/// Files compared line by line at most this big (each side): past it a diff says little,
+/// and Myers' diff of two texts with nothing in common costs (lines of both)² steps, which
+/// at ~5,000 lines a side is a fraction of a second in the page. The view then offers the
+/// choice without the diff.
+pub const MAX_DIFF_BYTES: u64 = 256 * 1024;
 
 /// Whether the two versions of `name`, of these sizes, are compared line by line: text
 /// (by its name) and neither over [`MAX_DIFF_BYTES`]. Text holding a NUL is binary after
@@ -213,12 +216,17 @@ pub const CONTEXT_LINES: usize = 3;
 /// assert_eq!(changes, [Change::Same, Change::Changed, Change::Same]);
 /// ```
 pub fn side_by_side(left: &str, right: &str) -> Vec<Row> {
-    let diff = TextDiff::from_lines(left, right);
-    let (old, new) = (diff.old_slices(), diff.new_slices());
+    // Lines with their endings, as `git diff` compares them.
+    let old: Vec<&str> = left.split_inclusive('\n').collect();
+    let new: Vec<&str> = right.split_inclusive('\n').collect();
+    // Myers alone, called directly: `TextDiff` would bring every algorithm into the page.
+    let mut found = Replace::new(Capture::new());
+    let Ok(()) = myers::diff(&mut found, &old, 0..old.len(), &new, 0..new.len());
+    let (old, new) = (old.as_slice(), new.as_slice());
     let line = |lines: &[&str], index: usize| Line { number: index + 1, text: without_ending(lines[index]).to_owned() };
     let mut rows = Vec::new();
-    for op in diff.ops() {
-        match *op {
+    for op in found.into_inner().into_ops() {
+        match op {
             DiffOp::Equal { old_index, new_index, len } => {
                 let run: Vec<Row> = (0..len)
                     .map(|i| Row::Lines {
