@@ -25,6 +25,10 @@ pub enum FolderError {
         /// The rule it breaks.
         why: NameRefusal,
     },
+    /// Another program (a sync engine) put its own version in place of the file just
+    /// written, right after the write was committed: a collision, tried once more
+    /// (`crate::write_retry`).
+    ReplacedMeanwhile,
     /// Another program (a sync engine) replaced the file while it was written, twice in a
     /// row: the file on disk is that program's, whole, and the request's bytes are still
     /// the client's (`crate::write_retry`).
@@ -52,6 +56,7 @@ impl fmt::Display for FolderError {
             FolderError::NameRefused { name, why } => {
                 write!(f, "{name:?} cannot be created in a folder on disk: {why}; nothing was created")
             }
+            FolderError::ReplacedMeanwhile => f.write_str("another program replaced the file as it was written"),
             FolderError::ChangedWhileWriting => {
                 f.write_str("the file changed while it was being written; nothing was lost")
             }
@@ -141,7 +146,7 @@ impl From<FolderError> for ApiError {
             FolderError::QuotaExceeded => 507,
             FolderError::NameRefused { .. } => 400,
             // RFC 9110 §15.5.10: the request conflicts with the file's current state.
-            FolderError::ChangedWhileWriting => 409,
+            FolderError::ChangedWhileWriting | FolderError::ReplacedMeanwhile => 409,
             FolderError::Other { ref name, .. } => entry_status(name),
         };
         ApiError::new(status, error.to_string())
@@ -183,6 +188,7 @@ mod tests {
             (FolderError::Other { name: "InvalidModificationError".into(), message: "x".into() }, 409),
             (FolderError::Other { name: "NoModificationAllowedError".into(), message: "x".into() }, 409),
             (FolderError::ChangedWhileWriting, 409),
+            (FolderError::ReplacedMeanwhile, 409),
         ];
         for (error, status) in cases {
             assert_eq!(ApiError::from(error.clone()).status, status, "{error}");

@@ -1,9 +1,12 @@
 //! A write that collides with another program replacing the same file (issue 16).
 //!
 //! A sync engine (Syncthing, Dropbox…) replaces a file by renaming its finished copy over
-//! it. When that happens while the worker writes the same file, Chrome answers the write's
-//! `createWritable()` or `close()` with `InvalidStateError` or `NoModificationAllowedError`;
-//! the swap file is dropped and the file on disk is the engine's, whole. Such a write is
+//! it. When that happens while the worker writes the same file, Chrome may answer the
+//! write's `createWritable()` or `close()` with `InvalidStateError` or
+//! `NoModificationAllowedError` (the swap file is dropped, the file on disk is the
+//! engine's, whole); on Linux it was seen instead to commit ours and find the engine's
+//! version in place right after (the worker's size check then reports
+//! [`FolderError::ReplacedMeanwhile`]). Such a write is
 //! tried once more, after the request's own conditions (`If-Match`…) are checked again
 //! against the file now there, so a write made for the old version never replaces the
 //! engine's new one. A second collision is [`FolderError::ChangedWhileWriting`] (`409`):
@@ -24,11 +27,15 @@ use crate::read_only::write_error;
 /// assert!(is_collision(&other("InvalidStateError")));
 /// assert!(is_collision(&other("NoModificationAllowedError")));
 /// assert!(!is_collision(&other("NotReadableError")));
+/// assert!(is_collision(&FolderError::ReplacedMeanwhile));
 /// assert!(!is_collision(&FolderError::QuotaExceeded));
 /// ```
 pub fn is_collision(error: &FolderError) -> bool {
-    matches!(error, FolderError::Other { name, .. }
-        if name == "InvalidStateError" || name == "NoModificationAllowedError")
+    match error {
+        FolderError::ReplacedMeanwhile => true,
+        FolderError::Other { name, .. } => name == "InvalidStateError" || name == "NoModificationAllowedError",
+        _ => false,
+    }
 }
 
 /// What to do after write attempt number `attempt` (0 for the first) failed with `error`.
@@ -190,6 +197,15 @@ mod tests {
         let error = block_on(write_retrying(&folder, &path, b"mine".to_vec(), false, 5_000, for_old_version));
         assert_eq!(error.unwrap_err().status, 412);
         assert_eq!(content(&folder), b"theirs");
+    }
+
+    #[test]
+    fn a_version_put_in_place_right_after_the_commit_is_a_collision_too() {
+        assert_eq!(after_failed_write(FolderError::ReplacedMeanwhile, 0), AfterFailedWrite::Retry);
+        assert_eq!(
+            after_failed_write(FolderError::ReplacedMeanwhile, 1),
+            AfterFailedWrite::Fail(FolderError::ChangedWhileWriting)
+        );
     }
 
     #[test]
