@@ -349,20 +349,31 @@ pub async fn changed_on_disk(path: SafePath) {
         return;
     }
     let now = api::etag(&path).await.ok().flatten();
+    if let Some(conflict) = &file.conflict {
+        // Either version changed: compare again. The conflict may be gone (resolved on
+        // another device): the file shows, the one left when the copy opened is gone.
+        match crate::conflict_view::find(&path).await {
+            Some(pair) => {
+                log(crate::conflict_view::show(conflict.directory.clone(), pair).await);
+                status("Updated: a version changed on disk.");
+            }
+            None if now.is_none() => {
+                if let Ok(original) = conflict.directory.join(&conflict.pair.original) {
+                    crate::dom::follow_link(&file_href(&original));
+                }
+            }
+            None => {
+                reload(&path).await;
+                status("Updated: the conflict was resolved on disk.");
+            }
+        }
+        return;
+    }
     if now.is_some() && now == file.etag {
         return;
     }
     if now.is_none() {
         status("This file was deleted or moved on disk.");
-        return;
-    }
-    if let Some(conflict) = &file.conflict {
-        // Either version changed: compare again (the conflict may be gone: the file shows).
-        match crate::conflict_view::find(&path).await {
-            Some(pair) => log(crate::conflict_view::show(conflict.directory.clone(), pair).await),
-            None => reload(&path).await,
-        }
-        status("Updated: the file changed on disk.");
         return;
     }
     if !FileKind::of(path.name().unwrap_or_default()).is_editable() {

@@ -161,6 +161,30 @@ async fn a_version_changed_meanwhile_is_neither_overwritten_nor_deleted(backend:
     harness.finish().await
 }
 
+async fn a_conflict_resolved_elsewhere_leaves_the_view_live(backend: Backend) -> Result {
+    let harness = start(backend, &[("notes.md", MINE.as_bytes()), (COPY, THEIRS.as_bytes())]).await?;
+    // The copy is open; the other device keeps its text in the file and deletes the copy.
+    harness.open(&format!("/@/browse/{COPY}")).await?;
+    differing(&harness).await?;
+    harness.seed(&[("notes.md", THEIRS.as_bytes())]).await?;
+    harness.remove_stored(COPY).await?;
+    harness
+        .eventually(
+            "return decodeURIComponent(location.pathname) === '/@/browse/notes.md' \
+             && !document.querySelector('#conflict') && !!document.querySelector('#viewer article')",
+            "the file shown alone, without a reload",
+        )
+        .await?;
+    let shown = harness.value("document.querySelector('#viewer article').textContent").await?;
+    assert!(shown.as_str().unwrap().contains("oat milk"), "{shown}");
+    // With the file open, a new copy arriving is not followed (only the file is); the
+    // next opening shows the conflict.
+    harness.seed(&[(COPY, MINE.as_bytes())]).await?;
+    harness.open("/@/browse/notes.md").await?;
+    differing(&harness).await?;
+    harness.finish().await
+}
+
 async fn binary_versions_are_offered_without_a_diff(backend: Backend) -> Result {
     let copy = "photo.sync-conflict-20261129-101010-ABCDEFG.jpg";
     let harness = start(backend, &[("photo.jpg", b"\xff\xd8\xff\0one"), (copy, b"\xff\xd8\xff\0two!")]).await?;
@@ -186,5 +210,6 @@ on_both_backends!(
     a_conflict_is_marked_compared_and_the_other_kept,
     opening_the_copy_and_keeping_it,
     a_version_changed_meanwhile_is_neither_overwritten_nor_deleted,
+    a_conflict_resolved_elsewhere_leaves_the_view_live,
     binary_versions_are_offered_without_a_diff,
 );

@@ -106,6 +106,10 @@ impl Pair {
 /// ```
 pub fn pair<'a>(name: &str, siblings: impl IntoIterator<Item = &'a str>) -> Option<Pair> {
     let siblings: BTreeSet<&str> = siblings.into_iter().collect();
+    // Either side gone (deleted or resolved elsewhere): no conflict left to show.
+    if !siblings.contains(name) {
+        return None;
+    }
     if let Some(original) = conflict_original(name) {
         let copies = copies_of(&original, &siblings);
         return siblings.contains(original.as_str()).then(|| Pair {
@@ -350,6 +354,9 @@ mod tests {
     fn a_copy_without_its_original_is_no_pair() {
         assert_eq!(pair(COPY, [COPY]), None);
         assert_eq!(pair("notes.md", ["notes.md"]), None);
+        // Nor a file or a copy that is gone, though the other is there.
+        assert_eq!(pair("notes.md", [COPY]), None);
+        assert_eq!(pair(COPY, ["notes.md"]), None);
     }
 
     #[test]
