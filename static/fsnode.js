@@ -1,5 +1,5 @@
 // /@/fsnode.js: OwnDir's FsNode interface for folder apps, over the worker's /@/fs API
-// (CONTRACT §3, §4). Paths are relative to the connected folder's root; `..` above the
+// (docs/http.md). Paths are relative to the connected folder's root; `..` above the
 // root stays at the root. A failed call rejects with the API's error object
 // ({success: false, status, error}), a plain object as OwnDir's FsNode rejects with.
 

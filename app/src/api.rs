@@ -1,14 +1,15 @@
-//! The folder through the FsNode API (CONTRACT §3), as any folder app reaches it.
+//! The folder through the FsNode API (docs/http.md), as any folder app reaches it.
 
 use crate::dom::window;
 use owndir_browser::DomError;
 use owndir_core::SafePath;
+use owndir_core::fs_api::FsCall;
 use owndir_view::Entry;
-use owndir_view::location::{api_url, query_value};
+use owndir_view::location::api_url;
 use serde::Deserialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Headers, Request, RequestInit, Response};
+use web_sys::{AbortSignal, Headers, Request, RequestInit, Response};
 
 /// Why a call failed: the worker's status and message, or status 0 when the request
 /// itself failed.
@@ -48,7 +49,21 @@ struct ErrorBody {
 
 /// Sends a request and fails on any status but 2xx, with the worker's message.
 pub async fn send(method: &str, url: &str, body: Option<&JsValue>, headers: &[(&str, &str)]) -> ApiResult<Response> {
+    send_with(method, url, body, headers, None).await
+}
+
+/// [`send`], which `signal` can abort (the request then fails with status 0).
+pub async fn send_with(
+    method: &str,
+    url: &str,
+    body: Option<&JsValue>,
+    headers: &[(&str, &str)],
+    signal: Option<&AbortSignal>,
+) -> ApiResult<Response> {
     let init = RequestInit::new();
+    if let Some(signal) = signal {
+        init.set_signal(Some(signal));
+    }
     init.set_method(method);
     let all = Headers::new()?;
     for (name, value) in headers {
@@ -81,9 +96,31 @@ async fn json<T: serde::de::DeserializeOwned>(response: Response) -> ApiResult<T
         .map_err(|error| ApiFailure { status: 0, message: format!("unexpected answer: {error}") })
 }
 
+/// Runs an FsNode `call` on `path`, with the method the call is sent with.
+async fn fs_call(
+    path: &SafePath,
+    call: FsCall,
+    body: Option<&JsValue>,
+    headers: &[(&str, &str)],
+) -> ApiResult<Response> {
+    send(call.method().as_str(), &api_url(path, &call), body, headers).await
+}
+
 /// The entries of `directory`.
 pub async fn children(directory: &SafePath) -> ApiResult<Vec<Entry>> {
-    json(send("GET", &api_url(directory, "children", "&info=1"), None, &[]).await?).await
+    json(fs_call(directory, FsCall::Children { info: true }, None, &[]).await?).await
+}
+
+/// The entries of `directory`, in a request `signal` can abort.
+pub async fn children_until(directory: &SafePath, signal: &AbortSignal) -> ApiResult<Vec<Entry>> {
+    let call = FsCall::Children { info: true };
+    json(send_with(call.method().as_str(), &api_url(directory, &call), None, &[], Some(signal)).await?).await
+}
+
+/// A file's text, in a request `signal` can abort.
+pub async fn text_until(path: &SafePath, signal: &AbortSignal) -> ApiResult<String> {
+    let response = send_with("GET", &path.to_url(), None, &[("Cache-Control", "no-cache")], Some(signal)).await?;
+    Ok(JsFuture::from(response.text()?).await?.as_string().unwrap_or_default())
 }
 
 /// The names in `directory` (no sizes or times: the worker opens no file for them).
@@ -98,7 +135,7 @@ pub async fn kind(path: &SafePath) -> ApiResult<Option<bool>> {
     struct Info {
         is_directory: bool,
     }
-    let info: Option<Info> = json(send("GET", &api_url(path, "info", ""), None, &[]).await?).await?;
+    let info: Option<Info> = json(fs_call(path, FsCall::Info, None, &[]).await?).await?;
     Ok(info.map(|info| info.is_directory))
 }
 
@@ -123,7 +160,7 @@ pub async fn etag(path: &SafePath) -> ApiResult<Option<String>> {
 /// `if_match`, only if the file is still that version (`412` otherwise).
 pub async fn write(path: &SafePath, body: &JsValue, if_match: Option<&str>) -> ApiResult<()> {
     let headers: Vec<(&str, &str)> = if_match.map(|tag| ("If-Match", tag)).into_iter().collect();
-    send("PUT", &api_url(path, "write", ""), Some(body), &headers).await.map(drop)
+    fs_call(path, FsCall::Write { append: false }, Some(body), &headers).await.map(drop)
 }
 
 /// Deletes the file at `path` (its own URL, `DELETE`), only if it is still that version.
@@ -141,21 +178,20 @@ pub async fn read_blob(path: &SafePath) -> ApiResult<(web_sys::Blob, Option<Stri
 
 /// Creates an empty file.
 pub async fn touch(path: &SafePath) -> ApiResult<()> {
-    send("POST", &api_url(path, "touch", ""), None, &[]).await.map(drop)
+    fs_call(path, FsCall::Touch, None, &[]).await.map(drop)
 }
 
 /// Creates a directory and its missing parents.
 pub async fn make_dir(path: &SafePath) -> ApiResult<()> {
-    send("POST", &api_url(path, "makeDir", ""), None, &[]).await.map(drop)
+    fs_call(path, FsCall::MakeDir, None, &[]).await.map(drop)
 }
 
 /// Moves `path` to `to` (absolute from the root); into `to` when it is a directory.
 pub async fn move_to(path: &SafePath, to: &SafePath) -> ApiResult<()> {
-    let extra = format!("&to={}", query_value(&format!("/{to}")));
-    send("POST", &api_url(path, "move", &extra), None, &[]).await.map(drop)
+    fs_call(path, FsCall::Move { to: format!("/{to}"), overwrite: false }, None, &[]).await.map(drop)
 }
 
 /// Deletes `path`, recursively.
 pub async fn delete(path: &SafePath) -> ApiResult<()> {
-    send("DELETE", &api_url(path, "delete", ""), None, &[]).await.map(drop)
+    fs_call(path, FsCall::Delete, None, &[]).await.map(drop)
 }

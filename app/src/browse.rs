@@ -5,7 +5,7 @@
 use crate::dialogs::{self, Choice};
 use crate::dom::{data, element, follow_link};
 use crate::views::{self, log};
-use crate::{api, listing, state, upload};
+use crate::{api, listing, selection, state, upload};
 use owndir_browser::DomError;
 use owndir_core::SafePath;
 use owndir_view::SortKey;
@@ -33,11 +33,74 @@ pub fn on_action(action: &str, actor: &Element) {
         "upload-folder" => upload::pick(directory, true, after_upload),
         "download-zip" => download(&zip_href(&directory), ""),
         "show-more" => listing::show_more(),
+        "undo-delete" => wasm_bindgen_futures::spawn_local(undo_delete()),
+        "delete-selected" => wasm_bindgen_futures::spawn_local(delete(selected_paths(&directory))),
+        "move-selected" => wasm_bindgen_futures::spawn_local(move_selected(directory)),
+        "zip-selected" => download(&selection_zip_href(&directory), ""),
+        "clear-selection" => selection::clear(),
         "entry-menu" => {
             let Some(name) = data(actor, "name") else { return };
             wasm_bindgen_futures::spawn_local(entry_menu(directory, name));
         }
         _ => {}
+    }
+}
+
+/// The selected entries of `directory`, each with whether it is a folder.
+pub fn selected_paths(directory: &SafePath) -> Vec<(SafePath, bool)> {
+    state::with(|app| {
+        app.entries
+            .iter()
+            .filter(|entry| app.selected.contains(&entry.name))
+            .filter_map(|entry| directory.join(&entry.name).ok().map(|path| (path, entry.is_directory)))
+            .collect()
+    })
+}
+
+/// The zip of the selection: the folder's zip URL naming the chosen entries.
+fn selection_zip_href(directory: &SafePath) -> String {
+    let names = state::with(|app| app.selected.clone());
+    owndir_view::location::zip_selection_href(directory, &names)
+}
+
+/// Moves the selection into a folder the person picks.
+async fn move_selected(directory: SafePath) {
+    let paths = selected_paths(&directory);
+    let Some((first, _)) = paths.first().cloned() else { return };
+    let title = if paths.len() == 1 {
+        format!("Move “{}”", first.name().unwrap_or_default())
+    } else {
+        format!("Move {} items", paths.len())
+    };
+    let Some(target) = dialogs::choose_folder(&title, directory.clone(), first.clone()).await else { return };
+    if target == directory {
+        return;
+    }
+    let mut moved = 0;
+    for (path, _) in &paths {
+        let name = path.name().unwrap_or_default();
+        if target.segments().starts_with(path.segments()) {
+            views::show_error(&format!("“{name}” cannot be moved into itself."));
+            break;
+        }
+        if let Ok(destination) = target.join(name)
+            && matches!(api::kind(&destination).await, Ok(Some(_)))
+        {
+            views::show_error(&format!("“{name}” already exists in /{target}. Rename one of them first."));
+            break;
+        }
+        if let Err(failure) = api::move_to(path, &target).await {
+            views::show_error(&format!("Could not move “{name}”: {failure}."));
+            break;
+        }
+        moved += 1;
+    }
+    selection::clear();
+    listing::refresh().await;
+    if moved > 0 {
+        let what =
+            if moved == 1 { format!("“{}”", first.name().unwrap_or_default()) } else { format!("{moved} items") };
+        views::toast(&format!("Moved {what} to /{target}"));
     }
 }
 
@@ -104,7 +167,7 @@ async fn entry_menu(directory: SafePath, name: String) {
         "move" => move_entry(&directory, &path).await,
         "download" if is_directory => download(&zip_href(&path), ""),
         "download" => download(&path.to_url(), &name),
-        "delete" => delete(&path, is_directory).await,
+        "delete" => delete(vec![(path, is_directory)]).await,
         _ => {}
     }
 }
@@ -157,23 +220,58 @@ async fn move_entry(directory: &SafePath, path: &SafePath) {
     }
 }
 
-/// Asks, then deletes.
-pub async fn delete(path: &SafePath, is_directory: bool) {
-    let name = path.name().unwrap_or_default();
-    let message = if is_directory {
-        format!("“{name}” and everything in it will be deleted. This cannot be undone.")
-    } else {
-        format!("“{name}” will be deleted. This cannot be undone.")
+/// Deletes: into the trash, with Undo for a few seconds; what is already in the trash
+/// (or the trash itself) is deleted for good, after asking.
+pub async fn delete(paths: Vec<(SafePath, bool)>) {
+    let Some((first, first_is_directory)) = paths.first().cloned() else { return };
+    let what = match paths.len() {
+        1 => format!("“{}”", first.name().unwrap_or_default()),
+        n => format!("{n} items"),
     };
-    let yes = Choice { value: "delete", label: "Delete", class: "danger" };
-    if !dialogs::confirm(&format!("Delete “{name}”?"), &message, yes).await {
+    if paths.iter().any(|(path, _)| owndir_view::trash::is_trash(path)) {
+        let message = if paths.len() == 1 && first_is_directory {
+            format!("{what} and everything in it will be deleted. This cannot be undone.")
+        } else {
+            format!("{what} will be deleted. This cannot be undone.")
+        };
+        let yes = Choice { value: "delete", label: "Delete for good", class: "danger" };
+        if !dialogs::confirm(&format!("Delete {what}?"), &message, yes).await {
+            return;
+        }
+        for (path, _) in &paths {
+            if let Err(failure) = api::delete(path).await {
+                views::show_error(&format!("Could not delete “{}”: {failure}.", path.name().unwrap_or_default()));
+                break;
+            }
+        }
+        listing::refresh().await;
         return;
     }
-    match api::delete(path).await {
-        Ok(()) => {
+    let (moved, failed) = crate::trash::put(&paths).await;
+    state::update(|app| app.selected.clear());
+    listing::refresh().await;
+    if let Some((name, failure)) = failed {
+        views::show_error(&format!("Could not move “{name}” to the trash: {failure}."));
+    }
+    match moved.len() {
+        0 => {}
+        1 => views::toast_with_action(&format!("Moved {what} to the trash"), "Undo", "undo-delete"),
+        n => views::toast_with_action(&format!("Moved {n} items to the trash"), "Undo", "undo-delete"),
+    }
+}
+
+/// Puts back what the last Delete moved to the trash.
+pub async fn undo_delete() {
+    views::dismiss_toasts();
+    match crate::trash::undo().await {
+        Ok(restored) => {
             listing::refresh().await;
-            views::toast(&format!("Deleted “{name}”"));
+            if let [one] = restored.as_slice() {
+                views::toast(&format!("Restored “{}”", one.name().unwrap_or_default()));
+            } else if !restored.is_empty() {
+                views::toast(&format!("Restored {} items", restored.len()));
+            }
         }
-        Err(failure) => views::show_error(&format!("Could not delete “{name}”: {failure}.")),
+        Err(failure) => views::show_error(&format!("Could not undo the deletion: {failure}.")),
     }
 }

@@ -216,5 +216,15 @@ async fn show_folder(record: FolderRecord, access: Access) {
         app.record = Some(record);
         app.writable = access == Access::ReadWrite;
     });
+    if access == Access::ReadWrite {
+        // What has been in the trash over 30 days goes when the app opens.
+        match crate::trash::expire().await {
+            Ok(0) => {}
+            Ok(n) => web_sys::console::info_1(&format!("owndir: {n} old entries removed from the trash").into()),
+            Err(failure) => {
+                web_sys::console::warn_1(&format!("owndir: the trash could not be tidied: {failure}").into())
+            }
+        }
+    }
     crate::navigate::show_current().await;
 }

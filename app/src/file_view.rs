@@ -184,6 +184,9 @@ fn draw_view(path: &SafePath, kind: FileKind, text: &str) -> Result<(), DomError
         article.set_inner_html(&owndir_view::markdown::render(text, &path.parent().unwrap_or_default()));
         return add(&viewer, &article);
     }
+    if FileKind::is_folder_page(path) {
+        offer_page(path, &viewer)?;
+    }
     // Numbers in their own column, so copying the text copies no numbers.
     let code = element("div", "code")?;
     let lines = text.lines().count().max(1);
@@ -193,6 +196,23 @@ fn draw_view(path: &SafePath, kind: FileKind, text: &str) -> Result<(), DomError
     add(&code, &gutter)?;
     add(&code, &text_element("pre", "text", text)?)?;
     add(&viewer, &code)
+}
+
+/// An HTML page of the folder is shown as source; opening it as a page is the person's
+/// choice, told once what that page can do.
+fn offer_page(path: &SafePath, viewer: &Element) -> Result<(), DomError> {
+    let open = text_element("a", "button secondary", "Open as page")?;
+    open.set_attribute("href", &path.to_url())?;
+    open.set_id("open-as-page");
+    if let Some(actions) = by_id("file-toolbar")?.query_selector(".actions")? {
+        actions.insert_before(&open, actions.first_child().as_ref())?;
+    }
+    let note = text_element(
+        "p",
+        "page-note",
+        "Opened as a page, this file runs with this folder's rights: it can read, change and delete any file here. Open only pages you trust.",
+    )?;
+    add(viewer, &note)
 }
 
 fn draw_editor(path: &SafePath, text: &str) -> Result<(), DomError> {

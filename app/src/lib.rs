@@ -13,7 +13,11 @@ mod file_view;
 mod listing;
 mod live;
 mod navigate;
+mod search;
+mod selection;
 mod state;
+mod trash;
+mod trash_view;
 mod upload;
 mod views;
 mod worker;
@@ -36,6 +40,8 @@ async fn run() -> Result<(), owndir_browser::DomError> {
     let window = dom::window();
     dom::listen(&window, "popstate", |_: web_sys::Event| navigate::on_history_move())?;
     dom::listen(&window, "keydown", on_key)?;
+    selection::listen_for_selection()?;
+    search::around_results(live::stop, follow_the_listing_again);
     dom::listen(&window, "beforeunload", |event: web_sys::BeforeUnloadEvent| {
         // The browser asks "Leave site?"; its own words, its own buttons.
         if state::has_unsaved_edits() {
@@ -48,6 +54,14 @@ async fn run() -> Result<(), owndir_browser::DomError> {
     worker::ensure_controlled().await?;
     connect::resume().await;
     Ok(())
+}
+
+/// The listing shows again after a search: follow it live again, and draw what changed.
+fn follow_the_listing_again() {
+    if let Some(directory) = state::with(|app| app.directory.clone()) {
+        live::watch(&directory, None);
+        wasm_bindgen_futures::spawn_local(listing::refresh());
+    }
 }
 
 /// Every `data-action` click.
@@ -63,6 +77,8 @@ fn on_action(action: &str, actor: &Element) {
         "edit" | "done-editing" | "save" | "reload-file" => file_view::on_action(action),
         "keep-this" | "keep-other" => conflict_view::on_action(action),
         "close-uploads" => upload::close_panel(),
+        "stop-search" | "close-search" => search::on_action(action),
+        "restore" | "empty-trash" => trash_view::on_action(action, actor),
         _ => browse::on_action(action, actor),
     }
 }
@@ -82,8 +98,39 @@ fn on_key(event: KeyboardEvent) {
         matches!(element.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
             || element.closest("dialog").ok().flatten().is_some()
     });
+    let in_folder_listing = !typing
+        && state::with(|app| app.file.is_none())
+        && dom::document().query_selector("#listing table.listing").ok().flatten().is_some()
+        && dom::document().get_element_by_id("selection-bar").is_some();
+    if in_folder_listing && (event.ctrl_key() || event.meta_key()) && key.eq_ignore_ascii_case("a") {
+        event.prevent_default();
+        selection::toggle_all();
+        return;
+    }
     if typing || event.ctrl_key() || event.meta_key() {
         return;
+    }
+    if in_folder_listing {
+        match key.as_str() {
+            " " => {
+                if let Some((name, _)) = listing::focused_entry() {
+                    event.prevent_default();
+                    selection::toggle(&name, event.shift_key());
+                }
+                return;
+            }
+            "Escape" if selection::any() => {
+                selection::clear();
+                return;
+            }
+            "Delete" if selection::any() => {
+                event.prevent_default();
+                let directory = state::with(|app| app.directory.clone()).unwrap_or_default();
+                wasm_bindgen_futures::spawn_local(browse::delete(browse::selected_paths(&directory)));
+                return;
+            }
+            _ => {}
+        }
     }
     let Some(directory) = state::with(|app| app.directory.clone()) else { return };
     let in_listing = state::with(|app| app.file.is_none());
@@ -122,7 +169,7 @@ fn on_key(event: KeyboardEvent) {
                     if key == "F2" {
                         browse::rename(&directory, &name).await;
                     } else if let Ok(path) = directory.join(&name) {
-                        browse::delete(&path, is_directory).await;
+                        browse::delete(vec![(path, is_directory)]).await;
                     }
                 });
                 true

@@ -5,7 +5,7 @@
 use crate::api::{self, ApiFailure};
 use crate::dom::{action_button, add, app_link, document, element, text_element};
 use crate::views::{self, header, log, notice_element, render};
-use crate::{state, upload};
+use crate::{search, selection, state, upload};
 use owndir_browser::DomError;
 use owndir_core::SafePath;
 use owndir_view::location::{dir_href, file_href};
@@ -19,9 +19,12 @@ pub const PAGE_ROWS: usize = 500;
 
 /// Shows `directory`.
 pub async fn show(directory: SafePath) {
+    search::stop();
     state::update(|app| {
         if app.directory.as_ref() != Some(&directory) {
             app.filter.clear();
+            app.selected.clear();
+            app.select_anchor = None;
         }
         app.directory = Some(directory.clone());
         app.entries.clear();
@@ -46,6 +49,11 @@ pub async fn refresh() {
     if state::with(|app| app.file.is_some()) {
         return;
     }
+    if directory == owndir_view::trash::trash_dir() {
+        // The trash is shown by its own view (an Undo pressed there, say).
+        crate::trash_view::redraw().await;
+        return;
+    }
     if let Ok(entries) = api::children(&directory).await {
         let focused = document().active_element().and_then(|element| element.closest("tr[data-name]").ok().flatten());
         let focused = focused.and_then(|row| row.get_attribute("data-name"));
@@ -62,6 +70,9 @@ fn skeleton(directory: &SafePath) -> Result<(), DomError> {
     main.set_id("folder");
     add(&main, &views::crumbs(directory, None)?)?;
     add(&main, &toolbar()?)?;
+    add(&main, &search::form()?)?;
+    add(&main, &selection::bar()?)?;
+    add(&main, &search::results_area()?)?;
     let app_link = element("div", "app-link")?;
     app_link.set_id("folder-app");
     add(&main, &app_link)?;
@@ -92,6 +103,13 @@ fn toolbar() -> Result<Element, DomError> {
     ] {
         add(&actions, &action_button(label, action, class)?)?;
     }
+    let trash = app_link(
+        "Trash",
+        &dir_href(&owndir_view::trash::trash_dir(), state::with(|app| app.browse_mode)),
+        "button quiet",
+    )?;
+    trash.set_id("open-trash");
+    add(&actions, &trash)?;
     add(&bar, &actions)?;
     let view = element("div", "view-options")?;
     let filter: HtmlInputElement = element("input", "filter")?.unchecked_into();
@@ -154,6 +172,13 @@ pub fn draw_listing() -> Result<(), DomError> {
     let table = element("table", "listing")?;
     let head = element("thead", "")?;
     let head_row = element("tr", "")?;
+    let all_cell = element("th", "select")?;
+    all_cell.set_attribute("scope", "col")?;
+    let all: HtmlInputElement = element("input", "select-all")?.unchecked_into();
+    all.set_type("checkbox");
+    all.set_attribute("aria-label", "Select all")?;
+    add(&all_cell, &all)?;
+    add(&head_row, &all_cell)?;
     for (label, key) in [
         ("Name", Some(SortKey::Name)),
         ("Size", Some(SortKey::Size)),
@@ -189,7 +214,7 @@ pub fn draw_listing() -> Result<(), DomError> {
     if shown.len() > rows_drawn {
         add(&area, &more_rows(rows_drawn, shown.len())?)?;
     }
-    Ok(())
+    selection::sync()
 }
 
 /// The directory on screen and its entries as the listing shows them: sorted, filtered.
@@ -258,7 +283,7 @@ fn draw_more() -> Result<(), DomError> {
     {
         add(&area, &more_rows(from + PAGE_ROWS, shown.len())?)?;
     }
-    Ok(())
+    selection::sync()
 }
 
 /// The sync-conflict marks of the directory's files (all of them, shown or not: a copy
@@ -277,6 +302,13 @@ fn row(directory: &SafePath, entry: &Entry, offset_minutes: i64, marks: &Marks) 
     let tr = element("tr", if entry.is_directory { "dir" } else { "file" })?;
     tr.set_attribute("data-name", &entry.name)?;
     let Ok(path) = directory.join(&entry.name) else { return Ok(tr) };
+    let select_cell = element("td", "select")?;
+    let select: HtmlInputElement = element("input", "select")?.unchecked_into();
+    select.set_type("checkbox");
+    select.set_attribute("aria-label", &format!("Select {}", entry.name))?;
+    select.set_tab_index(-1);
+    add(&select_cell, &select)?;
+    add(&tr, &select_cell)?;
     let name_cell = element("td", "name")?;
     let href = if entry.is_directory { dir_href(&path, state::with(|app| app.browse_mode)) } else { file_href(&path) };
     let link = app_link("", &href, "entry")?;
@@ -415,7 +447,7 @@ pub fn show_more() {
 /// The entry whose row holds the keyboard focus, if any.
 pub fn focused_entry() -> Option<(String, bool)> {
     let row = document().active_element()?.closest("#listing tr[data-name]").ok()??;
-    Some((row.get_attribute("data-name")?, row.class_name() == "dir"))
+    Some((row.get_attribute("data-name")?, row.class_list().contains("dir")))
 }
 
 /// Moves the focus `step` rows up or down the listing.

@@ -1,9 +1,11 @@
 //! Following changes made elsewhere (another tab, another app, the disk itself) through
-//! the FsNode `sub` stream (CONTRACT §3): the listing redraws, an open file says so.
+//! the FsNode `sub` stream (docs/http.md): the listing redraws, an open file says so.
 
 use crate::dom::window;
 use crate::{file_view, listing};
 use owndir_core::SafePath;
+use owndir_core::fs_api::FsCall;
+use owndir_core::watch::EventFilter;
 use owndir_view::location::api_url;
 use serde::Deserialize;
 use std::cell::{Cell, RefCell};
@@ -50,8 +52,8 @@ pub fn stop() {
 
 fn open(directory: SafePath, file: Option<SafePath>, since: String) {
     // Only the directory's own entries matter to a listing; `sub` sends the subtree.
-    let extra = if since.is_empty() { String::new() } else { format!("&since={since}") };
-    let Ok(source) = EventSource::new(&api_url(&directory, "sub", &extra)) else { return };
+    let sub = FsCall::Sub { events: EventFilter::all(), since: since.parse().ok() };
+    let Ok(source) = EventSource::new(&api_url(&directory, &sub)) else { return };
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let id = event.last_event_id();
         WATCH.with(|watch| {

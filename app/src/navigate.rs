@@ -3,7 +3,7 @@
 
 use crate::dialogs::may_leave;
 use crate::dom::window;
-use crate::{file_view, listing, live, state, views};
+use crate::{file_view, listing, live, state, trash_view, views};
 use owndir_view::Location;
 use wasm_bindgen_futures::spawn_local;
 
@@ -57,7 +57,10 @@ pub async fn show_current() {
         }
     });
     // Followed live from before it is drawn, so no change made meanwhile is missed.
-    if location.is_directory {
+    if location.is_directory && location.path == owndir_view::trash::trash_dir() {
+        live::stop();
+        trash_view::show().await;
+    } else if location.is_directory {
         live::watch(&location.path, None);
         listing::show(location.path).await;
     } else {

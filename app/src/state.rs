@@ -4,6 +4,7 @@ use owndir_browser::FolderRecord;
 use owndir_core::SafePath;
 use owndir_view::{Entry, SortKey, SortOrder};
 use std::cell::RefCell;
+use std::collections::BTreeSet;
 
 /// The page's state.
 #[derive(Debug, Default)]
@@ -29,6 +30,10 @@ pub struct App {
     /// How many rows of the arranged listing are drawn: a page at first, more as the
     /// user scrolls down (see `browse::PAGE_ROWS`).
     pub rows_drawn: usize,
+    /// The names selected in the listing (multi-select), in the directory on screen.
+    pub selected: BTreeSet<String>,
+    /// Where a Shift-click range starts: the name last selected alone.
+    pub select_anchor: Option<String>,
     /// The file on screen, with the editor's state.
     pub file: Option<OpenFile>,
 }

@@ -119,7 +119,7 @@ pub fn show_storage_kept() {
     }
 }
 
-/// The start page: the two ways to connect (CONTRACT §1).
+/// The start page: the two ways to connect (docs/http.md).
 pub fn show_start(notice: Option<&str>) {
     log(start_page(notice));
 }
@@ -269,6 +269,34 @@ pub fn toast(message: &str) {
         Ok(())
     })();
     log(shown);
+}
+
+/// A toast with one button (`action`, see `dom::listen_for_actions`), kept longer so
+/// there is time to press it. A new one replaces the last.
+pub fn toast_with_action(message: &str, label: &str, action: &str) {
+    dismiss_toasts();
+    let shown = (|| -> Result<(), DomError> {
+        let toast = element("div", "toast with-action")?;
+        toast.set_attribute("role", "status")?;
+        add(&toast, &text_element("span", "", message)?)?;
+        add(&toast, &action_button(label, action, "toast-action")?)?;
+        body()?.append_child(&toast)?;
+        let remove = wasm_bindgen::closure::Closure::once_into_js(move || toast.remove());
+        crate::dom::window().set_timeout_with_callback_and_timeout_and_arguments_0(remove.unchecked_ref(), 8_000)?;
+        Ok(())
+    })();
+    log(shown);
+}
+
+/// Takes the toasts off the screen.
+pub fn dismiss_toasts() {
+    if let Ok(toasts) = document().query_selector_all(".toast") {
+        for index in 0..toasts.length() {
+            if let Some(toast) = toasts.item(index).and_then(|node| node.dyn_into::<Element>().ok()) {
+                toast.remove();
+            }
+        }
+    }
 }
 
 /// The bar that says a new version waits, with a Reload button. It sits outside the app's

@@ -1,10 +1,9 @@
-//! `/@/fs/<P>?call=…`: the FsNode API over the connected folder (CONTRACT §3).
+//! `/@/fs/<P>?call=…`: the FsNode API over the connected folder (docs/http.md).
 
 use crate::promise::settle_as;
 use crate::{connection, global_scope, respond};
 use owndir_browser::DomError;
 use owndir_core::fs_api::{FsCall, FsRequest, serve_fs};
-use owndir_core::watch::EventFilter;
 use owndir_core::{ApiError, Method, body_length};
 use std::cell::RefCell;
 use wasm_bindgen::JsValue;
@@ -74,10 +73,9 @@ pub async fn answer(request: &Request, url: &Url, rest: &str) -> Result<Response
         Err(error) => return Ok(respond::error(&error)?),
     };
     let response = if let FsCall::Sub { events, since } = &operation.call {
-        // Checked by parse; an EventSource that reconnects says where it stopped.
-        let filter = EventFilter::parse(events.as_deref()).unwrap_or_else(|_| EventFilter::all());
+        // An EventSource that reconnects says where it stopped.
         let last_event_id = header("Last-Event-ID").and_then(|id| id.trim().parse().ok()).or(*since);
-        return crate::watch::subscribe(operation.path, filter, last_event_id).await;
+        return crate::watch::subscribe(operation.path, events.clone(), last_event_id).await;
     } else if operation.call.is_mutating() {
         let upload = match operation.call {
             FsCall::Write { .. } => match request_body(request).await {

@@ -7,7 +7,7 @@ use crate::handle_folder::HandleFolder;
 use crate::promise::settle;
 use crate::respond;
 use owndir_browser::DomError;
-use owndir_core::zip::{ZipItem, ZipWriter, plan};
+use owndir_core::zip::{ZipItem, ZipWriter, plan, plan_selected, selected_names};
 use owndir_core::{ApiError, Entry, EntryKind, Folder, RequestPath};
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -22,8 +22,9 @@ const CHUNK: f64 = 1024.0 * 1024.0;
 /// were 16 KB of incompressible data in the worker's wasm (most of its download).
 static CRC32: crc::Crc<u32, crc::Table<1>> = crc::Crc::<u32, crc::Table<1>>::new(&crc::CRC_32_ISO_HDLC);
 
-/// Answers `/@/zip` + `rest` (the directory's URL path).
-pub async fn answer(rest: &str) -> Result<Response, DomError> {
+/// Answers `/@/zip` + `rest` (the directory's URL path); `search` may select some of its
+/// entries (`?name=a&name=b`).
+pub async fn answer(rest: &str, search: &str) -> Result<Response, DomError> {
     let path = match RequestPath::from_url_path(rest) {
         Ok(parsed) => parsed.path,
         Err(error) => return Ok(respond::error(&error.into())?),
@@ -43,7 +44,13 @@ pub async fn answer(rest: &str) -> Result<Response, DomError> {
         Err(error) => return Ok(respond::error(&error.into())?),
     }
     let top = path.name().map(str::to_owned).unwrap_or(folder_name);
-    let items = match plan(&folder, &path, &top).await {
+    let selected = selected_names(search);
+    let planned = if selected.is_empty() {
+        plan(&folder, &path, &top).await
+    } else {
+        plan_selected(&folder, &path, &top, &selected).await
+    };
+    let items = match planned {
         Ok(items) => items,
         Err(error) => return Ok(respond::error(&error.into())?),
     };

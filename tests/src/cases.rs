@@ -90,7 +90,7 @@ pub const FSNODE_FIXTURES: &[(&str, &[u8])] =
 
 /// Calls on [`FSNODE_FIXTURES`] that must fail: the page script, the status and the error.
 pub const FSNODE_FAILURES: &[(&str, u16, &str)] = &[
-    // Worded as CONTRACT §3 and OwnDir word them: the path relative to the root.
+    // Worded as OwnDir words them (docs/http.md): the path relative to the root.
     ("return await root.children('docs/a.txt');", 404, "docs/a.txt is not a directory"),
     ("return await root.write('.owndir/static/x.txt', 'no');", 403, ".owndir/static/x.txt cannot be written"),
     ("return await root.walk('docs/a.txt').move('/docs/sub/b.txt');", 409, "existing file found at docs/sub/b.txt"),

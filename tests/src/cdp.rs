@@ -75,8 +75,15 @@ impl Cdp {
     /// Connects to the WebSocket at `url`. WebDriver BiDi (Firefox) has the same shape:
     /// commands with an id, answers with that id, events without.
     pub async fn connect_socket(url: &str) -> Result<Cdp, String> {
-        let (socket, _) =
-            tokio_tungstenite::connect_async(url).await.map_err(|error| format!("DevTools socket: {error}"))?;
+        // No size limits: a CDP event can carry a whole request body (an 11 MB `PUT` with
+        // `Network.enable` on), and past tungstenite's default 16 MB frame limit the reader
+        // would end and every later event be lost without a word.
+        let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
+            .max_message_size(None)
+            .max_frame_size(None);
+        let (socket, _) = tokio_tungstenite::connect_async_with_config(url, Some(config), false)
+            .await
+            .map_err(|error| format!("DevTools socket: {error}"))?;
         let (sink, mut stream) = socket.split();
         let pending: Pending = Arc::default();
         let answers = pending.clone();

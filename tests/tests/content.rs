@@ -1,4 +1,4 @@
-//! Folder content through the real worker (CONTRACT §2, §6), on OPFS and on a directory on
+//! Folder content through the real worker (docs/http.md), on OPFS and on a directory on
 //! disk: static mounts and folder apps, ranges, conditional requests, and a table of
 //! traversal attacks.
 

@@ -222,6 +222,30 @@ async fn each_kind_of_file_gets_its_viewer(backend: Backend) -> Result {
     harness.finish().await
 }
 
+/// A page of the folder is shown as its source, with what opening it would let it do;
+/// "Open as page" runs it at its own URL. The folder's own frames (`.owndir`) are not
+/// offered as pages.
+async fn an_html_page_shows_its_source_and_opens_as_a_page(backend: Backend) -> Result {
+    let page = b"<!doctype html><title>Mine</title><h1 id=mine>Hello</h1><script>document.title += ' ran'</script>";
+    let harness = start(backend, &[("site/page.html", page), ("site/.owndir/static/index.html", page)]).await?;
+    harness.open("/@/browse/site/page.html").await?;
+    let source = harness.element(".code pre.text").await?.text().await.map_err(fail("text"))?;
+    assert!(source.starts_with("<!doctype html><title>Mine</title>"), "{source}");
+    let note = harness.element(".page-note").await?.text().await.map_err(fail("text"))?;
+    assert!(note.contains("read, change and delete any file here"), "{note}");
+    // Shown as source, the page has not run.
+    assert_eq!(harness.value("document.getElementById('mine') === null").await?, true);
+    harness.screenshot("html-source-desktop", 1280, 800, false).await?;
+    click(&harness, "#open-as-page").await?;
+    harness.eventually("return document.title === 'Mine ran'", "the page running at its own URL").await?;
+    assert_eq!(harness.value("location.pathname").await?, "/site/page.html");
+    assert_eq!(harness.value("document.getElementById('mine').textContent").await?, "Hello");
+    harness.open("/@/browse/site/.owndir/static/index.html").await?;
+    harness.element(".code pre.text").await?;
+    assert_eq!(harness.value("document.getElementById('open-as-page') === null").await?, true);
+    harness.finish().await
+}
+
 /// A WAV of silence, `seconds` long.
 fn wav(seconds: u32) -> Vec<u8> {
     let data = 8000 * seconds;
@@ -370,23 +394,15 @@ async fn files_and_folders_are_created_renamed_moved_and_deleted(backend: Backen
     assert_eq!(stored_names(&harness, "Projects").await?, ["renamed.md"]);
     assert_eq!(stored_names(&harness, "").await?, ["Projects", "box", "keep.txt"]);
 
+    // Delete moves to the trash at once, with Undo (tests/tests/trash.rs has the rest).
     click(&harness, "button[aria-label='Actions for box']").await?;
     press(&harness, "Delete").await?;
-    harness
-        .eventually(
-            "return document.querySelector('dialog[open] p')?.textContent.includes('everything in it')",
-            "the warning",
-        )
-        .await?;
-    press(&harness, "Cancel").await?;
-    assert_eq!(harness.get("/box/inside.txt").await?.status, 200);
-    assert_eq!(stored(&harness, "box/inside.txt").await?, "in");
-    click(&harness, "button[aria-label='Actions for box']").await?;
-    press(&harness, "Delete").await?;
-    click(&harness, "dialog[open] button.danger").await?;
     wait_for_rows(&harness, &["Projects", "keep.txt"]).await?;
     assert_eq!(harness.get("/box/inside.txt").await?.status, 404);
-    assert_eq!(stored_names(&harness, "").await?, ["Projects", "keep.txt"]);
+    assert_eq!(stored_names(&harness, "").await?, [".trash", "Projects", "keep.txt"]);
+    let trash = stored_names(&harness, ".trash").await?;
+    assert_eq!(trash.len(), 2, "{trash:?}");
+    assert_eq!(stored(&harness, &format!(".trash/{}/inside.txt", trash[0])).await?, "in");
     assert_eq!(stored(&harness, "keep.txt").await?, "keep");
     harness.finish().await
 }
@@ -622,6 +638,7 @@ on_both_backends!(
     the_listing_sorts_filters_and_hides_dotfiles,
     keys_links_and_history_move_through_folders,
     each_kind_of_file_gets_its_viewer,
+    an_html_page_shows_its_source_and_opens_as_a_page,
     the_editor_saves_and_never_loses_a_conflicting_edit,
     files_and_folders_are_created_renamed_moved_and_deleted,
     uploads_by_picker_and_drop_show_progress,

@@ -137,22 +137,17 @@ async fn upload_rename_and_delete() -> Result {
     assert_written(&firefox, "renamed.txt", b"old").await?;
     assert_eq!(firefox.opfs_bytes("old.txt").await?, None);
 
-    // Delete a file and a folder, after the warning.
+    // Delete a folder and a file: into the trash, no question; Undo brings the file back.
     firefox.click("button[aria-label='Actions for box']").await?;
     firefox.press("Delete").await?;
-    firefox
-        .eventually(
-            "return document.querySelector('dialog[open] p')?.textContent.includes('everything in it')",
-            "the warning",
-        )
-        .await?;
-    firefox.click("dialog[open] button.danger").await?;
     wait_for_rows(&firefox, &["big.bin", "pétit note ✓.txt", "renamed.txt"]).await?;
     firefox.click("button[aria-label='Actions for renamed.txt']").await?;
     firefox.press("Delete").await?;
-    firefox.click("dialog[open] button.danger").await?;
     wait_for_rows(&firefox, &["big.bin", "pétit note ✓.txt"]).await?;
     assert_eq!(firefox.get("/box/inside.txt").await?.status, 404);
     assert_eq!((firefox.opfs_bytes("renamed.txt").await?, firefox.opfs_bytes("box/inside.txt").await?), (None, None));
+    firefox.press("Undo").await?;
+    wait_for_rows(&firefox, &["big.bin", "pétit note ✓.txt", "renamed.txt"]).await?;
+    assert_written(&firefox, "renamed.txt", b"old").await?;
     firefox.finish().await
 }

@@ -117,7 +117,7 @@ module.exports = { routes: [
     assert_eq!(harness.stored_text("app/data/one.txt").await?.as_deref(), Some("first"));
     assert_eq!(harness.get("/app/api/list").await?.json(), json!(["app/data/one.txt"]));
     assert_eq!(harness.get("/app/api/root").await?.text(), "at the top");
-    // `..` above the root stays at the root (CONTRACT §4).
+    // `..` above the root stays at the root (docs/http.md).
     assert_eq!(harness.get("/app/api/escape").await?.text(), "at the top");
     // `.owndir` stays read-only to handlers as to pages.
     let refused = harness.fetch("/app/api/owndir", json!({ "method": "POST" })).await?;

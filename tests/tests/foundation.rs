@@ -194,6 +194,68 @@ async fn with_the_static_host_gone_a_cold_worker_still_serves_the_app_and_the_fo
     harness.finish().await
 }
 
+/// Another origin (here the same host on another port: same site, so the app's worker
+/// answers the frame, as it would for a sibling app) frames the app and a folder file:
+/// Chrome draws neither. The app's own pages may frame its files.
+#[tokio::test]
+async fn other_origins_cannot_frame_the_app_or_the_folder() -> Result {
+    let harness = connected_with_fixtures().await?;
+    // The app frames its own file: drawn.
+    let own = harness
+        .script(
+            "const done = arguments[0];
+            const frame = document.createElement('iframe');
+            frame.src = '/hello.txt';
+            frame.onload = () => done(frame.contentDocument.body.textContent);
+            document.body.append(frame);",
+            vec![],
+        )
+        .await?;
+    assert_eq!(own, json!("hello, folder\n"));
+
+    let other = tempfile::tempdir().map_err(|error| error.to_string())?;
+    let app = &harness.origin;
+    let framer = format!(
+        "<!doctype html><iframe src='{app}/hello.txt'></iframe><iframe src='{app}/'></iframe><iframe src='/control.txt'></iframe>"
+    );
+    std::fs::write(other.path().join("framer.html"), framer).map_err(|error| error.to_string())?;
+    std::fs::write(other.path().join("control.txt"), "drawn").map_err(|error| error.to_string())?;
+    let other_host = owndir_devserver::StaticServer::start(other.path(), 0).map_err(|error| error.to_string())?;
+    harness.client.goto(&format!("{}/framer.html", other_host.url())).await.map_err(|error| error.to_string())?;
+    // Each frame ends as its document (the control) or as Chrome's error page (refused).
+    let mut frames = Vec::new();
+    for _ in 0..100 {
+        let tree = harness.cdp("Page.getFrameTree", json!({})).await?;
+        frames = tree["frameTree"]["childFrames"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|child| child["frame"]["url"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        if frames.len() == 3 && frames.iter().all(|url| !url.is_empty() && url != "about:blank") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        frames,
+        [
+            "chrome-error://chromewebdata/",
+            "chrome-error://chromewebdata/",
+            format!("{}/control.txt", other_host.url()).as_str()
+        ]
+    );
+    // Chrome says why, on the console.
+    let refusals = harness.console_errors().await?;
+    assert_eq!(refusals.len(), 2, "{refusals:#?}");
+    assert!(
+        refusals.iter().all(|refusal| refusal.contains("frame-ancestors") || refusal.contains("X-Frame-Options")),
+        "{refusals:#?}"
+    );
+    harness.finish().await
+}
+
 #[tokio::test]
 async fn the_harness_sees_console_errors() -> Result {
     // The check every test ends with must be able to fail.

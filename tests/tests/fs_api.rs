@@ -1,4 +1,4 @@
-//! The FsNode API and `/@/fsnode.js` through the real worker (CONTRACT §3, §4), on OPFS
+//! The FsNode API and `/@/fsnode.js` through the real worker (docs/http.md), on OPFS
 //! and on a directory on disk; after each change the storage itself is read back.
 
 #![allow(clippy::unwrap_used, reason = "a test should stop at the first surprise")]

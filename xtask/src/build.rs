@@ -15,32 +15,18 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const WASM_TARGET: &str = "wasm32-unknown-unknown";
-
 /// Builds everything into `dist/` and returns its path.
 pub fn build() -> Result<PathBuf> {
     let root = workspace_root();
     tools::ensure_wasm_target()?;
-    let wasm_bindgen = tools::ensure_wasm_bindgen()?;
+    tools::ensure_wasm_bindgen()?;
+    let wasm_pack = tools::ensure_wasm_pack()?;
     let wasm_opt = tools::wasm_opt();
 
-    step("compiling the worker and the page to wasm (release)");
-    run(Command::new(env!("CARGO")).current_dir(&root).args([
-        "build",
-        "--release",
-        "--target",
-        WASM_TARGET,
-        "--package",
-        "owndir-sw",
-        "--package",
-        "owndir-app",
-    ]))?;
-
-    let release = root.join("target").join(WASM_TARGET).join("release");
     let generated = root.join("target").join("wasm-out");
-    step("generating JS glue (wasm-bindgen)");
-    bindgen(&wasm_bindgen, &release.join("owndir_sw.wasm"), &generated.join("sw"), "sw", "no-modules")?;
-    bindgen(&wasm_bindgen, &release.join("owndir_app.wasm"), &generated.join("app"), "app", "web")?;
+    step("compiling the worker and the page to wasm, with their JS glue (wasm-pack build --release)");
+    wasm_pack_build(&wasm_pack, &root.join("sw"), &generated.join("sw"), "sw", "no-modules")?;
+    wasm_pack_build(&wasm_pack, &root.join("app"), &generated.join("app"), "app", "web")?;
     if let Some(wasm_opt) = &wasm_opt {
         step("optimising wasm (wasm-opt -Oz)");
         for wasm in [generated.join("sw").join("sw_bg.wasm"), generated.join("app").join("app_bg.wasm")] {
@@ -55,11 +41,16 @@ pub fn build() -> Result<PathBuf> {
     Ok(dist)
 }
 
-fn bindgen(wasm_bindgen: &Path, wasm: &Path, out: &Path, name: &str, target: &str) -> Result {
-    run(Command::new(wasm_bindgen)
-        .arg(wasm)
-        .args(["--target", target, "--no-typescript", "--out-name", name, "--out-dir"])
-        .arg(out))
+/// `wasm-pack build` of the crate at `krate` into `out`: cargo's release build, then the
+/// pinned wasm-bindgen (never downloaded). wasm-opt is off in the crates' wasm-pack
+/// metadata: `optimise` runs npm's binaryen with the features rustc enables.
+fn wasm_pack_build(wasm_pack: &Path, krate: &Path, out: &Path, name: &str, target: &str) -> Result {
+    run(Command::new(wasm_pack)
+        .args(["--quiet", "build", "--release", "--mode", "no-install", "--no-typescript", "--no-pack"])
+        .args(["--target", target, "--out-name", name, "--out-dir"])
+        .arg(out)
+        .arg(krate)
+        .env("PATH", tools::path_with_cargo_bin()))
 }
 
 fn optimise(wasm_opt: &Path, wasm: &Path) -> Result {

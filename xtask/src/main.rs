@@ -83,6 +83,9 @@ fn test(args: &[String]) -> Result {
     tools::ensure_firefox()?;
     tools::ensure_geckodriver()?;
     let dist = build::build()?;
+    if extra.is_empty() {
+        worker_tests()?;
+    }
     step("native and browser tests (cargo test)");
     let mut command = Command::new(env!("CARGO"));
     // Every test binary runs even after one fails, so a CI log names every failure.
@@ -93,6 +96,18 @@ fn test(args: &[String]) -> Result {
         command.args(["--", "--test-threads=2"]);
     }
     run(&mut command)
+}
+
+/// The worker crate's own tests, inside a real service worker in headless Chromium
+/// (`wasm-bindgen-test`, `run_in_service_worker`): the core's `Folder` cases on the
+/// worker's folder over OPFS. Chrome's flags are in `sw/webdriver.json`.
+fn worker_tests() -> Result {
+    step("the worker's own tests in a service worker (wasm-pack test --headless --chrome)");
+    run(Command::new(tools::ensure_wasm_pack()?)
+        .current_dir(workspace_root().join("sw"))
+        .args(["test", "--headless", "--chrome", "--chromedriver", "/usr/bin/chromedriver"])
+        .args(["--mode", "no-install"])
+        .env("PATH", tools::path_with_cargo_bin()))
 }
 
 fn bench(args: &[String]) -> Result {

@@ -45,6 +45,30 @@ pub fn ensure_wasm_bindgen() -> Result<PathBuf> {
     Ok(cargo_bin)
 }
 
+/// The wasm-pack version `cargo xtask` builds with.
+const WASM_PACK_VERSION: &str = "0.15.1";
+
+/// `wasm-pack`, which builds both wasm crates and runs the worker's own tests in Chromium.
+/// It finds the pinned `wasm-bindgen` in `~/.cargo/bin` and is never let to download one
+/// (`--mode no-install`); wasm-opt stays ours (npm's binaryen, see `wasm_opt`).
+pub fn ensure_wasm_pack() -> Result<PathBuf> {
+    let cargo_bin = cargo_home().join("bin").join("wasm-pack");
+    let found = Command::new(&cargo_bin).arg("--version").output();
+    if found.is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == format!("wasm-pack {WASM_PACK_VERSION}")) {
+        return Ok(cargo_bin);
+    }
+    step(&format!("installing wasm-pack {WASM_PACK_VERSION} (cargo install, a few minutes, once)"));
+    run(Command::new(env!("CARGO")).args(["install", "wasm-pack", "--locked", "--version", WASM_PACK_VERSION]))?;
+    Ok(cargo_bin)
+}
+
+/// `PATH` with `~/.cargo/bin` first, so a child finds the tools `cargo install` put there.
+pub fn path_with_cargo_bin() -> std::ffi::OsString {
+    let mut paths = vec![cargo_home().join("bin")];
+    paths.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+    std::env::join_paths(paths).unwrap_or_default()
+}
+
 /// `cargo fuzz` (cargo-fuzz), for the fuzz targets in `fuzz/`.
 pub fn ensure_cargo_fuzz() -> Result {
     let found = Command::new(env!("CARGO")).args(["fuzz", "--version"]).output();

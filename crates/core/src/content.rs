@@ -1,4 +1,4 @@
-//! Folder content: `GET`/`HEAD` on any path outside `/@/` (CONTRACT §2).
+//! Folder content: `GET`/`HEAD` on any path outside `/@/` (docs/http.md).
 //!
 //! OwnDir's order for a path P:
 //! 1. static mounts, root first: for each ancestor D of P, `D/.owndir/static/<rest of P>`
@@ -350,7 +350,7 @@ fn file_answer<B>(request: &ContentRequest<'_>, path: &SafePath, meta: FileMeta,
     }
 }
 
-/// `200` with the whole file and the headers of CONTRACT §2.
+/// `200` with the whole file and the headers docs/http.md lists.
 pub fn file_response<B>(path: &SafePath, meta: FileMeta, body: B) -> HttpResponse<B> {
     let name = path.name().unwrap_or_default();
     HttpResponse {

@@ -68,7 +68,7 @@ impl fmt::Display for FolderError {
 impl std::error::Error for FolderError {}
 
 /// An answer that is an error: a status and a message, sent as
-/// `{"success": false, "status": <code>, "error": "<message>"}` (CONTRACT §3).
+/// `{"success": false, "status": <code>, "error": "<message>"}` (docs/http.md).
 ///
 /// ```
 /// use owndir_core::ApiError;

@@ -163,15 +163,7 @@ impl MethodFilter {
 
     /// Whether a request with `method` reaches the entry.
     pub fn allows(&self, method: &Method) -> bool {
-        let name = match method {
-            Method::Get => "GET",
-            Method::Head => "HEAD",
-            Method::Post => "POST",
-            Method::Put => "PUT",
-            Method::Delete => "DELETE",
-            Method::Options => "OPTIONS",
-            Method::Other(other) => other.as_str(),
-        };
+        let name = method.as_str();
         match self {
             MethodFilter::All => true,
             MethodFilter::Only(only) => only == name || (only == "GET" && name == "HEAD"),

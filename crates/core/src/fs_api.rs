@@ -1,4 +1,4 @@
-//! The FsNode API: `/@/fs/<P>?call=<method>` (CONTRACT §3).
+//! The FsNode API: `/@/fs/<P>?call=<method>` (docs/http.md).
 //!
 //! [`FsRequest::parse`] decides whether a request may run at all (the call, its method,
 //! where it comes from, `.owndir`); [`serve_fs`] runs it against a [`Folder`].
@@ -11,6 +11,7 @@ use crate::listing::{Info, directory_time, listing_names, listing_with_times};
 use crate::path::{PathError, RequestPath, SafePath};
 use crate::range::ByteRange;
 use crate::read_only::{cannot_write, is_read_only, shown};
+use crate::watch::EventFilter;
 use crate::write_retry::write_retrying;
 use serde::Serialize;
 
@@ -51,8 +52,8 @@ pub enum FsCall {
     Delete,
     /// `sub`: change events.
     Sub {
-        /// `events`, a comma list; `None` for all.
-        events: Option<String>,
+        /// `events`: the kinds wanted.
+        events: EventFilter,
         /// `since`: the last event id the client saw, for a client that reconnects by
         /// itself (an `EventSource` sends `Last-Event-ID` instead).
         since: Option<u64>,
@@ -60,6 +61,87 @@ pub enum FsCall {
 }
 
 impl FsCall {
+    /// Every call's name, as `call=` gives it.
+    pub const NAMES: [&'static str; 9] =
+        ["info", "children", "read", "write", "touch", "makeDir", "move", "delete", "sub"];
+
+    /// The call's name, as `call=` gives it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            FsCall::Info => "info",
+            FsCall::Children { .. } => "children",
+            FsCall::Read { .. } => "read",
+            FsCall::Write { .. } => "write",
+            FsCall::Touch => "touch",
+            FsCall::MakeDir => "makeDir",
+            FsCall::Move { .. } => "move",
+            FsCall::Delete => "delete",
+            FsCall::Sub { .. } => "sub",
+        }
+    }
+
+    /// The method a client sends the call with (the API takes a few others, as OwnDir's
+    /// clients send them: see `allows`).
+    pub fn method(&self) -> Method {
+        match self {
+            FsCall::Info | FsCall::Children { .. } | FsCall::Read { .. } | FsCall::Sub { .. } => Method::Get,
+            FsCall::Write { .. } => Method::Put,
+            FsCall::Delete => Method::Delete,
+            FsCall::Touch | FsCall::MakeDir | FsCall::Move { .. } => Method::Post,
+        }
+    }
+
+    /// The query string that asks for this call, without `?`: what
+    /// [`FsCall::from_query`] reads back.
+    ///
+    /// ```
+    /// use owndir_core::fs_api::FsCall;
+    /// let call = FsCall::Move { to: "a b/c.txt".into(), overwrite: true };
+    /// assert_eq!(call.to_query(), "call=move&to=a+b%2Fc.txt&overwrite=true");
+    /// assert_eq!(FsCall::from_query(&call.to_query()).unwrap(), call);
+    /// ```
+    pub fn to_query(&self) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query.append_pair("call", self.name());
+        match self {
+            FsCall::Children { info: true } => {
+                query.append_pair("info", "1");
+            }
+            FsCall::Read { start, end } => {
+                for (name, value) in [("start", start), ("end", end)] {
+                    if let Some(value) = value {
+                        query.append_pair(name, &value.to_string());
+                    }
+                }
+            }
+            FsCall::Write { append: true } => {
+                query.append_pair("flags", "a");
+            }
+            FsCall::Move { to, overwrite } => {
+                query.append_pair("to", to);
+                if *overwrite {
+                    query.append_pair("overwrite", "true");
+                }
+            }
+            FsCall::Sub { events, since } => {
+                if let Some(events) = events.to_param() {
+                    query.append_pair("events", &events);
+                }
+                if let Some(since) = since {
+                    query.append_pair("since", &since.to_string());
+                }
+            }
+            _ => {}
+        }
+        query.finish()
+    }
+
+    /// Reads a call from a query string (without `?`). Unknown parameters are ignored, as
+    /// a server ignores them; unknown calls and bad values are a `400`.
+    pub fn from_query(query: &str) -> Result<FsCall, ApiError> {
+        parse_call(query)
+    }
+
     /// True for calls that change the folder.
     pub fn is_mutating(&self) -> bool {
         !matches!(self, FsCall::Info | FsCall::Children { .. } | FsCall::Read { .. } | FsCall::Sub { .. })
@@ -124,7 +206,7 @@ impl FsRequest<'_> {
     /// ```
     pub fn parse(&self) -> Result<FsOperation, ApiError> {
         let path = RequestPath::from_url_path(self.path)?.path;
-        let call = parse_call(self.query.unwrap_or_default())?;
+        let call = FsCall::from_query(self.query.unwrap_or_default())?;
         if !call.allows(&self.method) {
             let message = match self.method {
                 Method::Get | Method::Head => "this call changes the folder: use POST".to_owned(),
@@ -189,10 +271,10 @@ fn parse_call(query: &str) -> Result<FsCall, ApiError> {
         "makeDir" => FsCall::MakeDir,
         "move" => FsCall::Move { to: to.ok_or_else(|| ApiError::new(400, "move needs to=<destination>"))?, overwrite },
         "delete" => FsCall::Delete,
-        "sub" => {
-            crate::watch::EventFilter::parse(events.as_deref()).map_err(|error| ApiError::new(400, error))?;
-            FsCall::Sub { events, since }
-        }
+        "sub" => FsCall::Sub {
+            events: EventFilter::parse(events.as_deref()).map_err(|error| ApiError::new(400, error))?,
+            since,
+        },
         other => return Err(ApiError::new(400, format!("unknown call {other}"))),
     })
 }

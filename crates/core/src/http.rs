@@ -41,6 +41,19 @@ impl Method {
         }
     }
 
+    /// The method's name, upper-case, as it goes on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Method::Get => "GET",
+            Method::Head => "HEAD",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Other(name) => name,
+        }
+    }
+
     /// True for `GET` and `HEAD`, the methods that only read.
     pub fn is_read(&self) -> bool {
         matches!(self, Method::Get | Method::Head)
@@ -115,7 +128,7 @@ impl<B> HttpResponse<B> {
         HttpResponse { status, headers: vec![("Content-Type", JSON.to_owned())], body: ResponseBody::Text(json) }
     }
 
-    /// The error answer of CONTRACT §3.
+    /// The error answer (docs/http.md).
     pub fn error(error: &ApiError) -> HttpResponse<B> {
         HttpResponse::json(error.status, error.to_json())
     }

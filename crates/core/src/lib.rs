@@ -12,6 +12,7 @@ pub mod content;
 pub mod disk_names;
 pub mod error;
 pub mod folder;
+pub mod folder_cases;
 pub mod folder_routes;
 pub mod fs_api;
 pub mod http;

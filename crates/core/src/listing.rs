@@ -1,4 +1,4 @@
-//! Directory listings and entry info in the FsNode shape (CONTRACT §3 `info`).
+//! Directory listings and entry info in the FsNode shape (`info`, docs/http.md).
 
 use crate::error::FolderError;
 use crate::folder::{DirEntry, EntryKind, Folder, Metadata};

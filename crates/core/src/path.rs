@@ -1,4 +1,4 @@
-//! Safe paths inside the folder (CONTRACT §6).
+//! Safe paths inside the folder (docs/http.md).
 //!
 //! A URL path is split on `/` *before* percent-decoding, so `%2F` can never create a
 //! separator, then each segment is decoded and must be a plain name: not empty, not `.`

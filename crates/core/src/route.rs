@@ -1,6 +1,6 @@
 //! Which part of the runtime answers a URL path.
 
-/// The prefix reserved for the runtime (CONTRACT §5): it never maps into the folder.
+/// The prefix reserved for the runtime (docs/http.md): it never maps into the folder.
 pub const RUNTIME_PREFIX: &str = "/@/";
 
 /// Where a request goes, from its URL path (still percent-encoded).

@@ -1,4 +1,4 @@
-//! `GET /@/status` (CONTRACT §1).
+//! `GET /@/status` (docs/http.md).
 
 use serde::{Deserialize, Serialize};
 

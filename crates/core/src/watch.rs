@@ -1,4 +1,4 @@
-//! Change events for `sub` (CONTRACT §3): what changed between two snapshots of a tree,
+//! Change events for `sub` (docs/http.md): what changed between two snapshots of a tree,
 //! and how each change is sent as a server-sent event.
 //!
 //! The browser has no file watching in service workers, so the worker takes snapshots
@@ -161,6 +161,20 @@ impl EventFilter {
             })
             .collect::<Result<_, _>>()
             .map(EventFilter)
+    }
+
+    /// The `events` parameter that asks for this filter: `None` for all kinds.
+    ///
+    /// ```
+    /// use owndir_core::watch::EventFilter;
+    /// assert_eq!(EventFilter::parse(Some("change,add")).unwrap().to_param().as_deref(), Some("change,add"));
+    /// assert_eq!(EventFilter::all().to_param(), None);
+    /// ```
+    pub fn to_param(&self) -> Option<String> {
+        if *self == EventFilter::all() {
+            return None;
+        }
+        Some(self.0.iter().map(|kind| kind.name()).collect::<Vec<_>>().join(","))
     }
 
     /// Whether this kind is wanted.

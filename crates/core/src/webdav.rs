@@ -1,5 +1,5 @@
 //! How single-file apps save themselves: `OPTIONS`, `PUT` and `DELETE` on content paths,
-//! as a WebDAV server answers them (CONTRACT §2).
+//! as a WebDAV server answers them (docs/http.md).
 //!
 //! TiddlyWiki's "put" saver (`core/modules/savers/put.js`) is the client this is for: it
 //! sends `OPTIONS` to its own URL and saves only when the answer is `2xx` with a `DAV`

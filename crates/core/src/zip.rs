@@ -12,6 +12,7 @@ use crate::error::FolderError;
 use crate::folder::{EntryKind, Folder};
 use crate::listing::is_hidden_artifact;
 use crate::path::SafePath;
+use std::collections::BTreeSet;
 
 const LOCAL_HEADER: u32 = 0x0403_4b50;
 const DATA_DESCRIPTOR: u32 = 0x0807_4b50;
@@ -83,6 +84,53 @@ pub async fn plan<F: Folder>(folder: &F, path: &SafePath, top: &str) -> Result<V
         pending.extend(subdirectories.into_iter().rev());
     }
     Ok(items)
+}
+
+/// Like [`plan`], with only the entries of `path` named in `names` (the file app's
+/// selection: `/@/zip/<P>/?name=a&name=b`), each whole; a name not there is left out.
+pub async fn plan_selected<F: Folder>(
+    folder: &F,
+    path: &SafePath,
+    top: &str,
+    names: &BTreeSet<String>,
+) -> Result<Vec<ZipItem>, FolderError> {
+    let modified_ms = folder.directory_time(path).await?.unwrap_or(0);
+    let mut items =
+        vec![ZipItem { path: path.clone(), name: format!("{top}/"), kind: EntryKind::Directory, size: 0, modified_ms }];
+    let mut entries = folder.list(path).await?;
+    entries.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+    for entry in entries.into_iter().filter(|entry| names.contains(&entry.name) && !is_hidden_artifact(&entry.name)) {
+        let Ok(child) = path.join(&entry.name) else { continue };
+        match entry.meta.kind {
+            EntryKind::Directory => items.extend(plan(folder, &child, &format!("{top}/{}", entry.name)).await?),
+            EntryKind::File => {
+                let meta = entry.meta.file.unwrap_or(crate::folder::FileMeta { size: 0, modified_ms: 0 });
+                items.push(ZipItem {
+                    path: child,
+                    name: format!("{top}/{}", entry.name),
+                    kind: EntryKind::File,
+                    size: meta.size,
+                    modified_ms: meta.modified_ms,
+                });
+            }
+        }
+    }
+    Ok(items)
+}
+
+/// The names a zip URL's query selects (`name=a&name=b`, form-encoded); empty when it
+/// selects none, which means the whole folder.
+///
+/// ```
+/// let names = owndir_core::zip::selected_names("?name=a%20b.txt&name=c&other=1");
+/// assert_eq!(names.into_iter().collect::<Vec<_>>(), ["a b.txt", "c"]);
+/// ```
+pub fn selected_names(query: &str) -> BTreeSet<String> {
+    let query = query.strip_prefix('?').unwrap_or(query);
+    form_urlencoded::parse(query.as_bytes())
+        .filter(|(key, value)| key == "name" && !value.is_empty())
+        .map(|(_, value)| value.into_owned())
+        .collect()
 }
 
 /// The archive's bytes around the files' own bytes, with the bookkeeping between.
@@ -334,6 +382,17 @@ mod tests {
         folder.insert_file("notes/x.txt.crswap", b"half", 1);
         folder.insert_file("elsewhere.txt", b"not in the zip", 1);
         folder
+    }
+
+    #[test]
+    fn a_selection_zips_only_the_chosen_entries_whole() {
+        let folder = sample();
+        let names = BTreeSet::from(["sub".to_owned(), "a.md".to_owned(), "missing".to_owned()]);
+        let items = block_on(plan_selected(&folder, &SafePath::parse("notes").unwrap(), "notes", &names)).unwrap();
+        let listed: Vec<&str> = items.iter().map(|item| item.name.as_str()).collect();
+        assert_eq!(listed, ["notes/", "notes/a.md", "notes/sub/", "notes/sub/b.txt"]);
+        assert!(selected_names("").is_empty());
+        assert!(selected_names("?name=").is_empty());
     }
 
     #[test]

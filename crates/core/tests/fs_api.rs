@@ -451,3 +451,60 @@ fn the_root_is_named_slash_in_the_refusals_only_it_meets() {
     let (status, error) = answer(&memory(), &request(Method::Post, "", "call=delete"), Vec::new());
     assert_eq!((status, error["error"].as_str()), (403, Some("/ cannot be written")));
 }
+
+/// What a client builds with `FsCall::to_query` is what the API reads, call for call, and
+/// the method a client sends it with is one the API takes.
+#[test]
+fn every_call_survives_its_query() {
+    use owndir_core::watch::EventFilter;
+    let calls = [
+        FsCall::Info,
+        FsCall::Children { info: false },
+        FsCall::Children { info: true },
+        FsCall::Read { start: None, end: None },
+        FsCall::Read { start: Some(0), end: Some(9) },
+        FsCall::Read { start: Some(5), end: None },
+        FsCall::Write { append: false },
+        FsCall::Write { append: true },
+        FsCall::Touch,
+        FsCall::MakeDir,
+        FsCall::Move { to: "../a b/ü & c=d?.txt".into(), overwrite: false },
+        FsCall::Move { to: "/x".into(), overwrite: true },
+        FsCall::Delete,
+        FsCall::Sub { events: EventFilter::all(), since: None },
+        FsCall::Sub { events: EventFilter::parse(Some("unlinkDir,add")).unwrap(), since: Some(42) },
+    ];
+    for call in calls {
+        let query = call.to_query();
+        assert_eq!(FsCall::from_query(&query).unwrap(), call, "{query}");
+        let request = request(call.method(), "/docs/a.txt", &query);
+        assert!(request.parse().is_ok(), "{query} by {}", call.method().as_str());
+    }
+    // Every name a client may send is one the API knows, and names itself back.
+    for name in FsCall::NAMES {
+        let query = if name == "move" { "call=move&to=x".to_owned() } else { format!("call={name}") };
+        assert_eq!(FsCall::from_query(&query).unwrap().name(), name);
+    }
+}
+
+/// The page-side FsNode (`static/fsnode.js`) names its calls as strings: each is one the
+/// API knows, and it offers every call there is.
+#[test]
+fn fsnode_js_calls_the_calls_there_are() {
+    let script = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../static/fsnode.js")).unwrap();
+    let mut named = std::collections::BTreeSet::new();
+    for line in script.lines() {
+        for opening in ["call(", "#mutate(", "apiUrl("] {
+            let Some(at) = line.find(opening) else { continue };
+            let rest = &line[at + opening.len()..];
+            // `#mutate("write", …)` or `call(node.path, "children", …)`.
+            let quoted =
+                if rest.starts_with('"') { Some(rest) } else { rest.find(", \"").map(|comma| &rest[comma + 2..]) };
+            if let Some(name) = quoted.and_then(|quoted| quoted[1..].split('"').next()) {
+                named.insert(name.to_owned());
+            }
+        }
+    }
+    let known: std::collections::BTreeSet<String> = FsCall::NAMES.iter().map(|name| (*name).to_owned()).collect();
+    assert_eq!(named, known);
+}

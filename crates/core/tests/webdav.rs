@@ -1,4 +1,4 @@
-//! `OPTIONS`, `PUT` and `DELETE` on content paths (CONTRACT §2, issue 14): what a
+//! `OPTIONS`, `PUT` and `DELETE` on content paths (docs/http.md, issue 14): what a
 //! single-file app such as TiddlyWiki saves itself with. Every case runs on the memory
 //! folder and on a real directory.
 

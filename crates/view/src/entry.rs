@@ -246,3 +246,40 @@ mod tests {
         assert_eq!(SortKey::parse("colour"), None);
     }
 }
+
+#[cfg(test)]
+mod wire {
+    use super::Entry;
+    use owndir_core::folder::{DirEntry, EntryKind, FileMeta, Metadata};
+    use owndir_core::listing::listing;
+
+    /// The listing the worker sends (the core's `Serialize`) is the listing the app reads
+    /// (this crate's `Deserialize`): nothing else ties the two.
+    #[test]
+    fn the_core_listing_reads_back_as_entries() {
+        let file =
+            Metadata { kind: EntryKind::File, file: Some(FileMeta { size: 1234, modified_ms: 1_700_000_000_000 }) };
+        let directory = Metadata { kind: EntryKind::Directory, file: None };
+        let mut sent = listing(vec![
+            DirEntry { name: "notes.md".into(), meta: file },
+            DirEntry { name: "photos".into(), meta: directory },
+        ]);
+        sent[1].info.set_modified(1_600_000_000_000);
+        let wire = serde_json::to_string(&sent).unwrap();
+        let read: Vec<Entry> = serde_json::from_str(&wire).unwrap();
+        let expected: Vec<Entry> = sent
+            .iter()
+            .map(|entry| Entry {
+                name: entry.name.clone(),
+                is_directory: entry.info.is_directory,
+                size: entry.info.size,
+                mtime: entry.info.mtime,
+            })
+            .collect();
+        assert_eq!(read, expected);
+        assert_eq!(
+            (read[0].is_directory, read[0].size, read[0].mtime, read[1].is_directory, read[1].mtime),
+            (false, 1234, 1_700_000_000_000, true, 1_600_000_000_000)
+        );
+    }
+}

@@ -116,6 +116,23 @@ impl FileKind {
         }
     }
 
+    /// Whether the file at `path` is a page of the folder: HTML outside `.owndir` (whose
+    /// pages are the folder's own frames and assets). The app shows its source, and offers
+    /// to open it as a page, which then runs with the folder's rights.
+    ///
+    /// ```
+    /// use owndir_core::SafePath;
+    /// use owndir_view::FileKind;
+    /// assert!(FileKind::is_folder_page(&SafePath::parse("site/Index.HTML").unwrap()));
+    /// assert!(!FileKind::is_folder_page(&SafePath::parse("site/.owndir/static/index.html").unwrap()));
+    /// assert!(!FileKind::is_folder_page(&SafePath::parse("notes.md").unwrap()));
+    /// ```
+    pub fn is_folder_page(path: &owndir_core::SafePath) -> bool {
+        let name = path.name().unwrap_or_default().to_lowercase();
+        (name.ends_with(".html") || name.ends_with(".htm"))
+            && !path.segments().iter().any(|segment| segment == owndir_core::read_only::OWNDIR)
+    }
+
     /// Whether the editor can open it.
     pub fn is_editable(self) -> bool {
         matches!(self, FileKind::Markdown | FileKind::Text)

@@ -10,6 +10,8 @@ pub mod kind;
 pub mod location;
 pub mod markdown;
 pub mod names;
+pub mod search;
+pub mod trash;
 
 pub use entry::{Entry, SortKey, SortOrder, arrange};
 pub use format::{human_size, human_time};

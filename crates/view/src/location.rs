@@ -1,11 +1,12 @@
 //! Which URL shows which path. Directories live at their own URL (`/notes/`), or under
-//! `/@/browse/` when the page was opened there (CONTRACT §5: the file app whatever frame
+//! `/@/browse/` when the page was opened there (docs/http.md; the file app whatever frame
 //! the folder has). Files are always viewed under `/@/browse/`, since their own URL
 //! serves the file itself.
 
+use owndir_core::fs_api::FsCall;
 use owndir_core::{PathError, RequestPath, SafePath};
 
-/// Where the file app always answers (CONTRACT §5).
+/// Where the file app always answers (docs/http.md).
 pub const BROWSE_PREFIX: &str = "/@/browse";
 
 /// What a page URL shows.
@@ -66,22 +67,17 @@ pub fn file_href(path: &SafePath) -> String {
     format!("{BROWSE_PREFIX}{}", path.to_url())
 }
 
-/// The FsNode API URL for `call` on `path` (CONTRACT §3), with extra query parameters
-/// already encoded.
+/// The FsNode API URL for `call` on `path` (docs/http.md).
 ///
 /// ```
 /// use owndir_core::SafePath;
+/// use owndir_core::fs_api::FsCall;
 /// let file = SafePath::parse("a/b c.txt").unwrap();
-/// assert_eq!(owndir_view::location::api_url(&file, "write", ""), "/@/fs/a/b%20c.txt?call=write");
-/// assert_eq!(owndir_view::location::api_url(&SafePath::root(), "children", "&info=1"), "/@/fs/?call=children&info=1");
+/// assert_eq!(owndir_view::location::api_url(&file, &FsCall::Write { append: false }), "/@/fs/a/b%20c.txt?call=write");
+/// assert_eq!(owndir_view::location::api_url(&SafePath::root(), &FsCall::Children { info: true }), "/@/fs/?call=children&info=1");
 /// ```
-pub fn api_url(path: &SafePath, call: &str, extra: &str) -> String {
-    format!("/@/fs{}?call={call}{extra}", path.to_url())
-}
-
-/// A query parameter value, percent-encoded.
-pub fn query_value(value: &str) -> String {
-    percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
+pub fn api_url(path: &SafePath, call: &FsCall) -> String {
+    format!("/@/fs{}?{}", path.to_url(), call.to_query())
 }
 
 /// The URL that downloads directory `path` as a zip (the worker streams it).
@@ -92,6 +88,24 @@ pub fn query_value(value: &str) -> String {
 /// ```
 pub fn zip_href(path: &SafePath) -> String {
     format!("/@/zip{}", path.to_dir_url())
+}
+
+/// The URL that downloads the entries `names` of directory `path` as one zip.
+///
+/// ```
+/// use owndir_core::SafePath;
+/// let names = ["a b.txt".to_owned(), "c&d".to_owned()];
+/// assert_eq!(
+///     owndir_view::location::zip_selection_href(&SafePath::parse("x").unwrap(), &names),
+///     "/@/zip/x/?name=a%20b%2Etxt&name=c%26d"
+/// );
+/// ```
+pub fn zip_selection_href<'a>(path: &SafePath, names: impl IntoIterator<Item = &'a String>) -> String {
+    let query: Vec<String> = names
+        .into_iter()
+        .map(|name| format!("name={}", percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC)))
+        .collect();
+    format!("{}?{}", zip_href(path), query.join("&"))
 }
 
 #[cfg(test)]
@@ -142,10 +156,5 @@ mod tests {
             let file = location(&file_href(&path));
             assert_eq!((file.path, file.is_directory, file.browse), (path, false, true));
         }
-    }
-
-    #[test]
-    fn query_values_are_encoded() {
-        assert_eq!(query_value("a b/c&d=é"), "a%20b%2Fc%26d%3D%C3%A9");
     }
 }
