@@ -125,7 +125,7 @@ pub async fn text_until(path: &SafePath, signal: &AbortSignal) -> ApiResult<Stri
 
 /// The names in `directory` (no sizes or times: the worker opens no file for them).
 pub async fn names(directory: &SafePath) -> ApiResult<Vec<String>> {
-    json(send("GET", &api_url(directory, "children", ""), None, &[]).await?).await
+    json(fs_call(directory, FsCall::Children { info: false }, None, &[]).await?).await
 }
 
 /// What is at `path`: `Some(true)` a directory, `Some(false)` a file, `None` nothing.
