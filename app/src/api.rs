@@ -123,6 +123,11 @@ pub async fn text_until(path: &SafePath, signal: &AbortSignal) -> ApiResult<Stri
     Ok(JsFuture::from(response.text()?).await?.as_string().unwrap_or_default())
 }
 
+/// The names in `directory` (no sizes or times: the worker opens no file for them).
+pub async fn names(directory: &SafePath) -> ApiResult<Vec<String>> {
+    json(fs_call(directory, FsCall::Children { info: false }, None, &[]).await?).await
+}
+
 /// What is at `path`: `Some(true)` a directory, `Some(false)` a file, `None` nothing.
 pub async fn kind(path: &SafePath) -> ApiResult<Option<bool>> {
     #[derive(Deserialize)]
@@ -156,6 +161,19 @@ pub async fn etag(path: &SafePath) -> ApiResult<Option<String>> {
 pub async fn write(path: &SafePath, body: &JsValue, if_match: Option<&str>) -> ApiResult<()> {
     let headers: Vec<(&str, &str)> = if_match.map(|tag| ("If-Match", tag)).into_iter().collect();
     fs_call(path, FsCall::Write { append: false }, Some(body), &headers).await.map(drop)
+}
+
+/// Deletes the file at `path` (its own URL, `DELETE`), only if it is still that version.
+pub async fn delete_version(path: &SafePath, if_match: &str) -> ApiResult<()> {
+    send("DELETE", &path.to_url(), None, &[("If-Match", if_match)]).await.map(drop)
+}
+
+/// A file's bytes as a `Blob` and its `ETag`.
+pub async fn read_blob(path: &SafePath) -> ApiResult<(web_sys::Blob, Option<String>)> {
+    let response = send("GET", &path.to_url(), None, &[("Cache-Control", "no-cache")]).await?;
+    let etag = response.headers().get("ETag").ok().flatten();
+    let blob = JsFuture::from(response.blob()?).await?.dyn_into()?;
+    Ok((blob, etag))
 }
 
 /// Creates an empty file.

@@ -36,6 +36,12 @@ pub async fn show(path: SafePath) {
             return log(show_missing(&path, &failure));
         }
     };
+    // A file in a sync conflict (or its conflict copy) shows the two versions to choose from.
+    if let Some(pair) = crate::conflict_view::find(&path).await {
+        let drawn = crate::conflict_view::show(directory, pair).await;
+        loaded(&path);
+        return log(drawn);
+    }
     let kind = FileKind::of(&name);
     let wants_editor = window().location().search().unwrap_or_default().contains("edit");
     let drawn = match kind {
@@ -164,6 +170,7 @@ async fn show_text(path: &SafePath, kind: FileKind, editing: bool) -> Result<(),
     state::update(|app| {
         if let Some(file) = app.file.as_mut().filter(|file| &file.path == path) {
             (file.etag, file.saved_text, file.dirty, file.editing) = (etag, text.clone(), false, editing);
+            file.conflict = None;
         }
     });
     if editing { draw_editor(path, &text) } else { draw_view(path, kind, &text) }
@@ -362,6 +369,26 @@ pub async fn changed_on_disk(path: SafePath) {
         return;
     }
     let now = api::etag(&path).await.ok().flatten();
+    if let Some(conflict) = &file.conflict {
+        // Either version changed: compare again. The conflict may be gone (resolved on
+        // another device): the file shows, the one left when the copy opened is gone.
+        match crate::conflict_view::find(&path).await {
+            Some(pair) => {
+                log(crate::conflict_view::show(conflict.directory.clone(), pair).await);
+                status("Updated: a version changed on disk.");
+            }
+            None if now.is_none() => {
+                if let Ok(original) = conflict.directory.join(&conflict.pair.original) {
+                    crate::dom::follow_link(&file_href(&original));
+                }
+            }
+            None => {
+                reload(&path).await;
+                status("Updated: the conflict was resolved on disk.");
+            }
+        }
+        return;
+    }
     if now.is_some() && now == file.etag {
         return;
     }

@@ -4,6 +4,7 @@
 
 mod api;
 mod browse;
+mod conflict_view;
 mod connect;
 mod dialogs;
 mod dom;
@@ -74,6 +75,7 @@ fn on_action(action: &str, actor: &Element) {
         | "resume"
         | "allow-writing" => connect::on_action(action),
         "edit" | "done-editing" | "save" | "reload-file" => file_view::on_action(action),
+        "keep-this" | "keep-other" => conflict_view::on_action(action),
         "close-uploads" => upload::close_panel(),
         "stop-search" | "close-search" => search::on_action(action),
         "restore" | "empty-trash" => trash_view::on_action(action, actor),

@@ -205,8 +205,9 @@ pub fn draw_listing() -> Result<(), DomError> {
     add(&table, &head)?;
     let body = element("tbody", "")?;
     let offset = -(js_sys::Date::new_0().get_timezone_offset() as i64);
+    let marks = conflict_marks();
     for entry in shown.iter().take(rows_drawn) {
-        add(&body, &row(&directory, entry, offset)?)?;
+        add(&body, &row(&directory, entry, offset, &marks)?)?;
     }
     add(&table, &body)?;
     add(&area, &table)?;
@@ -270,8 +271,9 @@ fn draw_more() -> Result<(), DomError> {
     let (directory, shown) = arranged();
     let Some(directory) = directory else { return Ok(()) };
     let offset = -(js_sys::Date::new_0().get_timezone_offset() as i64);
+    let marks = conflict_marks();
     for entry in shown.iter().skip(from).take(PAGE_ROWS) {
-        add(&body, &row(&directory, entry, offset)?)?;
+        add(&body, &row(&directory, entry, offset, &marks)?)?;
     }
     if let Some(old) = document().query_selector("#listing .more-rows")? {
         old.remove();
@@ -284,7 +286,19 @@ fn draw_more() -> Result<(), DomError> {
     selection::sync()
 }
 
-fn row(directory: &SafePath, entry: &Entry, offset_minutes: i64) -> Result<Element, DomError> {
+/// The sync-conflict marks of the directory's files (all of them, shown or not: a copy
+/// marks its file even when the filter hides the copy).
+fn conflict_marks() -> Marks {
+    state::with(|app| {
+        owndir_view::conflict::marks(
+            app.entries.iter().filter(|entry| !entry.is_directory).map(|entry| entry.name.as_str()),
+        )
+    })
+}
+
+type Marks = std::collections::BTreeMap<String, owndir_view::conflict::Mark>;
+
+fn row(directory: &SafePath, entry: &Entry, offset_minutes: i64, marks: &Marks) -> Result<Element, DomError> {
     let tr = element("tr", if entry.is_directory { "dir" } else { "file" })?;
     tr.set_attribute("data-name", &entry.name)?;
     let Ok(path) = directory.join(&entry.name) else { return Ok(tr) };
@@ -303,7 +317,18 @@ fn row(directory: &SafePath, entry: &Entry, offset_minutes: i64) -> Result<Eleme
     icon.set_attribute("aria-hidden", "true")?;
     add(&link, &icon)?;
     add(&link, &text_element("span", "label", &entry.name)?)?;
-    add(&name_cell, &link)?;
+    match marks.get(&entry.name) {
+        Some(mark) => {
+            // Beside the link, not in it: the link's name stays the file's name.
+            let line = element("div", "name-line")?;
+            add(&line, &link)?;
+            let badge = text_element("span", "badge conflict", "conflict")?;
+            badge.set_attribute("title", &mark.title())?;
+            add(&line, &badge)?;
+            add(&name_cell, &line)?;
+        }
+        None => add(&name_cell, &link)?,
+    }
     add(&tr, &name_cell)?;
     let size = if entry.is_directory { String::new() } else { human_size(entry.size) };
     add(&tr, &text_element("td", "size", &size)?)?;

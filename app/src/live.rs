@@ -101,6 +101,20 @@ fn on_change(path: SafePath) {
         wasm_bindgen_futures::spawn_local(file_view::changed_on_disk(path));
         return;
     }
+    // A sync conflict on screen follows its other version too (the other device may
+    // resolve it, or write again).
+    if let Some(file) = &file
+        && path.parent().as_ref() == Some(&directory)
+        && crate::state::with(|app| {
+            app.file
+                .as_ref()
+                .and_then(|open| open.conflict.as_ref())
+                .is_some_and(|conflict| path.name() == Some(conflict.pair.other()))
+        })
+    {
+        wasm_bindgen_futures::spawn_local(file_view::changed_on_disk(file.clone()));
+        return;
+    }
     if file.is_none()
         && path.parent().as_ref() == Some(&directory)
         && !REFRESH_PENDING.with(|pending| pending.replace(true))

@@ -55,6 +55,22 @@ pub struct OpenFile {
     pub dirty: bool,
     /// True while a save is on its way (its own change event is not news).
     pub saving: bool,
+    /// Shown as a sync conflict: the file and a conflict copy side by side.
+    pub conflict: Option<OpenConflict>,
+}
+
+/// A sync conflict on screen: the two files and the versions of them shown, so that
+/// keeping one changes nothing that was not seen (`If-Match`).
+#[derive(Debug, Clone)]
+pub struct OpenConflict {
+    /// The directory both are in.
+    pub directory: SafePath,
+    /// Which is the file and which the copy, and which was opened.
+    pub pair: owndir_view::conflict::Pair,
+    /// The file's `ETag` as shown.
+    pub original_etag: Option<String>,
+    /// The copy's `ETag` as shown.
+    pub copy_etag: Option<String>,
 }
 
 thread_local! {

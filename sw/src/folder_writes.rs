@@ -54,8 +54,13 @@ pub async fn write_file(
         .await
         .map_err(|error| creating(name, error))?;
     let written = write_handle(&handle, body, append).await.map_err(|error| writing(name, error));
-    if written.is_err() && !existed {
-        // A new file whose write failed should not stay behind, even empty.
+    if let Err(error) = &written
+        && !existed
+        && !owndir_core::write_retry::is_collision(error)
+    {
+        // A new file whose write failed should not stay behind, even empty. Not after a
+        // collision: the file there now is another program's (a sync engine's), and the
+        // core tries the write once more (`owndir_core::write_retry`).
         let _ = settle(directory.remove_entry(name)).await;
     }
     written
@@ -112,14 +117,42 @@ async fn write_with(
     settle(WritableStream::close(&writable)).await?;
     // What is on disk now must be what was sent: a short write is a loud failure, never a
     // silently shorter file (issue 19).
-    let written = settle_as::<File>(handle.get_file()).await?.size();
+    let file = settle_as::<File>(handle.get_file()).await?;
+    let written = file.size();
     if written != old_size + sent {
+        // Another program (a sync engine) may have renamed its own version over ours
+        // right after the commit: not a short write of ours, a collision to retry.
+        if !append && holds_other_bytes(&file, body).await? {
+            return Err(FolderError::ReplacedMeanwhile);
+        }
         return Err(FolderError::Other {
             name: "ShortWriteError".to_owned(),
             message: format!("{} bytes are on disk where {} were expected", written, old_size + sent),
         });
     }
     Ok(())
+}
+
+/// True when the file on disk does not begin as the body just written: it is another
+/// program's. A short write of ours leaves a beginning of our bytes (or nothing).
+async fn holds_other_bytes(file: &File, body: Option<&Blob>) -> Result<bool, FolderError> {
+    const LOOK: f64 = 256.0;
+    let Some(body) = body else { return Ok(file.size() > 0.0) };
+    let ours = first_bytes(body, LOOK).await?;
+    let theirs = match first_bytes(file, LOOK).await {
+        Ok(theirs) => theirs,
+        // Chrome refuses to read a `File` whose file changed since `getFile()`: another
+        // program is writing it still.
+        Err(FolderError::Other { name, .. }) if name == "NotReadableError" => return Ok(true),
+        Err(error) => return Err(error),
+    };
+    Ok(!ours.starts_with(&theirs))
+}
+
+async fn first_bytes(blob: &Blob, count: f64) -> Result<Vec<u8>, FolderError> {
+    let start = blob.slice_with_f64_and_f64(0.0, count).map_err(DomError::from)?;
+    let buffer: js_sys::ArrayBuffer = settle_as(start.array_buffer()).await?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
 /// Writes the whole blob in one call (Chrome keeps a large one on disk and copies it there

@@ -238,3 +238,143 @@ async fn a_folder_app_reads_on_one_device_what_it_wrote_on_the_other() -> Result
     drop(devices);
     Ok(())
 }
+
+/// How many times the conflict is made and resolved in one run.
+const CONFLICT_ROUNDS: usize = 3;
+
+/// The names in `root` that are Syncthing conflict copies of `name`'s stem.
+fn conflict_copies(root: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root)
+        .map(|entries| entries.filter_map(|entry| entry.ok()?.file_name().into_string().ok()).collect())
+        .unwrap_or_default();
+    names.retain(|name| name.contains(".sync-conflict-"));
+    names.sort();
+    names
+}
+
+/// Waits until `check` holds, polling every 200 ms.
+fn wait_until(what: &str, devices: &Devices, mut check: impl FnMut() -> bool) -> Result {
+    let deadline = Instant::now() + TRAVEL;
+    while !check() {
+        if Instant::now() > deadline {
+            return Err(format!("never: {what}\n--- A:\n{}\n--- B:\n{}", devices.a.log(), devices.b.log()));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    Ok(())
+}
+
+/// Waits until both devices' folders are scanned and idle: a change made through a
+/// worker is in Syncthing's index before the devices talk again.
+fn wait_idle(devices: &Devices) -> Result {
+    // The watcher gathers changes for `fsWatcherDelayS` (1 s) before it scans.
+    std::thread::sleep(Duration::from_millis(2_500));
+    wait_until("both folders idle", devices, || {
+        devices.a.folder_state(FOLDER).is_ok_and(|state| state == "idle")
+            && devices.b.folder_state(FOLDER).is_ok_and(|state| state == "idle")
+    })
+}
+
+async fn write_through(harness: &Harness, path: &str, text: &str) -> Result {
+    let written = harness.fetch(&format!("/@/fs/{path}?call=write"), json!({ "method": "PUT", "body": text })).await?;
+    if written.status == 200 { Ok(()) } else { Err(format!("write of {path}: {} {}", written.status, written.text())) }
+}
+
+#[tokio::test]
+async fn both_devices_edit_apart_and_the_app_resolves_the_conflict() -> Result {
+    let base = "# Plans\n\nSaturday: market\nSunday: rest\n";
+    let devices = two_devices(&[("plans.md", base.as_bytes())])?;
+    let a = device(devices.dir_a.path()).await?;
+    let b = device(devices.dir_b.path()).await?;
+    for round in 1..=CONFLICT_ROUNDS {
+        // Apart: each device stops talking to the other.
+        devices.a.pause(&devices.b)?;
+        devices.b.pause(&devices.a)?;
+        wait_until("the devices apart", &devices, || {
+            !devices.a.connected_to(&devices.b).unwrap_or(true) && !devices.b.connected_to(&devices.a).unwrap_or(true)
+        })?;
+        // Each edits the same file through its own app's worker; B a second later, so
+        // Syncthing keeps B's (the newer) as the file and A's as the conflict copy.
+        let on_a = format!("# Plans\n\nSaturday: market with Ann (round {round})\nSunday: rest\n");
+        let on_b = format!("# Plans\n\nSaturday: market\nSunday: hike (round {round})\n");
+        write_through(&a, "plans.md", &on_a).await?;
+        tokio::time::sleep(Duration::from_millis(1_100)).await;
+        write_through(&b, "plans.md", &on_b).await?;
+        wait_idle(&devices)?;
+        let started = Instant::now();
+        devices.a.resume(&devices.b)?;
+        devices.b.resume(&devices.a)?;
+        // Syncthing keeps one version and a conflict copy, on both devices.
+        let both_versions = |root: &Path| {
+            let copies = conflict_copies(root);
+            let file = std::fs::read_to_string(root.join("plans.md")).unwrap_or_default();
+            let copy = copies.first().and_then(|copy| std::fs::read_to_string(root.join(copy)).ok());
+            copies.len() == 1
+                && copy.is_some_and(|copy| [&file, &copy] == [&on_b, &on_a] || [&file, &copy] == [&on_a, &on_b])
+        };
+        wait_until("the file and its conflict copy on both devices", &devices, || {
+            both_versions(devices.dir_a.path()) && both_versions(devices.dir_b.path())
+        })?;
+        let copy = conflict_copies(devices.dir_a.path()).remove(0);
+        let file_text = std::fs::read_to_string(devices.dir_a.path().join("plans.md")).unwrap();
+        let copy_text = std::fs::read_to_string(devices.dir_a.path().join(&copy)).unwrap();
+        eprintln!(
+            "round {round}: conflict copy {copy} on both devices {:.0} ms after they met again; the file kept {}'s text",
+            milliseconds(started.elapsed()),
+            if file_text == on_b { "B" } else { "A" }
+        );
+
+        // One device resolves it in its app, turn about; the buttons turn about too.
+        let (resolver, resolver_dir, other_dir) = if round % 2 == 1 {
+            (&a, devices.dir_a.path(), devices.dir_b.path())
+        } else {
+            (&b, devices.dir_b.path(), devices.dir_a.path())
+        };
+        resolver.open("/@/browse/").await?;
+        let badges = format!(
+            "return ['plans.md', {copy:?}].every((name) => \
+               !!document.querySelector(`#listing tr[data-name=\"${{name}}\"] .badge.conflict`))"
+        );
+        resolver.eventually(&badges, "the badges on the file and its copy").await?;
+        resolver.open("/@/browse/plans.md").await?;
+        resolver.element("#conflict table.diff").await?;
+        let shown = resolver.value("document.querySelector('#conflict table.diff').textContent").await?;
+        let shown = shown.as_str().unwrap_or_default();
+        assert!(
+            shown.contains(&format!("market with Ann (round {round})"))
+                && shown.contains(&format!("hike (round {round})")),
+            "the diff shows both edits: {shown}"
+        );
+        if round == 1 {
+            resolver.screenshot("file-app-sync-conflict-syncthing", 1280, 800, false).await?;
+        }
+        let (button, kept) =
+            if round % 2 == 1 { ("Keep the other", &copy_text) } else { ("Keep this one", &file_text) };
+        press(resolver, button).await?;
+        resolver
+            .eventually(
+                "return !document.querySelector('#conflict') && !!document.querySelector('#viewer article')",
+                "the kept file shown alone",
+            )
+            .await?;
+        // On the resolver's disk at once, then on the other device through Syncthing.
+        assert_eq!(&std::fs::read_to_string(resolver_dir.join("plans.md")).unwrap(), kept);
+        assert!(conflict_copies(resolver_dir).is_empty(), "the copy is deleted");
+        let resolved = Instant::now();
+        wait_until("the kept version and no copy on the other device", &devices, || {
+            std::fs::read_to_string(other_dir.join("plans.md")).ok().as_ref() == Some(kept)
+                && conflict_copies(other_dir).is_empty()
+        })?;
+        eprintln!(
+            "round {round}: {button} on {}: kept {}'s text; on the other device {:.0} ms later",
+            if round % 2 == 1 { "A" } else { "B" },
+            if kept == &on_a { "A" } else { "B" },
+            milliseconds(resolved.elapsed())
+        );
+        wait_idle(&devices)?;
+    }
+    a.finish().await?;
+    b.finish().await?;
+    drop(devices);
+    Ok(())
+}

@@ -25,6 +25,14 @@ pub enum FolderError {
         /// The rule it breaks.
         why: NameRefusal,
     },
+    /// Another program (a sync engine) put its own version in place of the file just
+    /// written, right after the write was committed: a collision, tried once more
+    /// (`crate::write_retry`).
+    ReplacedMeanwhile,
+    /// Another program (a sync engine) replaced the file while it was written, twice in a
+    /// row: the file on disk is that program's, whole, and the request's bytes are still
+    /// the client's (`crate::write_retry`).
+    ChangedWhileWriting,
     /// Any other failure, with the platform's error name and message.
     Other {
         /// The `DOMException` name or I/O error kind.
@@ -47,6 +55,10 @@ impl fmt::Display for FolderError {
             }
             FolderError::NameRefused { name, why } => {
                 write!(f, "{name:?} cannot be created in a folder on disk: {why}; nothing was created")
+            }
+            FolderError::ReplacedMeanwhile => f.write_str("another program replaced the file as it was written"),
+            FolderError::ChangedWhileWriting => {
+                f.write_str("the file changed while it was being written; nothing was lost")
             }
             FolderError::Other { name, message } => write!(f, "{name}: {message}"),
         }
@@ -133,6 +145,8 @@ impl From<FolderError> for ApiError {
             // RFC 4918 §11.5 Insufficient Storage.
             FolderError::QuotaExceeded => 507,
             FolderError::NameRefused { .. } => 400,
+            // RFC 9110 §15.5.10: the request conflicts with the file's current state.
+            FolderError::ChangedWhileWriting | FolderError::ReplacedMeanwhile => 409,
             FolderError::Other { ref name, .. } => entry_status(name),
         };
         ApiError::new(status, error.to_string())
@@ -173,6 +187,8 @@ mod tests {
             (FolderError::Other { name: "NotAllowedError".into(), message: "x".into() }, 403),
             (FolderError::Other { name: "InvalidModificationError".into(), message: "x".into() }, 409),
             (FolderError::Other { name: "NoModificationAllowedError".into(), message: "x".into() }, 409),
+            (FolderError::ChangedWhileWriting, 409),
+            (FolderError::ReplacedMeanwhile, 409),
         ];
         for (error, status) in cases {
             assert_eq!(ApiError::from(error.clone()).status, status, "{error}");

@@ -67,8 +67,9 @@ pub trait Folder {
     type Body;
 
     /// The bytes a request brings to [`Folder::write`]: a `Blob` in the browser. The
-    /// default is no bytes.
-    type Upload: Default;
+    /// default is no bytes. Cloned to write once more after a collision
+    /// (`crate::write_retry`): cheap for a `Blob`, a copy for the native folders' bytes.
+    type Upload: Default + Clone;
 
     /// Looks up `path`: `Ok(None)` when nothing is there (or a parent is a file).
     async fn lookup(&self, path: &SafePath) -> Result<Option<Entry<Self::Body>>, FolderError>;

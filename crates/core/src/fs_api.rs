@@ -5,13 +5,14 @@
 
 use crate::conditional::{Precondition, RequestHeaders, evaluate};
 use crate::error::{ApiError, FolderError};
-use crate::folder::{Entry, EntryKind, Folder, Metadata};
+use crate::folder::{Entry, EntryKind, FileMeta, Folder, Metadata};
 use crate::http::{HttpResponse, Method, ResponseBody, refuse_cross_site};
 use crate::listing::{Info, directory_time, listing_names, listing_with_times};
 use crate::path::{PathError, RequestPath, SafePath};
 use crate::range::ByteRange;
-use crate::read_only::{cannot_write, is_read_only, shown, write_error};
+use crate::read_only::{cannot_write, is_read_only, shown};
 use crate::watch::EventFilter;
+use crate::write_retry::write_retrying;
 use serde::Serialize;
 
 /// One FsNode operation with its parameters.
@@ -322,20 +323,24 @@ async fn run<F: Folder>(
         FsCall::Children { info } => children(folder, path, *info, now).await,
         FsCall::Read { start, end } => read(folder, path, *start, *end).await,
         FsCall::Write { append } => {
-            match folder.lookup(path).await? {
-                Some(Entry::Directory) => return Err(cannot_write(path)),
-                Some(Entry::File { meta, .. })
+            let check = |existing: Option<FileMeta>| match existing {
+                Some(meta)
                     if evaluate(&RequestHeaders { if_match: request.if_match, ..Default::default() }, meta)
                         == Precondition::Failed =>
                 {
-                    return Err(ApiError::new(412, format!("{} has changed", shown(path))));
+                    Err(ApiError::new(412, format!("{} has changed", shown(path))))
                 }
                 None if request.if_match.is_some() => {
-                    return Err(ApiError::new(412, format!("{} does not exist", shown(path))));
+                    Err(ApiError::new(412, format!("{} does not exist", shown(path))))
                 }
-                _ => {}
+                _ => Ok(()),
+            };
+            match folder.lookup(path).await? {
+                Some(Entry::Directory) => return Err(cannot_write(path)),
+                Some(Entry::File { meta, .. }) => check(Some(meta))?,
+                None => check(None)?,
             }
-            folder.write(path, upload, *append, now).await.map_err(|error| write_error(path, error))?;
+            write_retrying(folder, path, upload, *append, now, check).await?;
             Ok(path_answer(path))
         }
         FsCall::Touch => {

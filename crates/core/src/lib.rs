@@ -30,6 +30,7 @@ pub mod std_fs;
 pub mod sync_names;
 pub mod watch;
 pub mod webdav;
+pub mod write_retry;
 pub mod zip;
 
 pub use content::{Answer, ContentRequest, serve_content, serve_content_with};

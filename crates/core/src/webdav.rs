@@ -14,7 +14,8 @@ use crate::error::ApiError;
 use crate::folder::{Entry, Folder};
 use crate::http::{HttpResponse, Method, ResponseBody, refuse_cross_site};
 use crate::path::SafePath;
-use crate::read_only::{cannot_write, is_read_only, shown, write_error};
+use crate::read_only::{cannot_write, is_read_only, shown};
+use crate::write_retry::write_retrying;
 
 /// What a content path allows, for `Allow`.
 pub const ALLOW_WRITABLE: &str = "GET, HEAD, OPTIONS, PUT, DELETE";
@@ -139,7 +140,10 @@ async fn put<F: Folder>(
         // RFC 4918 §9.7.1: no intermediate collections are made.
         return Err(ApiError::new(409, format!("{} does not exist: make the folder first", shown(&parent))));
     }
-    folder.write(path, upload, false, request.now_ms).await.map_err(|error| write_error(path, error))?;
+    write_retrying(folder, path, upload, false, request.now_ms, |now_there| {
+        precondition(path, now_there, &request.headers)
+    })
+    .await?;
     let status = if existing.is_some() { 204 } else { 201 };
     let mut response = empty(status);
     if let Some(Entry::File { meta, .. }) = folder.lookup(path).await? {

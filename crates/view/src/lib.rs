@@ -3,6 +3,7 @@
 //! Markdown rendered safely. The page (`app/`) only draws what this crate decides, so
 //! all of it is tested natively.
 
+pub mod conflict;
 pub mod entry;
 pub mod format;
 pub mod kind;
