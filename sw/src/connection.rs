@@ -1,9 +1,11 @@
 //! The connected folder, as the worker sees it.
 //!
-//! The record lives in IndexedDB (the page writes it) and is read on every request, so a
-//! folder switched in one tab is what the next request of any tab gets, and a restarted
-//! worker needs nothing from before. Permission is asked of the browser each time too:
-//! the user can revoke it whenever they like.
+//! The record lives in IndexedDB (the page writes it). The worker reads it once, when it
+//! starts, and keeps it while it lives: the page that connects another folder tells every
+//! worker and waits for their answer (`folder_store::CHANGED`), so the next request of
+//! any tab gets the new folder, and a restarted worker needs nothing from before.
+//! Permission is asked of the browser on every request: the user can revoke it whenever
+//! they like.
 
 use crate::handle_folder::HandleFolder;
 use crate::promise::settle;
@@ -12,7 +14,7 @@ use owndir_core::{Access, ApiError, Permission, Source, StatusReport};
 use std::cell::RefCell;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
-use web_sys::Response;
+use web_sys::{FileSystemDirectoryHandle, Response};
 
 /// Where the worker stands with the folder.
 pub enum Connection {
@@ -68,7 +70,15 @@ thread_local! {
 /// The current connection. The first time a worker can reach the folder, it mends a
 /// directory move a stopped worker left half done, before anything is served.
 pub async fn current() -> Result<Connection, DomError> {
-    let Some(record) = folder_store::load().await? else { return Ok(Connection::NotChosen) };
+    current_with(|_| {}).await
+}
+
+/// [`current`], with `early` given the folder's handle before its permission is asked:
+/// a request begins its lookups meanwhile (they fail harmlessly without permission, and
+/// the answer still waits for it).
+pub async fn current_with(early: impl FnOnce(&FileSystemDirectoryHandle)) -> Result<Connection, DomError> {
+    let Some(record) = folder_store::load_remembered().await? else { return Ok(Connection::NotChosen) };
+    early(&record.handle);
     let (access, permission) = match record.source {
         // The origin's own storage is always granted.
         Source::Opfs => (Access::ReadWrite, Permission::Granted),
