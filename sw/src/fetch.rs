@@ -2,11 +2,14 @@
 
 use crate::connection;
 use crate::folder_routes::WorkerHandlers;
+use crate::handle_folder::HandleFolder;
 use crate::{global_scope, respond, shell};
 use owndir_browser::DomError;
 use owndir_core::conditional::RequestHeaders;
 use owndir_core::webdav::{self, Change};
-use owndir_core::{Answer, ApiError, ContentRequest, HttpResponse, Method, ResponseBody, Route, serve_content_with};
+use owndir_core::{
+    Answer, ApiError, ContentRequest, HttpResponse, Method, RequestPath, ResponseBody, Route, serve_content_with,
+};
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::{FetchEvent, Request, RequestMode, Response, Url};
 
@@ -57,9 +60,20 @@ async fn answer(request: &Request, url: &Url) -> Result<Response, DomError> {
 
 async fn content(request: &Request, url: &Url, path: &str) -> Result<Response, DomError> {
     let is_navigation = request.mode() == RequestMode::Navigate;
-    let connection = connection::current().await?;
+    // A read begins its lookups as soon as the folder's handle is known (see
+    // `HandleFolder::prefetch`), while the permission is asked.
+    let read = Method::parse(&request.method()).is_read().then(|| RequestPath::from_url_path(path).ok()).flatten();
+    let mut early = None;
+    let connection = connection::current_with(|handle| {
+        if let Some(read) = &read {
+            let folder = HandleFolder::new(handle.clone());
+            folder.prefetch(&read.path);
+            early = Some(folder);
+        }
+    })
+    .await?;
     let folder = match connection.folder() {
-        Ok(folder) => folder,
+        Ok(folder) => early.unwrap_or(folder),
         // The app explains how to connect; everything else is told plainly.
         Err(_) if is_navigation => return Ok(shell::app_page(200).await?),
         Err(error) => return Ok(respond::error(&error)?),
