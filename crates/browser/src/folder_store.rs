@@ -202,7 +202,12 @@ const ANSWER_WITHIN_MS: i32 = 3_000;
 /// copy, and answers at once). Page only; nothing happens elsewhere.
 async fn tell_workers() {
     let Some(window) = web_sys::window() else { return };
-    let container = window.navigator().service_worker();
+    let navigator = window.navigator();
+    // Absent where the page cannot have a worker (a private window in Firefox, say).
+    if !js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false) {
+        return;
+    }
+    let container = navigator.service_worker();
     let Ok(registration) = wasm_bindgen_futures::JsFuture::from(container.get_registration()).await else { return };
     let Ok(registration) = registration.dyn_into::<web_sys::ServiceWorkerRegistration>() else { return };
     let workers = [registration.active(), registration.waiting(), registration.installing()];
