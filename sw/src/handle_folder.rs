@@ -28,7 +28,8 @@ use web_sys::{Blob, File, FileSystemDirectoryHandle, FileSystemFileHandle, FileS
 #[derive(Debug)]
 pub struct HandleFolder {
     root: FileSystemDirectoryHandle,
-    /// Directory walks by path: promises of a [`Walked`] value.
+    /// Directory walks by path: promises of a handle, `null` or `[error]` (see
+    /// [`A_DIRECTORY`]).
     walked: RefCell<HashMap<Vec<String>, js_sys::Promise>>,
     /// File lookups begun by [`HandleFolder::prefetch`], each taken by its first lookup.
     prefetched: RefCell<HashMap<Vec<String>, js_sys::Promise>>,
