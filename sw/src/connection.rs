@@ -14,7 +14,7 @@ use owndir_core::{Access, ApiError, Permission, Source, StatusReport};
 use std::cell::RefCell;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
-use web_sys::{FileSystemDirectoryHandle, Response};
+use web_sys::Response;
 
 /// Where the worker stands with the folder.
 pub enum Connection {
@@ -70,15 +70,7 @@ thread_local! {
 /// The current connection. The first time a worker can reach the folder, it mends a
 /// directory move a stopped worker left half done, before anything is served.
 pub async fn current() -> Result<Connection, DomError> {
-    current_with(|_| {}).await
-}
-
-/// [`current`], with `early` given the folder's handle before its permission is asked:
-/// a request begins its lookups meanwhile (they fail harmlessly without permission, and
-/// the answer still waits for it).
-pub async fn current_with(early: impl FnOnce(&FileSystemDirectoryHandle)) -> Result<Connection, DomError> {
     let Some(record) = folder_store::load_remembered().await? else { return Ok(Connection::NotChosen) };
-    early(&record.handle);
     let (access, permission) = match record.source {
         // The origin's own storage is always granted.
         Source::Opfs => (Access::ReadWrite, Permission::Granted),

@@ -2,7 +2,6 @@
 
 use crate::connection;
 use crate::folder_routes::WorkerHandlers;
-use crate::handle_folder::HandleFolder;
 use crate::{global_scope, respond, shell};
 use owndir_browser::DomError;
 use owndir_core::conditional::RequestHeaders;
@@ -60,20 +59,9 @@ async fn answer(request: &Request, url: &Url) -> Result<Response, DomError> {
 
 async fn content(request: &Request, url: &Url, path: &str) -> Result<Response, DomError> {
     let is_navigation = request.mode() == RequestMode::Navigate;
-    // A read begins its lookups as soon as the folder's handle is known (see
-    // `HandleFolder::prefetch`), while the permission is asked.
-    let read = Method::parse(&request.method()).is_read().then(|| RequestPath::from_url_path(path).ok()).flatten();
-    let mut early = None;
-    let connection = connection::current_with(|handle| {
-        if let Some(read) = &read {
-            let folder = HandleFolder::new(handle.clone());
-            folder.prefetch(&read.path);
-            early = Some(folder);
-        }
-    })
-    .await?;
+    let connection = connection::current().await?;
     let folder = match connection.folder() {
-        Ok(folder) => early.unwrap_or(folder),
+        Ok(folder) => folder,
         // The app explains how to connect; everything else is told plainly.
         Err(_) if is_navigation => return Ok(shell::app_page(200).await?),
         Err(error) => return Ok(respond::error(&error)?),
@@ -105,6 +93,12 @@ async fn content(request: &Request, url: &Url, path: &str) -> Result<Response, D
         sec_fetch_site: sec_fetch_site.as_deref(),
         own_origin: &own_origin,
     };
+    // A read begins at once every lookup its answer may need (`HandleFolder::prefetch`).
+    if content_request.method.is_read()
+        && let Ok(parsed) = RequestPath::from_url_path(path)
+    {
+        folder.prefetch(&parsed.path);
+    }
     let handlers = WorkerHandlers::new(&folder, request, own_origin.clone());
     match serve_content_with(&folder, &content_request, &handlers).await {
         Answer::Core(HttpResponse { status, body: ResponseBody::AppPage, .. }) => Ok(shell::app_page(status).await?),
