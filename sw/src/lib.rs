@@ -33,11 +33,6 @@ pub fn start() {
     listen(&scope, "fetch", |event: FetchEvent| fetch::on_fetch(&event));
     listen(&scope, "message", |event: web_sys::ExtendableMessageEvent| lifecycle::on_message(&event));
     lifecycle::listen_for_successor();
-    // Open IndexedDB and read the folder record now, beside the script's start, rather
-    // than on the first request (which then shares this read).
-    wasm_bindgen_futures::spawn_local(async {
-        let _ = owndir_browser::folder_store::load_remembered().await;
-    });
 }
 
 fn listen<E: JsCast + 'static>(scope: &ServiceWorkerGlobalScope, kind: &str, handler: impl Fn(E) + 'static) {
