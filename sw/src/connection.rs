@@ -1,9 +1,11 @@
 //! The connected folder, as the worker sees it.
 //!
-//! The record lives in IndexedDB (the page writes it) and is read on every request, so a
-//! folder switched in one tab is what the next request of any tab gets, and a restarted
-//! worker needs nothing from before. Permission is asked of the browser each time too:
-//! the user can revoke it whenever they like.
+//! The record lives in IndexedDB (the page writes it). The worker reads it once, when it
+//! starts, and keeps it while it lives: the page that connects another folder tells every
+//! worker and waits for their answer (`folder_store::CHANGED`), so the next request of
+//! any tab gets the new folder, and a restarted worker needs nothing from before.
+//! Permission is asked of the browser on every request: the user can revoke it whenever
+//! they like.
 
 use crate::handle_folder::HandleFolder;
 use crate::promise::settle;
@@ -68,7 +70,7 @@ thread_local! {
 /// The current connection. The first time a worker can reach the folder, it mends a
 /// directory move a stopped worker left half done, before anything is served.
 pub async fn current() -> Result<Connection, DomError> {
-    let Some(record) = folder_store::load().await? else { return Ok(Connection::NotChosen) };
+    let Some(record) = folder_store::load_remembered().await? else { return Ok(Connection::NotChosen) };
     let (access, permission) = match record.source {
         // The origin's own storage is always granted.
         Source::Opfs => (Access::ReadWrite, Permission::Granted),

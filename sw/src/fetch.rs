@@ -6,7 +6,9 @@ use crate::{global_scope, respond, shell};
 use owndir_browser::DomError;
 use owndir_core::conditional::RequestHeaders;
 use owndir_core::webdav::{self, Change};
-use owndir_core::{Answer, ApiError, ContentRequest, HttpResponse, Method, ResponseBody, Route, serve_content_with};
+use owndir_core::{
+    Answer, ApiError, ContentRequest, HttpResponse, Method, RequestPath, ResponseBody, Route, serve_content_with,
+};
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::{FetchEvent, Request, RequestMode, Response, Url};
 
@@ -91,6 +93,12 @@ async fn content(request: &Request, url: &Url, path: &str) -> Result<Response, D
         sec_fetch_site: sec_fetch_site.as_deref(),
         own_origin: &own_origin,
     };
+    // A read begins at once every lookup its answer may need (`HandleFolder::prefetch`).
+    if content_request.method.is_read()
+        && let Ok(parsed) = RequestPath::from_url_path(path)
+    {
+        folder.prefetch(&parsed.path);
+    }
     let handlers = WorkerHandlers::new(&folder, request, own_origin.clone());
     match serve_content_with(&folder, &content_request, &handlers).await {
         Answer::Core(HttpResponse { status, body: ResponseBody::AppPage, .. }) => Ok(shell::app_page(status).await?),

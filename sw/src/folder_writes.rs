@@ -127,7 +127,7 @@ async fn write_with(
         }
         return Err(FolderError::Other {
             name: "ShortWriteError".to_owned(),
-            message: format!("{} bytes are on disk where {} were expected", written, old_size + sent),
+            message: format!("{} bytes are on disk where {} were expected", written as u64, (old_size + sent) as u64),
         });
     }
     Ok(())

@@ -4,6 +4,7 @@ use crate::folder_writes;
 use crate::promise::{children, settle, settle_as};
 use owndir_browser::folder_store::PendingMove;
 use owndir_browser::{DomError, folder_store};
+use owndir_core::content::OWNDIR;
 use owndir_core::folder::{DirEntry, Entry, EntryKind, FileMeta, Folder, Metadata};
 use owndir_core::listing::is_hidden_artifact;
 use owndir_core::{FolderError, SafePath};
@@ -11,19 +12,44 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_futures::{JsFuture, future_to_promise};
 use web_sys::{Blob, File, FileSystemDirectoryHandle, FileSystemFileHandle, FileSystemHandleKind};
 
 /// The connected folder. File bodies are `File` blobs: the browser streams them from
 /// disk when they become a `Response` body, without copying through wasm memory.
 ///
 /// One is made per request, and it remembers the directories it walked (found or not):
-/// resolving a path tries a static mount under every ancestor, and those walks share
-/// their prefixes. Nothing outlives the request, so nothing goes stale.
+/// resolving a path tries a static mount and the modules under every ancestor, and those
+/// walks share their prefixes. Each walk step is a promise begun once and shared by all
+/// who need it, so [`HandleFolder::prefetch`] can begin every step of a request at once
+/// (the file, and `.owndir` at each level) and the core's lookups, made one after another
+/// in OwnDir's order, find them done or under way. Nothing outlives the request, so
+/// nothing goes stale.
 #[derive(Debug)]
 pub struct HandleFolder {
     root: FileSystemDirectoryHandle,
-    walked: RefCell<HashMap<Vec<String>, Option<FileSystemDirectoryHandle>>>,
+    /// Directory walks by path: promises of a handle, `null` or `[error]` (see
+    /// [`A_DIRECTORY`]).
+    walked: RefCell<HashMap<Vec<String>, js_sys::Promise>>,
+    /// File lookups begun by [`HandleFolder::prefetch`], each taken by its first lookup.
+    prefetched: RefCell<HashMap<Vec<String>, js_sys::Promise>>,
+}
+
+// What the promises of a walk or lookup resolve to. They never reject, so a step begun
+// ahead that nobody waits for reports no unhandled rejection:
+// - the `FileSystemDirectoryHandle` (a walk) or the `File` (a lookup);
+// - `null`: nothing the folder shows is there ([`is_nothing_to_see`]);
+// - the string [`A_DIRECTORY`]: a lookup met a directory;
+// - `[error]`: any other failure, as thrown.
+const A_DIRECTORY: &str = "directory";
+
+fn failure(error: &JsValue) -> JsValue {
+    js_sys::Array::of1(error).into()
+}
+
+/// The failure a walk or lookup resolved to, if it did.
+fn failed(value: &JsValue) -> Option<FolderError> {
+    js_sys::Array::is_array(value).then(|| DomError::from(js_sys::Array::from(value).get(0)).to_folder_error())
 }
 
 /// How many files `list` opens at once.
@@ -53,11 +79,13 @@ thread_local! {
     static CHANGES: Cell<u64> = const { Cell::new(0) };
 }
 
-/// Counts a change as over when dropped (see [`HandleFolder::changing`]).
-struct Changing;
+/// Counts a change as over when dropped (see [`HandleFolder::changing`]), and forgets
+/// what was walked during it.
+struct Changing<'a>(&'a HandleFolder);
 
-impl Drop for Changing {
+impl Drop for Changing<'_> {
     fn drop(&mut self) {
+        self.0.forget_walks();
         CHANGES.with(|changes| changes.set(changes.get() + 1));
     }
 }
@@ -84,14 +112,6 @@ enum Step<T> {
     Missing,
 }
 
-fn step<T>(result: Result<T, DomError>) -> Result<Step<T>, FolderError> {
-    match result {
-        Ok(value) => Ok(Step::Found(value)),
-        Err(error) if is_nothing_to_see(&error) => Ok(Step::Missing),
-        Err(error) => Err(error.to_folder_error()),
-    }
-}
-
 /// Failures of a lookup that mean "nothing the folder shows is there": nothing at all, a
 /// file where a directory was asked for (or the other way), a symlink out of the folder
 /// (`SecurityError`), a name the browser will not open on disk (`TypeError`). Chrome lists
@@ -107,7 +127,7 @@ fn file_meta(file: &File) -> FileMeta {
 impl HandleFolder {
     /// The folder behind `root`.
     pub fn new(root: FileSystemDirectoryHandle) -> HandleFolder {
-        HandleFolder { root, walked: RefCell::default() }
+        HandleFolder { root, walked: RefCell::default(), prefetched: RefCell::default() }
     }
 
     /// Finishes or undoes a directory move that a stopped worker left half done: once
@@ -139,9 +159,91 @@ impl HandleFolder {
     /// Starts a change: forgets the walked directories (the change may make or remove
     /// some), and once the guard is dropped, when the change is over, no listing begun
     /// before it is shared again.
-    fn changing(&self) -> Changing {
+    fn changing(&self) -> Changing<'_> {
+        self.forget_walks();
+        Changing(self)
+    }
+
+    fn forget_walks(&self) {
         self.walked.borrow_mut().clear();
-        Changing
+        self.prefetched.borrow_mut().clear();
+    }
+
+    /// Begins, all at once, the browser calls a read of `path` will make: the lookup of
+    /// the file, and `.owndir` at every level from the root to `path` (the static mounts
+    /// and the modules start there). The core then asks in its order and decides from the
+    /// answers; where `.owndir` is missing (most folders), its probes cost no more calls.
+    pub fn prefetch(&self, path: &SafePath) {
+        let segments = path.segments();
+        let mut owndir = Vec::with_capacity(segments.len() + 1);
+        for depth in 0..=segments.len() {
+            owndir.clear();
+            owndir.extend_from_slice(&segments[..depth]);
+            owndir.push(OWNDIR.to_owned());
+            let _begun = self.walk(&owndir);
+        }
+        let lookup = self.look_up(segments);
+        self.prefetched.borrow_mut().insert(segments.to_vec(), lookup);
+    }
+
+    /// The walk to the directory at `segments`, begun if it was not.
+    fn walk(&self, segments: &[String]) -> js_sys::Promise {
+        let Some((name, parents)) = segments.split_last() else {
+            return js_sys::Promise::resolve(&JsValue::from(self.root.clone()));
+        };
+        if let Some(known) = self.walked.borrow().get(segments) {
+            return known.clone();
+        }
+        let parent = self.walk(parents);
+        let name = name.clone();
+        let walk = future_to_promise(async move {
+            let parent = JsFuture::from(parent).await?;
+            let parent = match parent.dyn_into::<FileSystemDirectoryHandle>() {
+                Ok(parent) => parent,
+                // Nothing there, or a failure: the same for what is below.
+                Err(missing) => return Ok(missing),
+            };
+            Ok(match JsFuture::from(parent.get_directory_handle(&name)).await {
+                Ok(child) => child,
+                Err(error) if is_nothing_to_see(&DomError::from(error.clone())) => JsValue::NULL,
+                Err(error) => failure(&error),
+            })
+        });
+        self.walked.borrow_mut().insert(segments.to_vec(), walk.clone());
+        walk
+    }
+
+    /// The lookup of the file at `segments`, begun now (see [`A_DIRECTORY`]).
+    fn look_up(&self, segments: &[String]) -> js_sys::Promise {
+        let Some((name, parents)) = segments.split_last() else {
+            return js_sys::Promise::resolve(&JsValue::from_str(A_DIRECTORY));
+        };
+        // A swap file Chrome left behind is nothing anyone wrote: never shown.
+        if is_hidden_artifact(name) {
+            return js_sys::Promise::resolve(&JsValue::NULL);
+        }
+        let parent = self.walk(parents);
+        let name = name.clone();
+        future_to_promise(async move {
+            let parent = JsFuture::from(parent).await?;
+            let parent = match parent.dyn_into::<FileSystemDirectoryHandle>() {
+                Ok(parent) => parent,
+                // Nothing there, or a failure: the same for what is below.
+                Err(missing) => return Ok(missing),
+            };
+            Ok(match JsFuture::from(parent.get_file_handle(&name)).await {
+                Ok(handle) => {
+                    let handle: FileSystemFileHandle = handle.unchecked_into();
+                    JsFuture::from(handle.get_file()).await.unwrap_or_else(|error| failure(&error))
+                }
+                Err(error) => match DomError::from(error.clone()) {
+                    // A directory of that name is there.
+                    dom if dom.name == "TypeMismatchError" => A_DIRECTORY.into(),
+                    dom if is_nothing_to_see(&dom) => JsValue::NULL,
+                    _ => failure(&error),
+                },
+            })
+        })
     }
 
     /// Lists `path` now: every file opened for its size and time.
@@ -192,29 +294,16 @@ impl HandleFolder {
         Ok(None)
     }
 
-    /// Walks down to the directory at `segments`, one handle per segment not yet walked.
+    /// The directory at `segments`, walked down one handle per segment not yet walked.
     async fn directory(&self, segments: &[String]) -> Result<Step<FileSystemDirectoryHandle>, FolderError> {
-        let mut directory = self.root.clone();
-        for depth in 1..=segments.len() {
-            let prefix = &segments[..depth];
-            let known = self.walked.borrow().get(prefix).cloned();
-            let child = match known {
-                Some(child) => child,
-                None => {
-                    let found = match step(settle_as(directory.get_directory_handle(&segments[depth - 1])).await)? {
-                        Step::Found(child) => Some(child),
-                        Step::Missing => None,
-                    };
-                    self.walked.borrow_mut().insert(prefix.to_vec(), found.clone());
-                    found
-                }
-            };
-            match child {
-                Some(child) => directory = child,
-                None => return Ok(Step::Missing),
-            }
+        let walked = JsFuture::from(self.walk(segments)).await.map_err(DomError::from)?;
+        if let Some(error) = failed(&walked) {
+            return Err(error);
         }
-        Ok(Step::Found(directory))
+        Ok(match walked.dyn_into::<FileSystemDirectoryHandle>() {
+            Ok(directory) => Step::Found(directory),
+            Err(_) => Step::Missing,
+        })
     }
 }
 
@@ -223,22 +312,20 @@ impl Folder for HandleFolder {
     type Upload = Option<Blob>;
 
     async fn lookup(&self, path: &SafePath) -> Result<Option<Entry<File>>, FolderError> {
-        let Some((name, parents)) = path.segments().split_last() else { return Ok(Some(Entry::Directory)) };
-        // A swap file Chrome left behind is nothing anyone wrote: never shown.
-        if is_hidden_artifact(name) {
+        let begun = self.prefetched.borrow_mut().remove(path.segments());
+        let lookup = begun.unwrap_or_else(|| self.look_up(path.segments()));
+        let found = JsFuture::from(lookup).await.map_err(DomError::from)?;
+        if let Some(error) = failed(&found) {
+            return Err(error);
+        }
+        if found.is_null() {
             return Ok(None);
         }
-        let Step::Found(parent) = self.directory(parents).await? else { return Ok(None) };
-        match settle_as::<FileSystemFileHandle>(parent.get_file_handle(name)).await {
-            Ok(handle) => {
-                let file: File = settle_as(handle.get_file()).await?;
-                Ok(Some(Entry::File { meta: file_meta(&file), body: file }))
-            }
-            // A directory of that name is there.
-            Err(error) if error.name == "TypeMismatchError" => Ok(Some(Entry::Directory)),
-            Err(error) if is_nothing_to_see(&error) => Ok(None),
-            Err(error) => Err(error.to_folder_error()),
+        if found.is_string() {
+            return Ok(Some(Entry::Directory));
         }
+        let file: File = found.unchecked_into();
+        Ok(Some(Entry::File { meta: file_meta(&file), body: file }))
     }
 
     async fn list(&self, path: &SafePath) -> Result<Vec<DirEntry>, FolderError> {

@@ -1,9 +1,10 @@
 //! The worker's life: `install` fills this build's shell cache, `activate` drops other
 //! builds' caches and takes the open pages, a page's `message` lets a waiting update take
-//! over, and a successor's announcement retires this worker's event streams.
+//! over (or says the folder record changed), and a successor's announcement retires this worker's event streams.
 
 use crate::build_info::{CACHE_PREFIX, cache_name, shell_urls};
 use crate::global_scope;
+use owndir_browser::folder_store;
 use std::cell::Cell;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
@@ -40,7 +41,18 @@ pub const SKIP_WAITING: &str = "skip-waiting";
 
 /// `message`: a page agreed to the update.
 pub fn on_message(event: &web_sys::ExtendableMessageEvent) {
-    if event.data().as_string().as_deref() == Some(SKIP_WAITING) {
+    let data = event.data().as_string();
+    if data.as_deref() == Some(folder_store::CHANGED) {
+        // The page changed the folder record: read it again, then say so.
+        folder_store::forget_remembered();
+        if let Ok(port) = event.ports().get(0).dyn_into::<web_sys::MessagePort>()
+            && let Err(error) = port.post_message(&JsValue::from_str(folder_store::CHANGED))
+        {
+            log_error("cannot answer folder-changed", &error);
+        }
+        return;
+    }
+    if data.as_deref() == Some(SKIP_WAITING) {
         let work = future_to_promise(async {
             // The worker being replaced must first end its event streams (watch::retire).
             // It may be stopped now and started again by a page's next request, which

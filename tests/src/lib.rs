@@ -786,7 +786,8 @@ fn write_standing_grants(profile: &std::path::Path, origins: &[String]) -> Resul
     std::fs::write(default.join("Preferences"), preferences.to_string()).map_err(fail("cannot write Preferences"))
 }
 
-/// Stores the OPFS directory `arguments[0]` as the connected folder, source `picker`.
+/// Stores the OPFS directory `arguments[0]` as the connected folder, source `picker`, and
+/// tells the workers, as `folder_store::save` does.
 const CONNECT_AS_PICKED_SCRIPT: &str = r#"
 const [name, done] = [arguments[0], arguments[arguments.length - 1]];
 (async () => {
@@ -803,6 +804,17 @@ const [name, done] = [arguments[0], arguments[arguments.length - 1]];
     transaction.onerror = () => reject(transaction.error);
   });
   db.close();
+  // As the app does: every worker lets go of the record it keeps, and says so.
+  const registration = await navigator.serviceWorker.getRegistration();
+  for (const worker of [registration?.active, registration?.waiting, registration?.installing]) {
+    if (!worker) continue;
+    await new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = resolve;
+      worker.postMessage("folder-changed", [channel.port2]);
+      setTimeout(resolve, 3000);
+    });
+  }
 })().then(() => done(null), (error) => done(String(error)));
 "#;
 

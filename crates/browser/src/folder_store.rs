@@ -49,7 +49,11 @@ async fn open() -> Result<Rc<Database>, DomError> {
     let mut database = open_new().await?;
     // A newer schema elsewhere (another tab, a new build) asks us to let go; the browser
     // may also close the connection itself. Either way, open afresh next time.
-    let forget = |_| CONNECTION.with(|connection| connection.borrow_mut().take().map(|database| database.close()));
+    // Site data cleared closes the connection by force: the record may be gone too.
+    let forget = |_| {
+        forget_remembered();
+        CONNECTION.with(|connection| connection.borrow_mut().take().map(|database| database.close()))
+    };
     database.on_version_change(move |event| {
         forget(event);
     });
@@ -97,18 +101,76 @@ fn get(object: &JsValue, key: &str) -> JsValue {
 
 /// The stored record, or `None` when no folder was chosen (or the record is unreadable).
 pub async fn load() -> Result<Option<FolderRecord>, DomError> {
+    Ok(parse_record(&read_record().await?))
+}
+
+/// The record as stored (`undefined` when there is none).
+async fn read_record() -> Result<JsValue, DomError> {
     let database = open().await?;
     let transaction = database.transaction(&[STORE], TransactionMode::ReadOnly)?;
     let value = transaction.object_store(STORE)?.get(JsValue::from_str(CURRENT))?.await?;
-    let Some(value) = value else { return Ok(None) };
-    let source = match get(&value, "source").as_string().as_deref() {
+    Ok(value.unwrap_or(JsValue::UNDEFINED))
+}
+
+thread_local! {
+    /// The worker's copy of the record: the read under way, or done. Dropped when the page
+    /// that changes the record says so ([`CHANGED`]), and when the connection closes
+    /// (site data cleared); a restarted worker reads it again.
+    static REMEMBERED: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
+}
+
+/// What the page sends every worker after it changed the record; each answers on the
+/// message's port once it has let go of its copy.
+pub const CHANGED: &str = "folder-changed";
+
+/// The stored record, read once per worker life ([`load`] reads it every time). The
+/// first call (at the worker's start) opens the database; calls meanwhile share that read.
+pub async fn load_remembered() -> Result<Option<FolderRecord>, DomError> {
+    let read = REMEMBERED.with(|remembered| {
+        remembered
+            .borrow_mut()
+            .get_or_insert_with(|| {
+                wasm_bindgen_futures::future_to_promise(async {
+                    read_record().await.map_err(|error| JsValue::from(js_sys::Error::new(&error.to_string())))
+                })
+            })
+            .clone()
+    });
+    match wasm_bindgen_futures::JsFuture::from(read.clone()).await {
+        Ok(value) => Ok(parse_record(&value)),
+        Err(error) => {
+            // Read again next time, unless someone already started another read.
+            REMEMBERED.with(|remembered| {
+                let mut remembered = remembered.borrow_mut();
+                if remembered
+                    .as_ref()
+                    .is_some_and(|known| AsRef::<JsValue>::as_ref(known) == AsRef::<JsValue>::as_ref(&read))
+                {
+                    remembered.take();
+                }
+            });
+            Err(DomError::from(error))
+        }
+    }
+}
+
+/// Lets go of the worker's copy of the record: the next request reads it again.
+pub fn forget_remembered() {
+    REMEMBERED.with(|remembered| remembered.borrow_mut().take());
+}
+
+fn parse_record(value: &JsValue) -> Option<FolderRecord> {
+    if value.is_undefined() {
+        return None;
+    }
+    let source = match get(value, "source").as_string().as_deref() {
         Some("picker") => Source::Picker,
         Some("opfs") => Source::Opfs,
-        _ => return Ok(None),
+        _ => return None,
     };
-    let Ok(handle) = get(&value, "handle").dyn_into::<FileSystemDirectoryHandle>() else { return Ok(None) };
-    let name = get(&value, "name").as_string().unwrap_or_default();
-    Ok(Some(FolderRecord { source, name, handle }))
+    let handle = get(value, "handle").dyn_into::<FileSystemDirectoryHandle>().ok()?;
+    let name = get(value, "name").as_string().unwrap_or_default();
+    Some(FolderRecord { source, name, handle })
 }
 
 /// Stores `record` as the connected folder, replacing any other.
@@ -125,7 +187,43 @@ pub async fn save(record: &FolderRecord) -> Result<(), DomError> {
     transaction.object_store(DIRECTORY_TIMES)?.clear()?.await?;
     transaction.object_store(SNAPSHOTS)?.clear()?.await?;
     transaction.commit()?.await?;
+    tell_workers().await;
     Ok(())
+}
+
+/// How long the page waits for one worker to answer [`CHANGED`]: a worker that is stopped
+/// is started by the message; one that never answers must not hold the page.
+const ANSWER_WITHIN_MS: i32 = 3_000;
+
+/// Tells every worker of the page's registration (active, waiting, installing) that the
+/// record changed, and waits for each to answer that it let go of its copy
+/// ([`load_remembered`]): the page's next request is answered from the new folder. A
+/// message, unlike a broadcast, also reaches a worker that is stopped (it starts with no
+/// copy, and answers at once). Page only; nothing happens elsewhere.
+async fn tell_workers() {
+    let Some(window) = web_sys::window() else { return };
+    let navigator = window.navigator();
+    // Absent where the page cannot have a worker (a private window in Firefox, say).
+    if !js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false) {
+        return;
+    }
+    let container = navigator.service_worker();
+    let Ok(registration) = wasm_bindgen_futures::JsFuture::from(container.get_registration()).await else { return };
+    let Ok(registration) = registration.dyn_into::<web_sys::ServiceWorkerRegistration>() else { return };
+    let workers = [registration.active(), registration.waiting(), registration.installing()];
+    let answers = js_sys::Array::new();
+    for worker in workers.into_iter().flatten() {
+        let Ok(channel) = web_sys::MessageChannel::new() else { continue };
+        let answer = js_sys::Promise::new(&mut |resolve, _| {
+            channel.port1().set_onmessage(Some(&resolve));
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ANSWER_WITHIN_MS);
+        });
+        let ports = js_sys::Array::of1(&channel.port2());
+        if worker.post_message_with_transferable(&JsValue::from_str(CHANGED), &ports).is_ok() {
+            answers.push(&answer);
+        }
+    }
+    let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::all(&answers)).await;
 }
 
 /// The modification time kept for the directory at `path` (`"a/b"`, `""` for the root).
@@ -176,6 +274,7 @@ pub async fn forget() -> Result<(), DomError> {
     let transaction = database.transaction(&[STORE], TransactionMode::ReadWrite)?;
     transaction.object_store(STORE)?.delete(JsValue::from_str(CURRENT))?.await?;
     transaction.commit()?.await?;
+    tell_workers().await;
     Ok(())
 }
 

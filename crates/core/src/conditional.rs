@@ -2,7 +2,6 @@
 //! `If-None-Match`, `If-Modified-Since`, and `If-Range`.
 
 use crate::folder::FileMeta;
-use std::time::UNIX_EPOCH;
 
 /// The request headers that make a read conditional or partial.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -104,8 +103,8 @@ fn matches_any(list: &str, current: &str, comparison: Comparison) -> bool {
 }
 
 fn parse_date_secs(value: &str) -> Option<u64> {
-    let time = httpdate::parse_http_date(value.trim()).ok()?;
-    time.duration_since(UNIX_EPOCH).ok().map(|since| since.as_secs())
+    // Our own reading (httpdate's brought `Duration`'s `Debug` into the worker).
+    crate::calendar::parse_http_date(value.trim())
 }
 
 /// HTTP dates have whole seconds: compare at that precision.
