@@ -9,6 +9,7 @@ pub mod kind;
 pub mod location;
 pub mod markdown;
 pub mod names;
+pub mod photos;
 pub mod search;
 pub mod trash;
 
