@@ -33,6 +33,8 @@ pub fn on_action(action: &str, actor: &Element) {
         "upload-folder" => upload::pick(directory, true, after_upload),
         "download-zip" => download(&zip_href(&directory), ""),
         "show-more" => listing::show_more(),
+        "view-list" => listing::set_view(owndir_view::photos::FolderView::List),
+        "view-grid" => listing::set_view(owndir_view::photos::FolderView::Grid),
         "undo-delete" => wasm_bindgen_futures::spawn_local(undo_delete()),
         "delete-selected" => wasm_bindgen_futures::spawn_local(delete(selected_paths(&directory))),
         "move-selected" => wasm_bindgen_futures::spawn_local(move_selected(directory)),

@@ -46,7 +46,7 @@ pub async fn show(path: SafePath) {
     let wants_editor = window().location().search().unwrap_or_default().contains("edit");
     let drawn = match kind {
         FileKind::Markdown | FileKind::Text if size <= MAX_TEXT_BYTES => show_text(&path, kind, wants_editor).await,
-        FileKind::Image => media(&path, "img", &name),
+        FileKind::Image => photo(&path, &name).await,
         FileKind::Audio => media(&path, "audio", &name),
         FileKind::Video => media(&path, "video", &name),
         FileKind::Pdf => media(&path, "iframe", &name),
@@ -140,6 +140,89 @@ fn media(path: &SafePath, tag: &str, name: &str) -> Result<(), DomError> {
         }
     }
     add(&viewer, &shown)
+}
+
+/// An image, full size in the view, with links to the images before and after it in
+/// its folder's listing order (arrow keys and swipes follow them: [`step_photo`]).
+async fn photo(path: &SafePath, name: &str) -> Result<(), DomError> {
+    media(path, "img", name)?;
+    let directory = path.parent().unwrap_or_default();
+    if state::with(|app| app.entries_of.as_ref() != Some(&directory))
+        && let Ok(entries) = api::children(&directory).await
+    {
+        state::update(|app| {
+            app.entries = entries;
+            app.entries_of = Some(directory.clone());
+        });
+    }
+    // The person may have moved on while the folder was read.
+    if state::with(|app| app.file.as_ref().map(|file| &file.path) != Some(path)) {
+        return Ok(());
+    }
+    let (previous, next) = state::with(|app| {
+        let shown = owndir_view::arrange(&app.entries, app.sort, app.order, &app.filter, app.show_hidden);
+        let shown: Vec<owndir_view::Entry> = shown.into_iter().cloned().collect();
+        let (previous, next) = owndir_view::photos::neighbours(&shown, name);
+        (previous.map(str::to_owned), next.map(str::to_owned))
+    });
+    let viewer = by_id("viewer")?;
+    viewer.class_list().add_1("photo")?;
+    if let Some(image) = viewer.query_selector("img.media")? {
+        image.class_list().add_1("photo")?;
+    }
+    for (neighbour, id, label, arrow) in
+        [(previous, "photo-previous", "Previous", "‹"), (next, "photo-next", "Next", "›")]
+    {
+        let Some(neighbour) = neighbour else { continue };
+        let Ok(target) = directory.join(&neighbour) else { continue };
+        let link = crate::dom::app_link(arrow, &file_href(&target), &format!("photo-step {id}"))?;
+        link.set_id(id);
+        link.set_attribute("aria-label", &format!("{label}: {neighbour}"))?;
+        link.set_attribute("title", &neighbour)?;
+        add(&viewer, &link)?;
+    }
+    Ok(())
+}
+
+/// Goes to the previous (`step` < 0) or next image, when an image is on screen.
+pub fn step_photo(step: i32) -> bool {
+    let id = if step < 0 { "photo-previous" } else { "photo-next" };
+    let Some(href) = document().get_element_by_id(id).and_then(|link| link.get_attribute("href")) else {
+        return false;
+    };
+    crate::dom::follow_link(&href);
+    true
+}
+
+thread_local! {
+    /// Where a pointer went down on the image, for telling a swipe.
+    static SWIPE_START: std::cell::Cell<Option<(i32, f64, f64)>> = const { std::cell::Cell::new(None) };
+}
+
+/// Swipes on an image go to its neighbours. One pair of listeners for the page's life,
+/// on the body, since the image is drawn anew for each file.
+pub fn listen_for_swipes() -> Result<(), DomError> {
+    let body = crate::dom::body()?;
+    crate::dom::listen(&body, "pointerdown", |event: web_sys::PointerEvent| {
+        let on_photo = event
+            .target()
+            .and_then(|target| target.dyn_into::<Element>().ok())
+            .is_some_and(|target| target.closest("#viewer.photo").ok().flatten().is_some());
+        let start = on_photo.then(|| (event.pointer_id(), event.client_x(), event.client_y()));
+        SWIPE_START.with(|start_at| start_at.set(start));
+    })?;
+    crate::dom::listen(&body, "pointerup", |event: web_sys::PointerEvent| {
+        let Some((pointer, x, y)) = SWIPE_START.with(|start| start.take()) else { return };
+        if pointer != event.pointer_id() {
+            return;
+        }
+        let step = owndir_view::photos::swipe_step(event.client_x() - x, event.client_y() - y);
+        if step != 0 {
+            event.prevent_default();
+            step_photo(step);
+        }
+    })?;
+    crate::dom::listen(&body, "pointercancel", |_: web_sys::PointerEvent| SWIPE_START.with(|start| start.set(None)))
 }
 
 fn download_offer(path: &SafePath, size: f64, why: &str) -> Result<(), DomError> {

@@ -10,12 +10,14 @@ mod dialogs;
 mod dom;
 mod features;
 mod file_view;
+mod grid;
 mod listing;
 mod live;
 mod navigate;
 mod search;
 mod selection;
 mod state;
+mod thumbnails;
 mod trash;
 mod trash_view;
 mod upload;
@@ -41,6 +43,7 @@ async fn run() -> Result<(), owndir_browser::DomError> {
     dom::listen(&window, "popstate", |_: web_sys::Event| navigate::on_history_move())?;
     dom::listen(&window, "keydown", on_key)?;
     selection::listen_for_selection()?;
+    file_view::listen_for_swipes()?;
     search::around_results(live::stop, follow_the_listing_again);
     dom::listen(&window, "beforeunload", |event: web_sys::BeforeUnloadEvent| {
         // The browser asks "Leave site?"; its own words, its own buttons.
@@ -142,6 +145,8 @@ fn on_key(event: KeyboardEvent) {
         }
     };
     let handled = match key.as_str() {
+        "ArrowLeft" if !in_listing && !event.alt_key() => file_view::step_photo(-1),
+        "ArrowRight" if !in_listing && !event.alt_key() => file_view::step_photo(1),
         "ArrowDown" if in_listing => {
             listing::move_focus(1);
             true

@@ -5,13 +5,17 @@
 use crate::api::{self, ApiFailure};
 use crate::dom::{action_button, add, app_link, document, element, text_element};
 use crate::views::{self, header, log, notice_element, render};
-use crate::{search, selection, state, upload};
+use crate::{grid, search, selection, state, upload};
 use owndir_browser::DomError;
 use owndir_core::SafePath;
 use owndir_view::location::{dir_href, file_href};
+use owndir_view::photos::{FolderView, view_choice_key};
 use owndir_view::{Entry, SortKey, arrange, human_size, human_time};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement, IntersectionObserver, IntersectionObserverEntry, IntersectionObserverInit};
+
+/// An entry of the listing on screen: a table row or a grid tile.
+const ENTRY: &str = "#listing tr[data-name], #listing .tile[data-name]";
 
 /// Rows drawn at once. A row costs a few dozen DOM calls and its layout: 10,000 drawn in one
 /// go held the page for seconds, so a big folder is drawn a page at a time as it scrolls.
@@ -28,14 +32,19 @@ pub async fn show(directory: SafePath) {
         }
         app.directory = Some(directory.clone());
         app.entries.clear();
+        app.entries_of = None;
         app.rows_drawn = PAGE_ROWS;
+        app.view = chosen_view(&directory);
     });
     let name = directory.name().map(str::to_owned).or_else(|| state::with(|app| app.record.clone().map(|r| r.name)));
     document().set_title(&format!("{} — OwnDir", name.unwrap_or_default()));
     log(skeleton(&directory));
     match api::children(&directory).await {
         Ok(entries) => {
-            state::update(|app| app.entries = entries);
+            state::update(|app| {
+                app.entries = entries;
+                app.entries_of = Some(directory.clone());
+            });
             log(draw_listing());
             offer_folder_app(&directory).await;
         }
@@ -55,9 +64,12 @@ pub async fn refresh() {
         return;
     }
     if let Ok(entries) = api::children(&directory).await {
-        let focused = document().active_element().and_then(|element| element.closest("tr[data-name]").ok().flatten());
+        let focused = document().active_element().and_then(|element| element.closest(ENTRY).ok().flatten());
         let focused = focused.and_then(|row| row.get_attribute("data-name"));
-        state::update(|app| app.entries = entries);
+        state::update(|app| {
+            app.entries = entries;
+            app.entries_of = Some(directory.clone());
+        });
         log(draw_listing());
         if let Some(name) = focused {
             focus_entry(&name);
@@ -123,6 +135,7 @@ fn toolbar() -> Result<Element, DomError> {
         rearrange(|app| app.filter = input.value());
     })?;
     add(&view, &filter)?;
+    add(&view, &view_switch()?)?;
     let hidden_label = element("label", "toggle")?;
     let hidden: HtmlInputElement = element("input", "")?.unchecked_into();
     hidden.set_type("checkbox");
@@ -137,6 +150,44 @@ fn toolbar() -> Result<Element, DomError> {
     add(&view, &hidden_label)?;
     add(&bar, &view)?;
     Ok(bar)
+}
+
+/// The List / Grid switch.
+fn view_switch() -> Result<Element, DomError> {
+    let switch = element("div", "view-switch")?;
+    switch.set_attribute("role", "group")?;
+    switch.set_attribute("aria-label", "Show as")?;
+    let current = state::with(|app| app.view);
+    for (label, view) in [("List", FolderView::List), ("Grid", FolderView::Grid)] {
+        let button = action_button(label, &format!("view-{}", view.as_str()), "quiet")?;
+        button.set_attribute("aria-pressed", if view == current { "true" } else { "false" })?;
+        add(&switch, &button)?;
+    }
+    Ok(switch)
+}
+
+/// The view chosen for `directory` (kept in `localStorage`), the list when none was.
+fn chosen_view(directory: &SafePath) -> FolderView {
+    let storage = crate::dom::window().local_storage().ok().flatten();
+    let stored = storage.and_then(|storage| storage.get_item(&view_choice_key(directory)).ok().flatten());
+    FolderView::parse(stored.as_deref())
+}
+
+/// Shows the directory on screen as `view`, and remembers the choice for it.
+pub fn set_view(view: FolderView) {
+    let Some(directory) = state::with(|app| app.directory.clone()) else { return };
+    if let Some(storage) = crate::dom::window().local_storage().ok().flatten() {
+        // Private windows may refuse: the choice then lasts this visit.
+        let _ = storage.set_item(&view_choice_key(&directory), view.as_str());
+    }
+    if let Ok(buttons) = document().query_selector_all(".view-switch button") {
+        for index in 0..buttons.length() {
+            let Some(button) = buttons.item(index).and_then(|node| node.dyn_into::<Element>().ok()) else { continue };
+            let pressed = button.get_attribute("data-action").as_deref() == Some(&*format!("view-{}", view.as_str()));
+            log(button.set_attribute("aria-pressed", if pressed { "true" } else { "false" }).map_err(Into::into));
+        }
+    }
+    rearrange(|app| app.view = view);
 }
 
 /// Changes how the listing is arranged (sort, filter, dotfiles) and draws it again from
@@ -168,6 +219,13 @@ pub fn draw_listing() -> Result<(), DomError> {
         };
         add(&area, &text_element("p", "empty", message)?)?;
         return Ok(());
+    }
+    if state::with(|app| app.view) == FolderView::Grid {
+        add(&area, &grid::grid(&directory, &shown[..rows_drawn.min(shown.len())])?)?;
+        if shown.len() > rows_drawn {
+            add(&area, &more_rows(rows_drawn, shown.len())?)?;
+        }
+        return selection::sync();
     }
     let table = element("table", "listing")?;
     let head = element("thead", "")?;
@@ -263,17 +321,22 @@ thread_local! {
 
 /// Draws the next page of rows under those drawn.
 fn draw_more() -> Result<(), DomError> {
-    let Some(body) = document().query_selector("#listing table.listing tbody")? else { return Ok(()) };
+    let Some(body) = document().query_selector("#listing table.listing tbody, #listing .grid")? else { return Ok(()) };
     let from = state::update(|app| {
         app.rows_drawn += PAGE_ROWS;
         app.rows_drawn - PAGE_ROWS
     });
     let (directory, shown) = arranged();
     let Some(directory) = directory else { return Ok(()) };
-    let offset = -(js_sys::Date::new_0().get_timezone_offset() as i64);
-    let marks = conflict_marks();
-    for entry in shown.iter().skip(from).take(PAGE_ROWS) {
-        add(&body, &row(&directory, entry, offset, &marks)?)?;
+    let page: Vec<Entry> = shown.iter().skip(from).take(PAGE_ROWS).cloned().collect();
+    if let Some(tiles) = document().query_selector("#listing .grid")? {
+        grid::add_tiles(&tiles, &directory, &page)?;
+    } else {
+        let offset = -(js_sys::Date::new_0().get_timezone_offset() as i64);
+        let marks = conflict_marks();
+        for entry in &page {
+            add(&body, &row(&directory, entry, offset, &marks)?)?;
+        }
     }
     if let Some(old) = document().query_selector("#listing .more-rows")? {
         old.remove();
@@ -313,7 +376,7 @@ fn row(directory: &SafePath, entry: &Entry, offset_minutes: i64, marks: &Marks) 
     let href = if entry.is_directory { dir_href(&path, state::with(|app| app.browse_mode)) } else { file_href(&path) };
     let link = app_link("", &href, "entry")?;
     // Drawn by CSS: emoji differ per platform and may be missing altogether.
-    let icon = element("span", &format!("icon {}", icon_class(entry)))?;
+    let icon = element("span", &format!("icon {}", grid::icon_class(entry)))?;
     icon.set_attribute("aria-hidden", "true")?;
     add(&link, &icon)?;
     add(&link, &text_element("span", "label", &entry.name)?)?;
@@ -340,20 +403,6 @@ fn row(directory: &SafePath, entry: &Entry, offset_minutes: i64, marks: &Marks) 
     add(&actions, &menu)?;
     add(&tr, &actions)?;
     Ok(tr)
-}
-
-fn icon_class(entry: &Entry) -> &'static str {
-    use owndir_view::FileKind;
-    if entry.is_directory {
-        return "folder";
-    }
-    match FileKind::of(&entry.name) {
-        FileKind::Markdown | FileKind::Text => "text",
-        FileKind::Image => "image",
-        FileKind::Audio | FileKind::Video => "media",
-        FileKind::Pdf => "pdf",
-        FileKind::Other => "other",
-    }
 }
 
 fn show_failure(directory: &SafePath, failure: &ApiFailure) -> Result<(), DomError> {
@@ -416,12 +465,17 @@ async fn offer_folder_app(directory: &SafePath) {
 
 /// Moves keyboard focus to the entry called `name`.
 pub fn focus_entry(name: &str) {
-    let rows = document().query_selector_all("#listing tr[data-name]");
+    let rows = document().query_selector_all(ENTRY);
     let Ok(rows) = rows else { return };
     for index in 0..rows.length() {
         let Some(row) = rows.item(index).and_then(|node| node.dyn_into::<Element>().ok()) else { continue };
+        let link = if row.matches("a.entry").unwrap_or(false) {
+            Some(row.clone())
+        } else {
+            row.query_selector("a.entry").ok().flatten()
+        };
         if row.get_attribute("data-name").as_deref() == Some(name)
-            && let Ok(Some(link)) = row.query_selector("a.entry")
+            && let Some(link) = link
         {
             let _ = link.unchecked_into::<web_sys::HtmlElement>().focus();
         }
@@ -446,7 +500,7 @@ pub fn show_more() {
 
 /// The entry whose row holds the keyboard focus, if any.
 pub fn focused_entry() -> Option<(String, bool)> {
-    let row = document().active_element()?.closest("#listing tr[data-name]").ok()??;
+    let row = document().active_element()?.closest(ENTRY).ok()??;
     Some((row.get_attribute("data-name")?, row.class_list().contains("dir")))
 }
 

@@ -2,6 +2,7 @@
 
 use owndir_browser::FolderRecord;
 use owndir_core::SafePath;
+use owndir_view::photos::FolderView;
 use owndir_view::{Entry, SortKey, SortOrder};
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -19,6 +20,10 @@ pub struct App {
     pub directory: Option<SafePath>,
     /// Its entries, as the worker sent them.
     pub entries: Vec<Entry>,
+    /// The directory `entries` were read from (a file's viewer reuses its folder's).
+    pub entries_of: Option<SafePath>,
+    /// List or grid, as chosen for the directory on screen.
+    pub view: FolderView,
     /// How the listing is sorted.
     pub sort: SortKey,
     /// Which way.

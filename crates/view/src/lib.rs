@@ -10,6 +10,7 @@ pub mod kind;
 pub mod location;
 pub mod markdown;
 pub mod names;
+pub mod photos;
 pub mod search;
 pub mod trash;
 
