@@ -27,11 +27,11 @@ pub enum FolderError {
     },
     /// Another program (a sync engine) put its own version in place of the file just
     /// written, right after the write was committed: a collision, tried once more
-    /// (`crate::write_retry`).
+    /// (see the `write_retry` module).
     ReplacedMeanwhile,
     /// Another program (a sync engine) replaced the file while it was written, twice in a
     /// row: the file on disk is that program's, whole, and the request's bytes are still
-    /// the client's (`crate::write_retry`).
+    /// the client's (see the `write_retry` module).
     ChangedWhileWriting,
     /// Any other failure, with the platform's error name and message.
     Other {

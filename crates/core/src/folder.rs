@@ -68,7 +68,7 @@ pub trait Folder {
 
     /// The bytes a request brings to [`Folder::write`]: a `Blob` in the browser. The
     /// default is no bytes. Cloned to write once more after a collision
-    /// (`crate::write_retry`): cheap for a `Blob`, a copy for the native folders' bytes.
+    /// (see the `write_retry` module): cheap for a `Blob`, a copy for the native folders' bytes.
     type Upload: Default + Clone;
 
     /// Looks up `path`: `Ok(None)` when nothing is there (or a parent is a file).
