@@ -266,24 +266,22 @@ impl Firefox {
 
     /// Clicks the button named `name`, finding it again if it was redrawn meanwhile.
     pub async fn press(&self, name: &str) -> Result {
-        for _ in 0..3 {
-            match self.button(name).await?.click().await {
-                Err(error) if error.to_string().contains("stale") => continue,
-                other => return other.map_err(|error| format!("click on {name:?} failed: {error}")),
-            }
-        }
-        Err(format!("{name} kept going stale"))
+        page::press(&self.client, name).await
     }
 
     /// Clicks the element matching `css`, finding it again if it was redrawn meanwhile.
     pub async fn click(&self, css: &str) -> Result {
-        for _ in 0..3 {
-            match self.element(css).await?.click().await {
-                Err(error) if error.to_string().contains("stale") => continue,
-                other => return other.map_err(|error| format!("click on {css:?} failed: {error}")),
-            }
-        }
-        Err(format!("{css} kept going stale"))
+        page::click(&self.client, css).await
+    }
+
+    /// The names in the file app's listing, top to bottom.
+    pub async fn listing_rows(&self) -> Result<Vec<String>> {
+        page::listing_rows(&self.client).await
+    }
+
+    /// Waits until the listing shows exactly `expected`.
+    pub async fn wait_for_rows(&self, expected: &[&str]) -> Result {
+        page::wait_for_rows(&self.client, expected).await
     }
 
     /// Runs an async script: its last argument is the callback to call with the result.

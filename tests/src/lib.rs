@@ -337,6 +337,26 @@ impl Harness {
         page::button(&self.client, name).await
     }
 
+    /// Clicks the button named `name`, finding it again if it was redrawn meanwhile.
+    pub async fn press(&self, name: &str) -> Result {
+        page::press(&self.client, name).await
+    }
+
+    /// Clicks the element matching `css`, finding it again if it was redrawn meanwhile.
+    pub async fn click(&self, css: &str) -> Result {
+        page::click(&self.client, css).await
+    }
+
+    /// The names in the file app's listing, top to bottom.
+    pub async fn listing_rows(&self) -> Result<Vec<String>> {
+        page::listing_rows(&self.client).await
+    }
+
+    /// Waits until the listing shows exactly `expected`.
+    pub async fn wait_for_rows(&self, expected: &[&str]) -> Result {
+        page::wait_for_rows(&self.client, expected).await
+    }
+
     /// Waits for an element matching a CSS selector.
     pub async fn element(&self, css: &str) -> Result<fantoccini::elements::Element> {
         page::element(&self.client, css).await

@@ -49,3 +49,44 @@ pub async fn eventually_within(client: &Client, limit: Duration, script: &str, w
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// Clicks the button named `name`, finding it again if the page redrew it meanwhile.
+pub async fn press(client: &Client, name: &str) -> Result {
+    for _ in 0..3 {
+        match button(client, name).await?.click().await {
+            Err(error) if error.to_string().contains("stale") => continue,
+            other => return other.map_err(|error| format!("click on {name:?} failed: {error}")),
+        }
+    }
+    Err(format!("{name} kept going stale"))
+}
+
+/// Clicks the element matching `css`, finding it again if the page redrew it meanwhile (a
+/// change event arrived between finding and clicking).
+pub async fn click(client: &Client, css: &str) -> Result {
+    for _ in 0..3 {
+        match element(client, css).await?.click().await {
+            Err(error) if error.to_string().contains("stale") => continue,
+            other => return other.map_err(|error| format!("click on {css:?} failed: {error}")),
+        }
+    }
+    Err(format!("{css} kept going stale"))
+}
+
+const ROW_NAMES: &str = "[...document.querySelectorAll('#listing tr[data-name]')].map((row) => row.dataset.name)";
+
+/// The names in the file app's listing, top to bottom.
+pub async fn listing_rows(client: &Client) -> Result<Vec<String>> {
+    let names = value(client, ROW_NAMES).await?;
+    Ok(names.as_array().into_iter().flatten().filter_map(|name| name.as_str().map(str::to_owned)).collect())
+}
+
+/// Waits until the listing shows exactly `expected`, top to bottom.
+pub async fn wait_for_rows(client: &Client, expected: &[&str]) -> Result {
+    let wanted = serde_json::to_string(expected).map_err(|error| error.to_string())?;
+    let script = format!("return JSON.stringify({ROW_NAMES}) === {wanted:?}");
+    match eventually_within(client, WAIT, &script, "the listing").await {
+        Ok(()) => Ok(()),
+        Err(_) => Err(format!("listing is {:?}, wanted {wanted}", listing_rows(client).await?)),
+    }
+}

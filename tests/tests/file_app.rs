@@ -12,47 +12,6 @@ fn fail(what: &'static str) -> impl Fn(fantoccini::error::CmdError) -> String {
     move |error| format!("{what}: {error}")
 }
 
-/// The names in the listing, top to bottom.
-async fn rows(harness: &Harness) -> Result<Vec<String>> {
-    let names = harness
-        .value("[...document.querySelectorAll('#listing tr[data-name]')].map((row) => row.dataset.name)")
-        .await?;
-    Ok(names.as_array().unwrap().iter().map(|name| name.as_str().unwrap().to_owned()).collect())
-}
-
-async fn wait_for_rows(harness: &Harness, expected: &[&str]) -> Result {
-    let expected = serde_json::to_string(expected).unwrap();
-    let script = format!(
-        "return JSON.stringify([...document.querySelectorAll('#listing tr[data-name]')].map((row) => row.dataset.name)) === {expected:?}"
-    );
-    match harness.eventually(&script, "the listing").await {
-        Ok(()) => Ok(()),
-        Err(_) => Err(format!("listing is {:?}, wanted {expected}", rows(harness).await?)),
-    }
-}
-
-/// Clicks the element; if the listing was redrawn between finding and clicking it (a
-/// change event arrived), finds it again.
-async fn click(harness: &Harness, css: &str) -> Result {
-    for _ in 0..3 {
-        match harness.element(css).await?.click().await {
-            Err(error) if error.to_string().contains("stale") => continue,
-            other => return other.map_err(fail("click failed")),
-        }
-    }
-    Err(format!("{css} kept going stale"))
-}
-
-async fn press(harness: &Harness, name: &str) -> Result {
-    for _ in 0..3 {
-        match harness.button(name).await?.click().await {
-            Err(error) if error.to_string().contains("stale") => continue,
-            other => return other.map_err(fail("click failed")),
-        }
-    }
-    Err(format!("{name} kept going stale"))
-}
-
 async fn text_of(harness: &Harness, path: &str) -> Result<String> {
     let fetched = harness.get(path).await?;
     assert_eq!(fetched.status, 200, "GET {path}");
@@ -64,7 +23,7 @@ async fn answer_name(harness: &Harness, name: &str) -> Result {
     let field = harness.element("dialog[open] input").await?;
     field.clear().await.map_err(fail("clear failed"))?;
     field.send_keys(name).await.map_err(fail("typing failed"))?;
-    click(harness, "dialog[open] .dialog-buttons button:first-child").await
+    harness.click("dialog[open] .dialog-buttons button:first-child").await
 }
 
 async fn start(backend: Backend, files: &[(&str, &[u8])]) -> Result<Harness> {
@@ -97,16 +56,16 @@ async fn the_listing_sorts_filters_and_hides_dotfiles(backend: Backend) -> Resul
     )
     .await?;
     // Folders first, then names as people read them (2 before 10), dotfiles hidden.
-    wait_for_rows(&harness, &["docs", "Big.bin", "file2.txt", "file10.txt"]).await?;
-    click(&harness, "button[data-sort=size]").await?;
-    wait_for_rows(&harness, &["docs", "file2.txt", "file10.txt", "Big.bin"]).await?;
-    click(&harness, "button[data-sort=size]").await?;
-    wait_for_rows(&harness, &["docs", "Big.bin", "file10.txt", "file2.txt"]).await?;
+    harness.wait_for_rows(&["docs", "Big.bin", "file2.txt", "file10.txt"]).await?;
+    harness.click("button[data-sort=size]").await?;
+    harness.wait_for_rows(&["docs", "file2.txt", "file10.txt", "Big.bin"]).await?;
+    harness.click("button[data-sort=size]").await?;
+    harness.wait_for_rows(&["docs", "Big.bin", "file10.txt", "file2.txt"]).await?;
     assert_eq!(harness.value("document.querySelector('th[aria-sort]').className").await?, "size");
-    click(&harness, "#show-hidden").await?;
-    wait_for_rows(&harness, &["docs", ".owndir", "Big.bin", "file10.txt", ".env", "file2.txt"]).await?;
+    harness.click("#show-hidden").await?;
+    harness.wait_for_rows(&["docs", ".owndir", "Big.bin", "file10.txt", ".env", "file2.txt"]).await?;
     harness.element("#filter").await?.send_keys("FILE").await.map_err(fail("typing failed"))?;
-    wait_for_rows(&harness, &["file10.txt", "file2.txt"]).await?;
+    harness.wait_for_rows(&["file10.txt", "file2.txt"]).await?;
     harness.element("#filter").await?.send_keys("nothing").await.map_err(fail("typing failed"))?;
     harness
         .eventually(
@@ -119,7 +78,7 @@ async fn the_listing_sorts_filters_and_hides_dotfiles(backend: Backend) -> Resul
 
 async fn keys_links_and_history_move_through_folders(backend: Backend) -> Result {
     let harness = start(backend, &[("one/two/deep.txt", b"deep"), ("one/x.txt", b"x"), ("top.txt", b"top")]).await?;
-    wait_for_rows(&harness, &["one", "top.txt"]).await?;
+    harness.wait_for_rows(&["one", "top.txt"]).await?;
     // Arrow keys move the focus; Enter opens the folder; the URL is the path.
     harness.value("document.body.focus()").await?;
     harness
@@ -139,10 +98,10 @@ async fn keys_links_and_history_move_through_folders(backend: Backend) -> Result
         .send_keys("\u{E007}")
         .await
         .map_err(fail("key"))?;
-    wait_for_rows(&harness, &["two", "x.txt"]).await?;
+    harness.wait_for_rows(&["two", "x.txt"]).await?;
     assert_eq!(harness.value("location.pathname").await?, "/one/");
-    click(&harness, "tr[data-name=two] a.entry").await?;
-    wait_for_rows(&harness, &["deep.txt"]).await?;
+    harness.click("tr[data-name=two] a.entry").await?;
+    harness.wait_for_rows(&["deep.txt"]).await?;
     assert_eq!(harness.value("location.pathname").await?, "/one/two/");
     // Backspace goes up; back and forward follow the history.
     harness.value("document.activeElement.blur()").await?;
@@ -154,14 +113,14 @@ async fn keys_links_and_history_move_through_folders(backend: Backend) -> Result
         .send_keys("\u{E003}")
         .await
         .map_err(fail("key"))?;
-    wait_for_rows(&harness, &["two", "x.txt"]).await?;
+    harness.wait_for_rows(&["two", "x.txt"]).await?;
     harness.client.back().await.map_err(fail("back"))?;
-    wait_for_rows(&harness, &["deep.txt"]).await?;
+    harness.wait_for_rows(&["deep.txt"]).await?;
     harness.client.forward().await.map_err(fail("forward"))?;
-    wait_for_rows(&harness, &["two", "x.txt"]).await?;
+    harness.wait_for_rows(&["two", "x.txt"]).await?;
     // A pasted URL opens that folder, also under /@/browse/, and a missing one says so.
     harness.open("/@/browse/one/two/").await?;
-    wait_for_rows(&harness, &["deep.txt"]).await?;
+    harness.wait_for_rows(&["deep.txt"]).await?;
     assert_eq!(harness.value("document.querySelector('.crumbs a[href=\"/@/browse/one/\"]') !== null").await?, true);
     harness.open("/@/browse/nowhere/").await?;
     harness
@@ -198,7 +157,7 @@ async fn each_kind_of_file_gets_its_viewer(backend: Backend) -> Result {
     assert!(html.as_str().unwrap().contains("&lt;script&gt;"), "{html}");
     assert_eq!(harness.value("window.pwned === undefined").await?, true);
     // A relative link opens the other file in the app.
-    click(&harness, ".markdown a").await?;
+    harness.click(".markdown a").await?;
     harness
         .eventually("return document.querySelector('.markdown h1')?.textContent === 'Other'", "the linked file")
         .await?;
@@ -236,7 +195,7 @@ async fn an_html_page_shows_its_source_and_opens_as_a_page(backend: Backend) -> 
     // Shown as source, the page has not run.
     assert_eq!(harness.value("document.getElementById('mine') === null").await?, true);
     harness.screenshot("html-source-desktop", 1280, 800, false).await?;
-    click(&harness, "#open-as-page").await?;
+    harness.click("#open-as-page").await?;
     harness.eventually("return document.title === 'Mine ran'", "the page running at its own URL").await?;
     assert_eq!(harness.value("location.pathname").await?, "/site/page.html");
     assert_eq!(harness.value("document.getElementById('mine').textContent").await?, "Hello");
@@ -285,14 +244,14 @@ async fn the_editor_saves_and_never_loses_a_conflicting_edit(backend: Backend) -
     let harness = start(backend, &[("plan.txt", b"v1\n"), ("other.txt", b"o")]).await?;
     harness.open("/@/browse/plan.txt").await?;
     harness.element(".code").await?;
-    press(&harness, "Edit").await?;
+    harness.press("Edit").await?;
     type_in_editor(&harness, "mine ").await?;
     harness.eventually("return document.title.startsWith('● ')", "the unsaved marker").await?;
     assert_eq!(harness.element("#file-status").await?.text().await.map_err(fail("text"))?, "Unsaved changes");
     // Leaving inside the app asks first; Cancel keeps the edit.
-    click(&harness, ".crumbs a").await?;
+    harness.click(".crumbs a").await?;
     harness.element("dialog[open]").await?;
-    press(&harness, "Cancel").await?;
+    harness.press("Cancel").await?;
     // WebDriver types at the end of the text.
     assert_eq!(harness.value("document.querySelector('#editor').value").await?, "v1\nmine ");
     save_with_keys(&harness).await?;
@@ -310,11 +269,11 @@ async fn the_editor_saves_and_never_loses_a_conflicting_edit(backend: Backend) -
         )
         .await?;
     type_in_editor(&harness, "again ").await?;
-    press(&harness, "Save").await?;
+    harness.press("Save").await?;
     harness.button("Save mine as a copy").await?;
     harness.screenshot("file-app-conflict-desktop", 1280, 800, false).await?;
     harness.screenshot("file-app-conflict-phone", 390, 844, true).await?;
-    press(&harness, "Save mine as a copy").await?;
+    harness.press("Save mine as a copy").await?;
     harness
         .eventually("return decodeURIComponent(location.pathname) === '/@/browse/plan (copy).txt'", "the copy opens")
         .await?;
@@ -328,8 +287,8 @@ async fn the_editor_saves_and_never_loses_a_conflicting_edit(backend: Backend) -
     harness.eventually("return document.querySelector('#editor')?.value === 'theirs 1\\n'", "the editor").await?;
     change_elsewhere(&harness, "plan.txt", "theirs 2\n").await?;
     type_in_editor(&harness, "mine 2 ").await?;
-    press(&harness, "Save").await?;
-    press(&harness, "Overwrite theirs").await?;
+    harness.press("Save").await?;
+    harness.press("Overwrite theirs").await?;
     harness.eventually("return document.querySelector('#file-status').textContent === 'Saved'", "overwritten").await?;
     assert_eq!(text_of(&harness, "/plan.txt").await?, "theirs 1\nmine 2 ");
     assert_eq!(stored(&harness, "plan.txt").await?, "theirs 1\nmine 2 ");
@@ -338,7 +297,7 @@ async fn the_editor_saves_and_never_loses_a_conflicting_edit(backend: Backend) -
     change_elsewhere(&harness, "plan.txt", "theirs 3\n").await?;
     type_in_editor(&harness, "dropped ").await?;
     save_with_keys(&harness).await?;
-    press(&harness, "Reload theirs").await?;
+    harness.press("Reload theirs").await?;
     harness
         .eventually("return document.querySelector('.code .text')?.textContent === 'theirs 3\\n'", "theirs shown")
         .await?;
@@ -350,13 +309,13 @@ async fn the_editor_saves_and_never_loses_a_conflicting_edit(backend: Backend) -
 
 async fn files_and_folders_are_created_renamed_moved_and_deleted(backend: Backend) -> Result {
     let harness = start(backend, &[("keep.txt", b"keep"), ("box/inside.txt", b"in")]).await?;
-    wait_for_rows(&harness, &["box", "keep.txt"]).await?;
-    press(&harness, "New folder").await?;
+    harness.wait_for_rows(&["box", "keep.txt"]).await?;
+    harness.press("New folder").await?;
     answer_name(&harness, "Projects").await?;
-    wait_for_rows(&harness, &["box", "Projects", "keep.txt"]).await?;
+    harness.wait_for_rows(&["box", "Projects", "keep.txt"]).await?;
     assert_eq!(harness.stored_dir("Projects").await?, Some(Default::default()));
     // A taken name is refused with the reason, and asked again.
-    press(&harness, "New file").await?;
+    harness.press("New file").await?;
     answer_name(&harness, "keep.txt").await?;
     harness
         .eventually(
@@ -374,30 +333,30 @@ async fn files_and_folders_are_created_renamed_moved_and_deleted(backend: Backen
     assert_eq!(text_of(&harness, "/new%20note.md").await?, "");
     assert_eq!(stored(&harness, "new note.md").await?, "");
     harness.client.back().await.map_err(fail("back"))?;
-    wait_for_rows(&harness, &["box", "Projects", "keep.txt", "new note.md"]).await?;
+    harness.wait_for_rows(&["box", "Projects", "keep.txt", "new note.md"]).await?;
 
-    click(&harness, "button[aria-label='Actions for new note.md']").await?;
-    press(&harness, "Rename").await?;
+    harness.click("button[aria-label='Actions for new note.md']").await?;
+    harness.press("Rename").await?;
     answer_name(&harness, "renamed.md").await?;
-    wait_for_rows(&harness, &["box", "Projects", "keep.txt", "renamed.md"]).await?;
+    harness.wait_for_rows(&["box", "Projects", "keep.txt", "renamed.md"]).await?;
     assert_eq!(stored_names(&harness, "").await?, ["Projects", "box", "keep.txt", "renamed.md"]);
 
-    click(&harness, "button[aria-label='Actions for renamed.md']").await?;
-    press(&harness, "Move").await?;
-    click(&harness, "dialog[open] button[data-folder=Projects]").await?;
+    harness.click("button[aria-label='Actions for renamed.md']").await?;
+    harness.press("Move").await?;
+    harness.click("dialog[open] button[data-folder=Projects]").await?;
     harness
         .eventually("return document.querySelector('.picker-here').textContent === 'Into: /Projects'", "the picker")
         .await?;
-    press(&harness, "Move here").await?;
-    wait_for_rows(&harness, &["box", "Projects", "keep.txt"]).await?;
+    harness.press("Move here").await?;
+    harness.wait_for_rows(&["box", "Projects", "keep.txt"]).await?;
     assert_eq!(harness.get("/Projects/renamed.md").await?.status, 200);
     assert_eq!(stored_names(&harness, "Projects").await?, ["renamed.md"]);
     assert_eq!(stored_names(&harness, "").await?, ["Projects", "box", "keep.txt"]);
 
     // Delete moves to the trash at once, with Undo (tests/tests/trash.rs has the rest).
-    click(&harness, "button[aria-label='Actions for box']").await?;
-    press(&harness, "Delete").await?;
-    wait_for_rows(&harness, &["Projects", "keep.txt"]).await?;
+    harness.click("button[aria-label='Actions for box']").await?;
+    harness.press("Delete").await?;
+    harness.wait_for_rows(&["Projects", "keep.txt"]).await?;
     assert_eq!(harness.get("/box/inside.txt").await?.status, 404);
     assert_eq!(stored_names(&harness, "").await?, [".trash", "Projects", "keep.txt"]);
     let trash = stored_names(&harness, ".trash").await?;
@@ -419,7 +378,7 @@ async fn uploads_by_picker_and_drop_show_progress(backend: Backend) -> Result {
     let small = local.path().join("small note.txt");
     std::fs::write(&small, "small").unwrap();
     harness.value(WATCH_PROGRESS).await?;
-    press(&harness, "Upload files").await?;
+    harness.press("Upload files").await?;
     let paths = format!("{}\n{}", big.display(), small.display());
     harness.element("#upload-input").await?.send_keys(&paths).await.map_err(fail("choosing files"))?;
     harness.element(".uploads").await?;
@@ -431,21 +390,21 @@ async fn uploads_by_picker_and_drop_show_progress(backend: Backend) -> Result {
     let total = (big_bytes.len() + 5) as f64;
     assert!(seen.iter().any(|(value, _)| *value > 0.0 && *value < total), "no bar in between: {seen:?}");
     assert_eq!(seen.last().map(|(value, max)| (*value, *max)), Some((total, total)));
-    wait_for_rows(&harness, &["big.bin", "old.txt", "small note.txt"]).await?;
+    harness.wait_for_rows(&["big.bin", "old.txt", "small note.txt"]).await?;
     assert_eq!(harness.get("/big.bin").await?.body, big_bytes);
     assert_eq!(text_of(&harness, "/small%20note.txt").await?, "small");
     // In the storage itself: the 40 MB file by its size (its bytes came back just above).
     let top = harness.stored_dir("").await?.unwrap_or_default();
     assert_eq!(top.get("big.bin"), Some(&Some(big_bytes.len() as u64)), "{top:?}");
     assert_eq!(stored(&harness, "small note.txt").await?, "small");
-    press(&harness, "Close").await?;
+    harness.press("Close").await?;
 
     // A whole folder, by the folder picker.
     let tree = local.path().join("album");
     std::fs::create_dir_all(tree.join("2026")).unwrap();
     std::fs::write(tree.join("cover.txt"), "cover").unwrap();
     std::fs::write(tree.join("2026").join("one.txt"), "one").unwrap();
-    press(&harness, "Upload folder").await?;
+    harness.press("Upload folder").await?;
     harness
         .element("#upload-input")
         .await?
@@ -459,7 +418,7 @@ async fn uploads_by_picker_and_drop_show_progress(backend: Backend) -> Result {
     assert_eq!(text_of(&harness, "/album/cover.txt").await?, "cover");
     assert_eq!(stored(&harness, "album/2026/one.txt").await?, "one");
     assert_eq!(stored(&harness, "album/cover.txt").await?, "cover");
-    press(&harness, "Close").await?;
+    harness.press("Close").await?;
 
     // Drag and drop, as the browser delivers a drop from the desktop.
     let dropped = local.path().join("dropped.txt");
@@ -505,7 +464,7 @@ async fn an_upload_in_progress_for_the_readme(backend: Backend) -> Result {
         std::fs::write(&path, vec![9u8; size as usize]).unwrap();
         paths.push(path.display().to_string());
     }
-    press(&harness, "Upload files").await?;
+    harness.press("Upload files").await?;
     harness.element("#upload-input").await?.send_keys(&paths.join("\n")).await.map_err(fail("choosing files"))?;
     // Hold the upload half way: the page's stream waits while the screenshots are taken.
     harness
@@ -555,19 +514,19 @@ async fn a_folder_downloads_as_a_streamed_zip(backend: Backend) -> Result {
     harness
         .value("(() => { window.clicked = []; HTMLAnchorElement.prototype.click = function () { window.clicked.push(this.href + ' ' + this.download); }; })()")
         .await?;
-    press(&harness, "Download zip").await?;
+    harness.press("Download zip").await?;
     assert_eq!(harness.value("window.clicked[0]").await?, format!("{}/@/zip/ ", harness.origin));
     harness.finish().await
 }
 
 async fn listings_and_open_files_follow_changes_made_elsewhere(backend: Backend) -> Result {
     let harness = start(backend, &[("live.txt", b"first\n")]).await?;
-    wait_for_rows(&harness, &["live.txt"]).await?;
+    harness.wait_for_rows(&["live.txt"]).await?;
     change_elsewhere(&harness, "arrived.txt", "new").await?;
-    wait_for_rows(&harness, &["arrived.txt", "live.txt"]).await?;
+    harness.wait_for_rows(&["arrived.txt", "live.txt"]).await?;
     // A change made outside the API (straight into the storage) shows too.
     harness.seed(&[("outside.txt", b"x")]).await?;
-    wait_for_rows(&harness, &["arrived.txt", "live.txt", "outside.txt"]).await?;
+    harness.wait_for_rows(&["arrived.txt", "live.txt", "outside.txt"]).await?;
     harness.open("/@/browse/live.txt").await?;
     harness.element(".code").await?;
     change_elsewhere(&harness, "live.txt", "second\n").await?;
@@ -594,7 +553,7 @@ async fn a_folder_app_is_offered_from_the_file_app(backend: Backend) -> Result {
     )
     .await?;
     harness.open("/@/browse/site/").await?;
-    wait_for_rows(&harness, &["page.md"]).await?;
+    harness.wait_for_rows(&["page.md"]).await?;
     let link = harness.element("#folder-app a").await?;
     assert_eq!(link.text().await.map_err(fail("text"))?, "Open this folder’s app");
     link.click().await.map_err(fail("click"))?;
@@ -614,7 +573,8 @@ async fn screenshots_of_the_listing_and_a_markdown_file(backend: Backend) -> Res
         ("todo.txt", b"milk\n"),
     ])
     .await?;
-    wait_for_rows(&harness, &["Notes", "Photos", "Recipes", "budget.csv", "holiday.mp4", "README.md", "todo.txt"])
+    harness
+        .wait_for_rows(&["Notes", "Photos", "Recipes", "budget.csv", "holiday.mp4", "README.md", "todo.txt"])
         .await?;
     harness.screenshot("file-app-listing-desktop", 1280, 800, false).await?;
     harness.screenshot("file-app-listing-phone", 390, 844, true).await?;

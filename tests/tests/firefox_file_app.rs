@@ -13,14 +13,6 @@ fn fail(what: &'static str) -> impl Fn(fantoccini::error::CmdError) -> String {
     move |error| format!("{what}: {error}")
 }
 
-async fn wait_for_rows(firefox: &Firefox, expected: &[&str]) -> Result {
-    let expected = serde_json::to_string(expected).unwrap();
-    let script = format!(
-        "return JSON.stringify([...document.querySelectorAll('#listing tr[data-name]')].map((row) => row.dataset.name)) === {expected:?}"
-    );
-    firefox.eventually(&script, &format!("the listing {expected}")).await
-}
-
 /// Reads `path` through the worker and straight from OPFS, and checks both hold `bytes`.
 async fn assert_written(firefox: &Firefox, path: &str, bytes: &[u8]) -> Result {
     let served = firefox.get(&SafePath::parse(path).unwrap().to_url()).await?;
@@ -60,12 +52,12 @@ async fn browse_view_edit_and_save() -> Result {
     ])
     .await?;
     // Folders first, natural order, dotfiles hidden.
-    wait_for_rows(&firefox, &["notes", "code.rs", "file2.txt", "file10.txt", "plan.txt"]).await?;
+    firefox.wait_for_rows(&["notes", "code.rs", "file2.txt", "file10.txt", "plan.txt"]).await?;
     firefox.click("tr[data-name=notes] a.entry").await?;
-    wait_for_rows(&firefox, &["other.md", "pic.svg", "read.md"]).await?;
+    firefox.wait_for_rows(&["other.md", "pic.svg", "read.md"]).await?;
     assert_eq!(firefox.value("location.pathname").await?, "/notes/");
     firefox.client.back().await.map_err(fail("back"))?;
-    wait_for_rows(&firefox, &["notes", "code.rs", "file2.txt", "file10.txt", "plan.txt"]).await?;
+    firefox.wait_for_rows(&["notes", "code.rs", "file2.txt", "file10.txt", "plan.txt"]).await?;
 
     // Viewers: Markdown (its script shown, not run; a relative link followed), code, image.
     firefox.open("/@/browse/notes/read.md").await?;
@@ -102,7 +94,7 @@ async fn browse_view_edit_and_save() -> Result {
 #[tokio::test]
 async fn upload_rename_and_delete() -> Result {
     let firefox = start(&[("old.txt", b"old"), ("box/inside.txt", b"in")]).await?;
-    wait_for_rows(&firefox, &["box", "old.txt"]).await?;
+    firefox.wait_for_rows(&["box", "old.txt"]).await?;
     let local = tempfile::tempdir().map_err(|error| error.to_string())?;
     let big_bytes: Vec<u8> = (0..8u32 << 20).map(|index| (index % 251) as u8 ^ (index >> 16) as u8).collect();
     let big = local.path().join("big.bin");
@@ -117,7 +109,7 @@ async fn upload_rename_and_delete() -> Result {
         .await?;
     let overall = firefox.value("[document.querySelector('.uploads progress.overall').value, document.querySelector('.uploads progress.overall').max]").await?;
     assert_eq!(overall, json!([big_bytes.len() + "small ✓".len(), big_bytes.len() + "small ✓".len()]));
-    wait_for_rows(&firefox, &["box", "big.bin", "old.txt", "pétit note ✓.txt"]).await?;
+    firefox.wait_for_rows(&["box", "big.bin", "old.txt", "pétit note ✓.txt"]).await?;
     assert_written(&firefox, "big.bin", &big_bytes).await?;
     assert_written(&firefox, "pétit note ✓.txt", "small ✓".as_bytes()).await?;
     firefox.press("Close").await?;
@@ -133,21 +125,21 @@ async fn upload_rename_and_delete() -> Result {
         )
         .await?;
     answer_name(&firefox, "renamed.txt").await?;
-    wait_for_rows(&firefox, &["box", "big.bin", "pétit note ✓.txt", "renamed.txt"]).await?;
+    firefox.wait_for_rows(&["box", "big.bin", "pétit note ✓.txt", "renamed.txt"]).await?;
     assert_written(&firefox, "renamed.txt", b"old").await?;
     assert_eq!(firefox.opfs_bytes("old.txt").await?, None);
 
     // Delete a folder and a file: into the trash, no question; Undo brings the file back.
     firefox.click("button[aria-label='Actions for box']").await?;
     firefox.press("Delete").await?;
-    wait_for_rows(&firefox, &["big.bin", "pétit note ✓.txt", "renamed.txt"]).await?;
+    firefox.wait_for_rows(&["big.bin", "pétit note ✓.txt", "renamed.txt"]).await?;
     firefox.click("button[aria-label='Actions for renamed.txt']").await?;
     firefox.press("Delete").await?;
-    wait_for_rows(&firefox, &["big.bin", "pétit note ✓.txt"]).await?;
+    firefox.wait_for_rows(&["big.bin", "pétit note ✓.txt"]).await?;
     assert_eq!(firefox.get("/box/inside.txt").await?.status, 404);
     assert_eq!((firefox.opfs_bytes("renamed.txt").await?, firefox.opfs_bytes("box/inside.txt").await?), (None, None));
     firefox.press("Undo").await?;
-    wait_for_rows(&firefox, &["big.bin", "pétit note ✓.txt", "renamed.txt"]).await?;
+    firefox.wait_for_rows(&["big.bin", "pétit note ✓.txt", "renamed.txt"]).await?;
     assert_written(&firefox, "renamed.txt", b"old").await?;
     firefox.finish().await
 }

@@ -86,16 +86,6 @@ fn fail(what: &'static str) -> impl Fn(fantoccini::error::CmdError) -> String {
     move |error| format!("{what}: {error}")
 }
 
-async fn click(harness: &Harness, css: &str) -> Result {
-    for _ in 0..3 {
-        match harness.element(css).await?.click().await {
-            Err(error) if error.to_string().contains("stale") => continue,
-            other => return other.map_err(fail("click failed")),
-        }
-    }
-    Err(format!("{css} kept going stale"))
-}
-
 /// Sends a key to the page, as a person pressing it with nothing focused.
 async fn key(harness: &Harness, key: &str) -> Result {
     harness
@@ -153,7 +143,7 @@ async fn the_grid_shows_thumbnails_and_remembers_the_choice(backend: Backend) ->
     harness.element("#listing tr[data-name='IMG_0010.jpg']").await?;
     // The list is the first view; the root keeps it after the Photos folder changes.
     assert_eq!(harness.value("document.querySelector('.view-switch [aria-pressed=true]').textContent").await?, "List");
-    click(&harness, ".view-switch button[data-action=view-grid]").await?;
+    harness.click(".view-switch button[data-action=view-grid]").await?;
     harness.eventually(ALL_THUMBNAILS, "every thumbnail").await?;
     assert_eq!(harness.value("document.querySelectorAll('#listing .tile').length").await?, 12);
     assert_eq!(harness.value("document.querySelectorAll('#listing table.listing').length").await?, 0);
@@ -198,7 +188,7 @@ async fn the_grid_shows_thumbnails_and_remembers_the_choice(backend: Backend) ->
     assert_eq!(harness.value(IMAGE_FETCHES).await?, 1);
 
     // Back to the list, remembered too.
-    click(&harness, ".view-switch button[data-action=view-list]").await?;
+    harness.click(".view-switch button[data-action=view-list]").await?;
     harness.element("#listing table.listing tr[data-name='IMG_0001.png']").await?;
     harness.open("/Photos/").await?;
     harness.element("#listing table.listing tr[data-name='IMG_0001.png']").await?;
@@ -213,9 +203,9 @@ async fn an_image_opens_full_size_with_previous_and_next(backend: Backend) -> Re
     let harness = Harness::connected_on(backend, &files).await?;
     harness.open("/Photos/").await?;
     harness.element("#listing tr[data-name='p1.png']").await?;
-    click(&harness, ".view-switch button[data-action=view-grid]").await?;
+    harness.click(".view-switch button[data-action=view-grid]").await?;
     harness.eventually(ALL_THUMBNAILS, "every thumbnail").await?;
-    click(&harness, ".tile[data-name='p1.png']").await?;
+    harness.click(".tile[data-name='p1.png']").await?;
     wait_for_photo(&harness, "p1.png").await?;
     // The first has no previous.
     assert_eq!(harness.value("!!document.querySelector('#photo-previous')").await?, false);
@@ -233,9 +223,9 @@ async fn an_image_opens_full_size_with_previous_and_next(backend: Backend) -> Re
     wait_for_photo(&harness, "p3.png").await?;
     swipe(&harness, 160).await?;
     wait_for_photo(&harness, "p2.png").await?;
-    click(&harness, "#photo-next").await?;
+    harness.click("#photo-next").await?;
     wait_for_photo(&harness, "p3.png").await?;
-    click(&harness, "#photo-next").await?;
+    harness.click("#photo-next").await?;
     wait_for_photo(&harness, "p4.png").await?;
     assert_eq!(harness.value("!!document.querySelector('#photo-next')").await?, false);
     // Back in history is the previous image, and a reload of an image still has neighbours
@@ -263,7 +253,7 @@ async fn first_screen_of_2000_photos(backend: Backend) -> Result {
     let harness = Harness::connected_on(backend, &files).await?;
     harness.open("/Photos/").await?;
     harness.element("#listing tr[data-name='IMG_0001.png']").await?;
-    click(&harness, ".view-switch button[data-action=view-grid]").await?;
+    harness.click(".view-switch button[data-action=view-grid]").await?;
     harness.element("#listing .tile").await?;
     for visit in ["first", "second", "third"] {
         if visit == "first" {

@@ -14,35 +14,10 @@ const COPY: &str = "notes.sync-conflict-20261129-101010-ABCDEFG.md";
 const MINE: &str = "# Shopping\n\nmilk\neggs\nbread\n\nAsk Ann about the weekend.\n";
 const THEIRS: &str = "# Shopping\n\noat milk\neggs\nbread\njam\n\nAsk Ann about the weekend.\n";
 
-fn fail(what: &'static str) -> impl Fn(fantoccini::error::CmdError) -> String {
-    move |error| format!("{what}: {error}")
-}
-
 async fn start(backend: Backend, files: &[(&str, &[u8])]) -> Result<Harness> {
     let harness = Harness::connected_on(backend, files).await?;
     harness.element("table.listing").await?;
     Ok(harness)
-}
-
-/// Clicks what `css` finds, finding it again if the page redrew it meanwhile.
-async fn click(harness: &Harness, css: &str) -> Result {
-    for _ in 0..3 {
-        match harness.element(css).await?.click().await {
-            Err(error) if error.to_string().contains("stale") => continue,
-            other => return other.map_err(fail("click failed")),
-        }
-    }
-    Err(format!("{css} kept going stale"))
-}
-
-async fn press(harness: &Harness, name: &str) -> Result {
-    for _ in 0..3 {
-        match harness.button(name).await?.click().await {
-            Err(error) if error.to_string().contains("stale") => continue,
-            other => return other.map_err(fail("click failed")),
-        }
-    }
-    Err(format!("{name} kept going stale"))
 }
 
 /// The row's conflict badge text, `None` when it has none.
@@ -89,7 +64,7 @@ async fn a_conflict_is_marked_compared_and_the_other_kept(backend: Backend) -> R
         harness.value("document.querySelector('#listing tr[data-name=\"notes.md\"] a.entry').textContent").await?;
     assert_eq!(link, "notes.md");
 
-    click(&harness, "#listing tr[data-name='notes.md'] a.entry").await?;
+    harness.click("#listing tr[data-name='notes.md'] a.entry").await?;
     let (left, right) = differing(&harness).await?;
     // "jam" is the copy's alone: beside a gap, not a differing line.
     assert_eq!(left, ["milk"]);
@@ -103,7 +78,7 @@ async fn a_conflict_is_marked_compared_and_the_other_kept(backend: Backend) -> R
     harness.screenshot("file-app-sync-conflict-desktop", 1280, 800, false).await?;
     harness.screenshot("file-app-sync-conflict-phone", 390, 844, true).await?;
 
-    press(&harness, "Keep the other").await?;
+    harness.press("Keep the other").await?;
     resolved(&harness).await?;
     assert_eq!(harness.stored_text("notes.md").await?.as_deref(), Some(THEIRS));
     assert_eq!(harness.stored(COPY).await?, None, "the copy is deleted");
@@ -117,7 +92,7 @@ async fn opening_the_copy_and_keeping_it(backend: Backend) -> Result {
     let (left, right) = differing(&harness).await?;
     // The copy opened is "this one", on the left.
     assert_eq!((left, right), (vec!["oat milk".to_owned(), "jam".to_owned()], vec!["milk".to_owned()]));
-    press(&harness, "Keep this one").await?;
+    harness.press("Keep this one").await?;
     resolved(&harness).await?;
     assert_eq!(harness.stored_text("notes.md").await?.as_deref(), Some(THEIRS));
     assert_eq!(harness.stored(COPY).await?, None);
@@ -126,7 +101,7 @@ async fn opening_the_copy_and_keeping_it(backend: Backend) -> Result {
     harness.seed(&[(COPY, b"a third version\n")]).await?;
     harness.open(&format!("/@/browse/{COPY}")).await?;
     harness.element("#conflict table.diff").await?;
-    press(&harness, "Keep the other").await?;
+    harness.press("Keep the other").await?;
     resolved(&harness).await?;
     assert_eq!(harness.stored_text("notes.md").await?.as_deref(), Some(THEIRS));
     assert_eq!(harness.stored(COPY).await?, None);
@@ -189,12 +164,12 @@ async fn binary_versions_are_offered_without_a_diff(backend: Backend) -> Result 
     let copy = "photo.sync-conflict-20261129-101010-ABCDEFG.jpg";
     let harness = start(backend, &[("photo.jpg", b"\xff\xd8\xff\0one"), (copy, b"\xff\xd8\xff\0two!")]).await?;
     harness.eventually("return !!document.querySelector('#listing .badge.conflict')", "the badges").await?;
-    click(&harness, "#listing tr[data-name='photo.jpg'] a.entry").await?;
+    harness.click("#listing tr[data-name='photo.jpg'] a.entry").await?;
     harness.element("#conflict").await?;
     assert_eq!(harness.value("!!document.querySelector('#conflict table.diff')").await?, false);
     let summary = harness.value("document.querySelector('.conflict-summary').textContent").await?;
     assert!(summary.as_str().unwrap().contains("not compared line by line"), "{summary}");
-    press(&harness, "Keep this one").await?;
+    harness.press("Keep this one").await?;
     harness
         .eventually(
             "return !document.querySelector('#conflict') && !!document.querySelector('#viewer img')",

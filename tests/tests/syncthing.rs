@@ -82,16 +82,6 @@ async fn device(path: &Path) -> Result<Harness> {
     Ok(harness)
 }
 
-async fn press(harness: &Harness, name: &str) -> Result {
-    for _ in 0..3 {
-        match harness.button(name).await?.click().await {
-            Err(error) if error.to_string().contains("stale") => continue,
-            other => return other.map_err(fail("click failed")),
-        }
-    }
-    Err(format!("{name} kept going stale"))
-}
-
 /// Polls `script` (returns true when done) in `harness` every 20 ms; the time it took.
 async fn time_until(harness: &Harness, started: Instant, script: &str, what: &str) -> Result<Duration> {
     loop {
@@ -125,7 +115,7 @@ async fn a_save_on_one_device_shows_live_on_the_other() -> Result {
     b.element("table.listing").await?;
 
     // A makes a new file in its editor; B's open listing shows it without a reload.
-    press(&a, "New file").await?;
+    a.press("New file").await?;
     let field = a.element("dialog[open] input").await?;
     field.clear().await.map_err(fail("clear failed"))?;
     field.send_keys("travel.txt").await.map_err(fail("typing failed"))?;
@@ -350,7 +340,7 @@ async fn both_devices_edit_apart_and_the_app_resolves_the_conflict() -> Result {
         }
         let (button, kept) =
             if round % 2 == 1 { ("Keep the other", &copy_text) } else { ("Keep this one", &file_text) };
-        press(resolver, button).await?;
+        resolver.press(button).await?;
         resolver
             .eventually(
                 "return !document.querySelector('#conflict') && !!document.querySelector('#viewer article')",

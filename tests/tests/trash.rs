@@ -17,44 +17,6 @@ fn fail(what: &'static str) -> impl Fn(fantoccini::error::CmdError) -> String {
     move |error| format!("{what}: {error}")
 }
 
-async fn rows(harness: &Harness) -> Result<Vec<String>> {
-    let names = harness
-        .value("[...document.querySelectorAll('#listing tr[data-name]')].map((row) => row.dataset.name)")
-        .await?;
-    Ok(names.as_array().unwrap().iter().map(|name| name.as_str().unwrap().to_owned()).collect())
-}
-
-async fn wait_for_rows(harness: &Harness, expected: &[&str]) -> Result {
-    let expected = serde_json::to_string(expected).unwrap();
-    let script = format!(
-        "return JSON.stringify([...document.querySelectorAll('#listing tr[data-name]')].map((row) => row.dataset.name)) === {expected:?}"
-    );
-    match harness.eventually(&script, "the listing").await {
-        Ok(()) => Ok(()),
-        Err(_) => Err(format!("listing is {:?}, wanted {expected}", rows(harness).await?)),
-    }
-}
-
-async fn click(harness: &Harness, css: &str) -> Result {
-    for _ in 0..3 {
-        match harness.element(css).await?.click().await {
-            Err(error) if error.to_string().contains("stale") => continue,
-            other => return other.map_err(fail("click failed")),
-        }
-    }
-    Err(format!("{css} kept going stale"))
-}
-
-async fn press(harness: &Harness, name: &str) -> Result {
-    for _ in 0..3 {
-        match harness.button(name).await?.click().await {
-            Err(error) if error.to_string().contains("stale") => continue,
-            other => return other.map_err(fail("click failed")),
-        }
-    }
-    Err(format!("{name} kept going stale"))
-}
-
 /// A click with modifier keys, as the page receives it.
 async fn modified_click(harness: &Harness, css: &str, modifiers: &str) -> Result {
     harness.element(css).await?;
@@ -118,12 +80,12 @@ async fn delete_moves_to_the_trash_and_undo_puts_it_back(backend: Backend) -> Re
         &[("keep.txt", b"keep"), ("box/inside.txt", b"in"), ("box/data.bin", &bytes), ("notes.md", b"# N")],
     )
     .await?;
-    wait_for_rows(&harness, &["box", "keep.txt", "notes.md"]).await?;
+    harness.wait_for_rows(&["box", "keep.txt", "notes.md"]).await?;
     let before = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64;
-    click(&harness, "button[aria-label='Actions for box']").await?;
-    press(&harness, "Delete").await?;
+    harness.click("button[aria-label='Actions for box']").await?;
+    harness.press("Delete").await?;
     // No question: the trash is the safety net, and Undo is offered at once.
-    wait_for_rows(&harness, &["keep.txt", "notes.md"]).await?;
+    harness.wait_for_rows(&["keep.txt", "notes.md"]).await?;
     harness.element(".toast button[data-action=undo-delete]").await?;
     assert!(harness.value("document.querySelector('.toast').textContent").await?.as_str().unwrap().contains("“box”"));
     let (item, record) = record_of(&harness, "box").await?;
@@ -135,23 +97,23 @@ async fn delete_moves_to_the_trash_and_undo_puts_it_back(backend: Backend) -> Re
     assert_eq!(harness.stored(&format!(".trash/{item}/data.bin")).await?, Some(bytes.clone()));
     assert_eq!(harness.stored_dir("box").await?, None);
     // The trash is hidden like other dotfiles.
-    assert!(!rows(&harness).await?.contains(&".trash".to_owned()));
+    assert!(!harness.listing_rows().await?.contains(&".trash".to_owned()));
     // The worker's own delete still means gone: the app's trash is not the API's.
     harness.screenshot("file-app-trash-undo-desktop", 1280, 800, false).await?;
     harness.screenshot("file-app-trash-undo-phone", 390, 844, true).await?;
-    press(&harness, "Undo").await?;
-    wait_for_rows(&harness, &["box", "keep.txt", "notes.md"]).await?;
+    harness.press("Undo").await?;
+    harness.wait_for_rows(&["box", "keep.txt", "notes.md"]).await?;
     assert_eq!(harness.stored("box/data.bin").await?, Some(bytes.clone()));
     assert_eq!(harness.stored_text("box/inside.txt").await?.as_deref(), Some("in"));
     assert_eq!(stored_trash(&harness).await?, BTreeMap::new());
 
     // The Delete key on the focused row, then Undo again: the file comes back whole.
     keys_on(&harness, "tr[data-name='keep.txt'] a.entry", "\u{E017}").await?;
-    wait_for_rows(&harness, &["box", "notes.md"]).await?;
+    harness.wait_for_rows(&["box", "notes.md"]).await?;
     let (_, record) = record_of(&harness, "keep.txt").await?;
     assert_eq!((record["original"].as_str(), record["isDirectory"].as_bool()), (Some("keep.txt"), Some(false)));
-    press(&harness, "Undo").await?;
-    wait_for_rows(&harness, &["box", "keep.txt", "notes.md"]).await?;
+    harness.press("Undo").await?;
+    harness.wait_for_rows(&["box", "keep.txt", "notes.md"]).await?;
     assert_eq!(harness.stored_text("keep.txt").await?.as_deref(), Some("keep"));
     harness.finish().await
 }
@@ -163,34 +125,34 @@ async fn the_trash_view_restores_and_empties(backend: Backend) -> Result {
         &[("notes/plan.txt", b"old plan"), ("photo.bin", &bytes), ("box/a.txt", b"a"), ("stay.txt", b"stay")],
     )
     .await?;
-    wait_for_rows(&harness, &["box", "notes", "photo.bin", "stay.txt"]).await?;
+    harness.wait_for_rows(&["box", "notes", "photo.bin", "stay.txt"]).await?;
     // Two deletions of one name never collide.
     harness.open("/notes/").await?;
-    wait_for_rows(&harness, &["plan.txt"]).await?;
-    click(&harness, "button[aria-label='Actions for plan.txt']").await?;
-    press(&harness, "Delete").await?;
-    wait_for_rows(&harness, &[]).await?;
+    harness.wait_for_rows(&["plan.txt"]).await?;
+    harness.click("button[aria-label='Actions for plan.txt']").await?;
+    harness.press("Delete").await?;
+    harness.wait_for_rows(&[]).await?;
     harness.seed(&[("notes/plan.txt", b"new plan")]).await?;
-    wait_for_rows(&harness, &["plan.txt"]).await?;
-    click(&harness, "button[aria-label='Actions for plan.txt']").await?;
-    press(&harness, "Delete").await?;
-    wait_for_rows(&harness, &[]).await?;
+    harness.wait_for_rows(&["plan.txt"]).await?;
+    harness.click("button[aria-label='Actions for plan.txt']").await?;
+    harness.press("Delete").await?;
+    harness.wait_for_rows(&[]).await?;
     harness.open("/").await?;
-    wait_for_rows(&harness, &["box", "notes", "photo.bin", "stay.txt"]).await?;
+    harness.wait_for_rows(&["box", "notes", "photo.bin", "stay.txt"]).await?;
     for css in ["tr[data-name='photo.bin'] input.select", "tr[data-name=box] input.select"] {
-        click(&harness, css).await?;
+        harness.click(css).await?;
     }
     harness
         .eventually("return document.querySelector('.selection-count')?.textContent === '2 selected'", "2 selected")
         .await?;
-    click(&harness, "#selection-bar button[data-action=delete-selected]").await?;
-    wait_for_rows(&harness, &["notes", "stay.txt"]).await?;
+    harness.click("#selection-bar button[data-action=delete-selected]").await?;
+    harness.wait_for_rows(&["notes", "stay.txt"]).await?;
     let trash = stored_trash(&harness).await?;
     assert_eq!(trash.len(), 8, "{trash:?}");
     // The place of photo.bin is taken again before it is restored.
     harness.seed(&[("photo.bin", b"another photo")]).await?;
 
-    click(&harness, "#open-trash").await?;
+    harness.click("#open-trash").await?;
     harness
         .eventually("return document.querySelectorAll('#listing tr[data-item]').length === 4", "4 in the trash")
         .await?;
@@ -202,13 +164,13 @@ async fn the_trash_view_restores_and_empties(backend: Backend) -> Result {
     harness.screenshot("file-app-trash-view-desktop", 1280, 800, false).await?;
     harness.screenshot("file-app-trash-view-phone", 390, 844, true).await?;
 
-    click(&harness, "button[aria-label='Restore photo.bin']").await?;
+    harness.click("button[aria-label='Restore photo.bin']").await?;
     harness.eventually("return document.querySelectorAll('#listing tr[data-item]').length === 3", "3 left").await?;
     assert_eq!(harness.stored("photo (restored).bin").await?, Some(bytes.clone()));
     assert_eq!(harness.stored_text("photo.bin").await?.as_deref(), Some("another photo"));
     // Both plans: the newer first in the list; each goes back, the second beside the first.
     for left in [2, 1] {
-        click(&harness, "button[aria-label='Restore plan.txt']").await?;
+        harness.click("button[aria-label='Restore plan.txt']").await?;
         harness
             .eventually(
                 &format!("return document.querySelectorAll('#listing tr[data-item]').length === {left}"),
@@ -224,8 +186,8 @@ async fn the_trash_view_restores_and_empties(backend: Backend) -> Result {
     assert_eq!(plans, ["new plan", "old plan"]);
     assert_eq!(stored_trash(&harness).await?.len(), 2);
 
-    press(&harness, "Empty trash").await?;
-    click(&harness, "dialog[open] button.danger").await?;
+    harness.press("Empty trash").await?;
+    harness.click("dialog[open] button.danger").await?;
     harness
         .eventually("return document.querySelector('#listing .empty')?.textContent === 'The trash is empty.'", "empty")
         .await?;
@@ -278,21 +240,21 @@ async fn several_entries_are_selected_moved_and_zipped(backend: Backend) -> Resu
         &[("a.txt", b"a"), ("b.txt", b"b"), ("c.txt", b"c"), ("d.txt", b"d"), ("dir/x.txt", b"x"), ("dest/keep", b"k")],
     )
     .await?;
-    wait_for_rows(&harness, &["dest", "dir", "a.txt", "b.txt", "c.txt", "d.txt"]).await?;
+    harness.wait_for_rows(&["dest", "dir", "a.txt", "b.txt", "c.txt", "d.txt"]).await?;
     let selected = "[...document.querySelectorAll('#listing tr.selected')].map((row) => row.dataset.name).join(',')";
     // Shift-click selects a range, Ctrl-click adds one, a checkbox takes one out.
-    click(&harness, "tr[data-name='a.txt'] input.select").await?;
+    harness.click("tr[data-name='a.txt'] input.select").await?;
     modified_click(&harness, "tr[data-name='c.txt'] td.size", "shiftKey: true").await?;
     assert_eq!(harness.value(selected).await?, "a.txt,b.txt,c.txt");
     modified_click(&harness, "tr[data-name=dir] td.size", "ctrlKey: true").await?;
-    click(&harness, "tr[data-name='b.txt'] input.select").await?;
+    harness.click("tr[data-name='b.txt'] input.select").await?;
     assert_eq!(harness.value(selected).await?, "dir,a.txt,c.txt");
     assert_eq!(harness.value("location.pathname").await?, "/");
     // The zip of the selection holds those entries whole, nothing else.
     harness
         .value("(() => { window.clicked = []; HTMLAnchorElement.prototype.click = function () { window.clicked.push(this.getAttribute('href')); }; })()")
         .await?;
-    click(&harness, "#selection-bar button[data-action=zip-selected]").await?;
+    harness.click("#selection-bar button[data-action=zip-selected]").await?;
     let href = harness.value("window.clicked[0]").await?.as_str().unwrap().to_owned();
     assert_eq!(href, "/@/zip/?name=a%2Etxt&name=c%2Etxt&name=dir");
     let fetched = harness.get(&href).await?;
@@ -315,13 +277,13 @@ async fn several_entries_are_selected_moved_and_zipped(backend: Backend) -> Resu
     std::io::Read::read_to_string(&mut zip.by_name(&format!("{top}/dir/x.txt")).unwrap(), &mut text).unwrap();
     assert_eq!(text, "x");
     // Move all three into dest.
-    click(&harness, "#selection-bar button[data-action=move-selected]").await?;
-    click(&harness, "dialog[open] button[data-folder=dest]").await?;
+    harness.click("#selection-bar button[data-action=move-selected]").await?;
+    harness.click("dialog[open] button[data-folder=dest]").await?;
     harness
         .eventually("return document.querySelector('.picker-here').textContent === 'Into: /dest'", "the picker")
         .await?;
-    press(&harness, "Move here").await?;
-    wait_for_rows(&harness, &["dest", "b.txt", "d.txt"]).await?;
+    harness.press("Move here").await?;
+    harness.wait_for_rows(&["dest", "b.txt", "d.txt"]).await?;
     let dest: Vec<String> = harness.stored_dir("dest").await?.unwrap().into_keys().collect();
     assert_eq!(dest, ["a.txt", "c.txt", "dir", "keep"]);
     assert_eq!(harness.stored_text("dest/dir/x.txt").await?.as_deref(), Some("x"));
@@ -344,12 +306,12 @@ async fn several_entries_are_selected_moved_and_zipped(backend: Backend) -> Resu
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(harness.value("location.pathname").await?, "/");
     // Several deleted at once, one Undo.
-    click(&harness, "tr[data-name='b.txt'] input.select").await?;
-    click(&harness, "#selection-bar button[data-action=delete-selected]").await?;
-    wait_for_rows(&harness, &["dest"]).await?;
+    harness.click("tr[data-name='b.txt'] input.select").await?;
+    harness.click("#selection-bar button[data-action=delete-selected]").await?;
+    harness.wait_for_rows(&["dest"]).await?;
     assert_eq!(stored_trash(&harness).await?.len(), 4);
-    press(&harness, "Undo").await?;
-    wait_for_rows(&harness, &["dest", "b.txt", "d.txt"]).await?;
+    harness.press("Undo").await?;
+    harness.wait_for_rows(&["dest", "b.txt", "d.txt"]).await?;
     assert_eq!(harness.stored_text("d.txt").await?.as_deref(), Some("d"));
     harness.finish().await
 }
