@@ -67,7 +67,8 @@ pub fn add(parent: &Element, child: &Element) -> Result<(), DomError> {
     Ok(())
 }
 
-/// Calls `handler` on every `event` at `target`, for the page's whole life. `Fn`, not
+/// Calls `handler` on every `event` at `target`, for the page's whole life (the window,
+/// the document, the body: never an element a render replaces, see [`listen_while_shown`]). `Fn`, not
 /// `FnMut`: a handler may cause the same event again (a click handler calling
 /// `input.click()` re-enters the body's click listener), which an `FnMut` cannot allow.
 pub fn listen<E: JsCast + 'static>(
@@ -81,7 +82,42 @@ pub fn listen<E: JsCast + 'static>(
     Ok(())
 }
 
+/// Calls `handler` on every `event` at `target` while `target` is in the page: the first
+/// render after it was taken out (see [`forget_detached_listeners`]) removes the listener
+/// and frees its closure, so the elements a render throws away take their listeners with
+/// them. For elements of a view; the window, document and body take [`listen`].
+pub fn listen_while_shown<E: JsCast + 'static>(
+    target: &web_sys::EventTarget,
+    event: &'static str,
+    handler: impl Fn(E) + 'static,
+) {
+    // Not gloo's default (passive): drop, dragover and submit handlers prevent the default.
+    let options = gloo_events::EventListenerOptions::enable_prevent_default();
+    let listener = gloo_events::EventListener::new_with_options(target, event, options, move |event| {
+        handler(event.clone().unchecked_into());
+    });
+    VIEW_LISTENERS.with(|listeners| listeners.borrow_mut().push(listener));
+}
+
+/// Removes the listeners of elements no longer in the page. Every render calls it, after
+/// the new view is in.
+pub fn forget_detached_listeners() {
+    VIEW_LISTENERS.with(|listeners| {
+        listeners
+            .borrow_mut()
+            .retain(|listener| listener.target().dyn_ref::<web_sys::Node>().is_some_and(web_sys::Node::is_connected));
+    });
+}
+
+/// How many listeners the views hold: flat however often views are redrawn.
+pub fn view_listener_count() -> usize {
+    VIEW_LISTENERS.with(|listeners| listeners.borrow().len())
+}
+
 thread_local! {
+    /// The listeners of the view on screen (see [`listen_while_shown`]).
+    static VIEW_LISTENERS: std::cell::RefCell<Vec<gloo_events::EventListener>> = const { std::cell::RefCell::new(Vec::new()) };
+
     /// How the page follows an app link: set by the wiring (`lib.rs`), so that screens
     /// can open a path without reaching up to the navigation.
     static FOLLOW_LINK: std::cell::Cell<Option<fn(&str)>> = const { std::cell::Cell::new(None) };

@@ -306,7 +306,7 @@ fn draw_editor(path: &SafePath, text: &str) -> Result<(), DomError> {
     editor.set_value(text);
     editor.set_attribute("spellcheck", "false")?;
     editor.set_attribute("aria-label", &format!("Contents of {}", path.name().unwrap_or_default()))?;
-    crate::dom::listen(&editor, "input", |_: web_sys::Event| mark_dirty())?;
+    crate::dom::listen_while_shown(&editor, "input", |_: web_sys::Event| mark_dirty());
     add(&viewer, &editor)?;
     let _ = editor.focus();
     status("");
@@ -445,10 +445,8 @@ pub async fn changed_on_disk(path: SafePath) {
         // Reported before the first drawing is done (the file this page just created, say):
         // look again once it is, against the version it shows. Reloading now would draw
         // over it, and drop the editor it was opened for.
-        let again = wasm_bindgen::closure::Closure::once_into_js(move || {
-            wasm_bindgen_futures::spawn_local(changed_on_disk(path));
-        });
-        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(again.unchecked_ref(), 200);
+        gloo_timers::callback::Timeout::new(200, move || wasm_bindgen_futures::spawn_local(changed_on_disk(path)))
+            .forget();
         return;
     }
     let now = api::etag(&path).await.ok().flatten();

@@ -28,6 +28,13 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Element, KeyboardEvent};
 
 /// Boots the page.
+/// How many listeners the drawn views hold (`dom::listen_while_shown`): for the test
+/// that navigates 200 times and expects it flat.
+#[wasm_bindgen(js_name = viewListenerCount)]
+pub fn view_listener_count() -> usize {
+    dom::view_listener_count()
+}
+
 #[wasm_bindgen(start)]
 pub fn start() {
     wasm_bindgen_futures::spawn_local(async {

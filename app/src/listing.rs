@@ -130,10 +130,10 @@ fn toolbar() -> Result<Element, DomError> {
     filter.set_placeholder("Filter names");
     filter.set_attribute("aria-label", "Filter names")?;
     filter.set_value(&state::with(|app| app.filter.clone()));
-    crate::dom::listen(&filter, "input", |event: web_sys::Event| {
+    crate::dom::listen_while_shown(&filter, "input", |event: web_sys::Event| {
         let Some(input) = event.target().and_then(|target| target.dyn_into::<HtmlInputElement>().ok()) else { return };
         rearrange(|app| app.filter = input.value());
-    })?;
+    });
     add(&view, &filter)?;
     add(&view, &view_switch()?)?;
     let hidden_label = element("label", "toggle")?;
@@ -141,10 +141,10 @@ fn toolbar() -> Result<Element, DomError> {
     hidden.set_type("checkbox");
     hidden.set_id("show-hidden");
     hidden.set_checked(state::with(|app| app.show_hidden));
-    crate::dom::listen(&hidden, "change", |event: web_sys::Event| {
+    crate::dom::listen_while_shown(&hidden, "change", |event: web_sys::Event| {
         let Some(input) = event.target().and_then(|target| target.dyn_into::<HtmlInputElement>().ok()) else { return };
         rearrange(|app| app.show_hidden = input.checked());
-    })?;
+    });
     hidden_label.append_child(&hidden)?;
     hidden_label.append_child(&document().create_text_node("Show hidden"))?;
     add(&view, &hidden_label)?;

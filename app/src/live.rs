@@ -1,7 +1,6 @@
 //! Following changes made elsewhere (another tab, another app, the disk itself) through
 //! the FsNode `sub` stream (docs/http.md): the listing redraws, an open file says so.
 
-use crate::dom::window;
 use crate::{file_view, listing};
 use owndir_core::SafePath;
 use owndir_core::fs_api::FsCall;
@@ -13,9 +12,9 @@ use wasm_bindgen::prelude::*;
 use web_sys::{EventSource, MessageEvent};
 
 /// How long to gather changes before one redraw.
-const SETTLE_MS: i32 = 150;
+const SETTLE_MS: u32 = 150;
 /// How long to wait before reopening a stream the browser closed.
-const REOPEN_MS: i32 = 1_000;
+const REOPEN_MS: u32 = 1_000;
 
 struct Watch {
     directory: SafePath,
@@ -82,15 +81,15 @@ fn reopen_if_closed() {
     if !closed {
         return;
     }
-    let reopen = Closure::once_into_js(|| {
+    gloo_timers::callback::Timeout::new(REOPEN_MS, || {
         let Some(watch) = WATCH.with(|watch| watch.borrow_mut().take()) else { return };
         if watch.source.ready_state() == EventSource::CLOSED {
             open(watch.directory, watch.file, watch.last_event_id);
         } else {
             WATCH.with(|slot| slot.borrow_mut().replace(watch));
         }
-    });
-    let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(reopen.unchecked_ref(), REOPEN_MS);
+    })
+    .forget();
 }
 
 fn on_change(path: SafePath) {
@@ -119,10 +118,10 @@ fn on_change(path: SafePath) {
         && path.parent().as_ref() == Some(&directory)
         && !REFRESH_PENDING.with(|pending| pending.replace(true))
     {
-        let redraw = Closure::once_into_js(|| {
+        gloo_timers::callback::Timeout::new(SETTLE_MS, || {
             REFRESH_PENDING.with(|pending| pending.set(false));
             wasm_bindgen_futures::spawn_local(listing::refresh());
-        });
-        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(redraw.unchecked_ref(), SETTLE_MS);
+        })
+        .forget();
     }
 }

@@ -17,7 +17,6 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Element, HtmlInputElement};
 
 /// Requests under way at once: enough to keep the worker busy, few enough that another
@@ -91,7 +90,7 @@ pub fn form() -> Result<Element, DomError> {
     inside_label.append_child(&inside)?;
     inside_label.append_child(&document().create_text_node("Also search inside text files"))?;
     add(&form, &inside_label)?;
-    crate::dom::listen(&form, "submit", |event: web_sys::Event| {
+    crate::dom::listen_while_shown(&form, "submit", |event: web_sys::Event| {
         event.prevent_default();
         let typed = document()
             .get_element_by_id("search")
@@ -104,8 +103,8 @@ pub fn form() -> Result<Element, DomError> {
             Some(query) => log(start(query, inside)),
             None => close(),
         }
-    })?;
-    crate::dom::listen(&input, "input", |event: web_sys::Event| {
+    });
+    crate::dom::listen_while_shown(&input, "input", |event: web_sys::Event| {
         let cleared = event
             .target()
             .and_then(|target| target.dyn_into::<HtmlInputElement>().ok())
@@ -113,7 +112,7 @@ pub fn form() -> Result<Element, DomError> {
         if cleared {
             close();
         }
-    })?;
+    });
     Ok(form)
 }
 
@@ -258,11 +257,8 @@ async fn work(search: Rc<Search>) {
     }
 }
 
-async fn pause(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = crate::dom::window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-    });
-    let _ = JsFuture::from(promise).await;
+async fn pause(ms: u32) {
+    gloo_timers::future::TimeoutFuture::new(ms).await;
 }
 
 impl Search {

@@ -13,11 +13,11 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlInputElement, MouseEvent, PointerEvent};
 
 /// How long a finger rests on a row before it selects it.
-const LONG_PRESS_MS: i32 = 500;
+const LONG_PRESS_MS: u32 = 500;
 
 thread_local! {
     /// The long press under way: its timer.
-    static PRESS_TIMER: Cell<Option<i32>> = const { Cell::new(None) };
+    static PRESS_TIMER: std::cell::RefCell<Option<gloo_timers::callback::Timeout>> = const { std::cell::RefCell::new(None) };
     /// A long press just selected: the click that ends it must not open the entry.
     static SWALLOW_CLICK: Cell<bool> = const { Cell::new(false) };
 }
@@ -196,15 +196,12 @@ pub fn listen_for_selection() -> Result<(), DomError> {
         }
         let Some(name) = event.target().and_then(|target| row_name(&target)) else { return };
         cancel_press();
-        let fire = Closure::once_into_js(move || {
-            PRESS_TIMER.with(|timer| timer.set(None));
+        let timer = gloo_timers::callback::Timeout::new(LONG_PRESS_MS, move || {
+            PRESS_TIMER.with(|timer| timer.take().map(gloo_timers::callback::Timeout::forget));
             SWALLOW_CLICK.with(|swallow| swallow.set(true));
             toggle(&name, false);
         });
-        let timer = crate::dom::window()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(fire.unchecked_ref(), LONG_PRESS_MS)
-            .ok();
-        PRESS_TIMER.with(|slot| slot.set(timer));
+        PRESS_TIMER.with(|slot| slot.replace(Some(timer)));
     })?;
     for ending in ["pointerup", "pointercancel", "pointermove"] {
         listen(body.as_ref(), ending, |event: PointerEvent| {
@@ -224,7 +221,6 @@ pub fn listen_for_selection() -> Result<(), DomError> {
 }
 
 fn cancel_press() {
-    if let Some(timer) = PRESS_TIMER.with(|timer| timer.take()) {
-        crate::dom::window().clear_timeout_with_handle(timer);
-    }
+    // Dropping a gloo timer cancels it.
+    PRESS_TIMER.with(|timer| timer.take());
 }

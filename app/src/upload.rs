@@ -7,7 +7,7 @@
 
 use crate::api;
 use crate::dialogs::{self, Choice};
-use crate::dom::{add, body, document, element, listen, text_element};
+use crate::dom::{add, body, document, element, text_element};
 use crate::views::{log, show_error};
 use owndir_browser::DomError;
 use owndir_core::SafePath;
@@ -38,7 +38,7 @@ pub fn pick(directory: SafePath, folders: bool, after: fn()) {
             input.set_attribute("webkitdirectory", "")?;
         }
         let picker = input.clone();
-        listen(&input, "change", move |_: web_sys::Event| {
+        crate::dom::listen_while_shown(&input, "change", move |_: web_sys::Event| {
             let mut uploads = Vec::new();
             if let Some(files) = picker.files() {
                 for index in 0..files.length() {
@@ -49,7 +49,7 @@ pub fn pick(directory: SafePath, folders: bool, after: fn()) {
             }
             picker.remove();
             spawn_local(upload_all(directory.clone(), uploads, after));
-        })?;
+        });
         // Left in the page until chosen: Chrome needs it attached for tests and some pickers.
         if let Some(old) = document().get_element_by_id("upload-input") {
             old.remove();
@@ -73,12 +73,12 @@ fn relative_path(file: &File) -> String {
 /// Makes `area` take dropped files and folders; `after` runs once their uploads ended.
 pub fn accept_drops(area: &Element, after: fn()) -> Result<(), DomError> {
     let target = area.clone();
-    listen(area, "dragover", move |event: DragEvent| {
+    crate::dom::listen_while_shown(area, "dragover", move |event: DragEvent| {
         event.prevent_default();
         let _ = target.class_list().add_1("dropping");
-    })?;
+    });
     let target = area.clone();
-    listen(area, "dragleave", move |event: DragEvent| {
+    crate::dom::listen_while_shown(area, "dragleave", move |event: DragEvent| {
         let inside = event
             .related_target()
             .and_then(|node| node.dyn_into::<web_sys::Node>().ok())
@@ -86,9 +86,9 @@ pub fn accept_drops(area: &Element, after: fn()) -> Result<(), DomError> {
         if !inside {
             let _ = target.class_list().remove_1("dropping");
         }
-    })?;
+    });
     let target = area.clone();
-    listen(area, "drop", move |event: DragEvent| {
+    crate::dom::listen_while_shown(area, "drop", move |event: DragEvent| {
         event.prevent_default();
         let _ = target.class_list().remove_1("dropping");
         let Some(directory) = crate::state::with(|app| app.directory.clone()) else { return };
@@ -121,7 +121,8 @@ pub fn accept_drops(area: &Element, after: fn()) -> Result<(), DomError> {
             }
             upload_all(directory, uploads, after).await;
         });
-    })
+    });
+    Ok(())
 }
 
 /// The files under a dropped entry, with their paths.

@@ -22,6 +22,7 @@ pub fn render(children: &[Element]) -> Result<(), DomError> {
     for child in children {
         root.append_child(child)?;
     }
+    crate::dom::forget_detached_listeners();
     Ok(())
 }
 
@@ -264,8 +265,7 @@ pub fn toast(message: &str) {
         let toast = text_element("div", "toast", message)?;
         toast.set_attribute("role", "status")?;
         body()?.append_child(&toast)?;
-        let remove = wasm_bindgen::closure::Closure::once_into_js(move || toast.remove());
-        crate::dom::window().set_timeout_with_callback_and_timeout_and_arguments_0(remove.unchecked_ref(), 4_000)?;
+        gloo_timers::callback::Timeout::new(4_000, move || toast.remove()).forget();
         Ok(())
     })();
     log(shown);
@@ -281,8 +281,7 @@ pub fn toast_with_action(message: &str, label: &str, action: &str) {
         add(&toast, &text_element("span", "", message)?)?;
         add(&toast, &action_button(label, action, "toast-action")?)?;
         body()?.append_child(&toast)?;
-        let remove = wasm_bindgen::closure::Closure::once_into_js(move || toast.remove());
-        crate::dom::window().set_timeout_with_callback_and_timeout_and_arguments_0(remove.unchecked_ref(), 8_000)?;
+        gloo_timers::callback::Timeout::new(8_000, move || toast.remove()).forget();
         Ok(())
     })();
     log(shown);

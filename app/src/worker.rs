@@ -54,10 +54,7 @@ async fn another_tab_has_unsaved_edits() -> Result<bool, DomError> {
     });
     channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     channel.post_message(&"ask".into())?;
-    let wait = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 250);
-    });
-    JsFuture::from(wait).await?;
+    gloo_timers::future::TimeoutFuture::new(250).await;
     channel.close();
     Ok(heard.get())
 }

@@ -62,7 +62,7 @@ pub fn on_message(event: &web_sys::ExtendableMessageEvent) {
             channel.post_message(&announcement)?;
             JsFuture::from(global_scope().skip_waiting()?).await?;
             for _ in 0..ANNOUNCEMENTS {
-                crate::promise::sleep(ANNOUNCE_EVERY_MS, |_| {}).await;
+                gloo_timers::future::TimeoutFuture::new(ANNOUNCE_EVERY_MS).await;
                 if ACTIVATED.with(Cell::get) {
                     break;
                 }
@@ -78,7 +78,7 @@ pub fn on_message(event: &web_sys::ExtendableMessageEvent) {
 }
 
 /// How often, and how many times, a worker that was told to take over says so.
-const ANNOUNCE_EVERY_MS: i32 = 500;
+const ANNOUNCE_EVERY_MS: u32 = 500;
 const ANNOUNCEMENTS: u32 = 60;
 
 thread_local! {

@@ -32,7 +32,8 @@ pub async fn children(directory: &FileSystemDirectoryHandle) -> Result<Vec<FileS
     }
 }
 
-/// Waits `ms` milliseconds; `keep_wake` is handed the function that ends the wait early.
+/// Waits `ms` milliseconds; `keep_wake` is handed the function that ends the wait early
+/// (plain waits take `gloo_timers::future::TimeoutFuture`).
 pub async fn sleep(ms: i32, keep_wake: impl FnOnce(&js_sys::Function)) {
     let mut keep_wake = Some(keep_wake);
     let promise = js_sys::Promise::new(&mut |resolve, _| {

@@ -113,7 +113,7 @@ pub async fn subscribe(path: SafePath, filter: EventFilter, last_event_id: Optio
             last_sent = event_id;
         }
         if POLLING_NOW.with(Cell::get) {
-            sleep(10, Sleep::Plain).await;
+            gloo_timers::future::TimeoutFuture::new(10).await;
         }
     }
     // A successor may have announced itself while this caught up: `retire` closed the
@@ -162,29 +162,19 @@ pub fn changed() {
             // time): rest four times as long as the look took, so watching never takes
             // more than a fifth of the folder's time from the requests.
             let took = (js_sys::Date::now() - started) as i32;
-            sleep(POLL_MS.max(took.saturating_mul(4)).min(MAX_POLL_MS), Sleep::Wakeable).await;
+            rest(POLL_MS.max(took.saturating_mul(4)).min(MAX_POLL_MS)).await;
         }
         POLLING.with(|polling| polling.set(false));
     });
 }
 
-/// Waits `ms`; the poller's wait ([`Sleep::Wakeable`]) also ends when [`changed`] wakes it.
-async fn sleep(ms: i32, kind: Sleep) {
+/// The poller's rest: `ms`, or until [`changed`] wakes it.
+async fn rest(ms: i32) {
     crate::promise::sleep(ms, |resolve| {
-        if kind == Sleep::Wakeable {
-            WAKE.with(|wake| wake.borrow_mut().replace(resolve.clone()));
-        }
+        WAKE.with(|wake| wake.borrow_mut().replace(resolve.clone()));
     })
     .await;
-    if kind == Sleep::Wakeable {
-        WAKE.with(|wake| wake.borrow_mut().take());
-    }
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum Sleep {
-    Plain,
-    Wakeable,
+    WAKE.with(|wake| wake.borrow_mut().take());
 }
 
 fn end_old_streams() {

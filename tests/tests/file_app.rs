@@ -205,6 +205,76 @@ async fn an_html_page_shows_its_source_and_opens_as_a_page(backend: Backend) -> 
     harness.finish().await
 }
 
+/// From a folder's listing, goes forward to a file and back `times` times, waiting for each
+/// to be drawn.
+async fn back_and_forth(harness: &Harness, times: u32) -> Result {
+    let walked = harness
+        .script(
+            "const [times, done] = arguments;
+            const drawn = (test) => new Promise((resolve, reject) => {
+              const started = Date.now();
+              const look = () => test() ? resolve() : Date.now() - started > 10000 ? reject('not drawn') : setTimeout(look, 5);
+              look();
+            });
+            (async () => {
+              for (let i = 0; i < times; i++) {
+                history.forward();
+                await drawn(() => document.querySelector('#viewer .code') !== null);
+                history.back();
+                await drawn(() => document.querySelector('table.listing') && !document.getElementById('viewer'));
+              }
+            })().then(() => done(null), (error) => done(String(error)));",
+            vec![json!(times)],
+        )
+        .await?;
+    if walked.is_null() { Ok(()) } else { Err(format!("walking back and forth: {walked}")) }
+}
+
+/// The listeners the app's views hold, and the JS heap after a garbage collection.
+async fn listeners_and_heap(harness: &Harness) -> Result<(u64, u64)> {
+    let count = harness
+        .script(
+            "const done = arguments[0]; import('/@/app/app.js').then((app) => done(app.viewListenerCount()), (e) => done(String(e)));",
+            vec![],
+        )
+        .await?;
+    harness.cdp("HeapProfiler.collectGarbage", json!({})).await?;
+    let heap = harness.cdp("Runtime.getHeapUsage", json!({})).await?;
+    let count = count.as_u64().ok_or_else(|| format!("no listener count: {count}"))?;
+    Ok((count, heap["usedSize"].as_f64().unwrap_or_default() as u64))
+}
+
+/// Views are drawn anew at every navigation: their listeners go with them (#15 part 5).
+/// 200 times between a folder and a file, the listeners and the heap stay flat.
+#[tokio::test]
+async fn two_hundred_navigations_leak_no_listeners() -> Result {
+    let files: Vec<(String, Vec<u8>)> =
+        (0..30).map(|n| (format!("docs/note-{n:02}.txt"), format!("note {n}\n").into_bytes())).collect();
+    let files: Vec<(&str, &[u8])> = files.iter().map(|(path, bytes)| (path.as_str(), bytes.as_slice())).collect();
+    let harness = start(Backend::Opfs, &files).await?;
+    harness.open("/docs/").await?;
+    harness.element("table.listing").await?;
+    click(&harness, "a[href$='note-00.txt']").await?;
+    harness.element("#viewer .code").await?;
+    harness.value("history.back()").await?;
+    harness.element("table.listing").await?;
+    back_and_forth(&harness, 5).await?;
+    let (listeners_before, heap_before) = listeners_and_heap(&harness).await?;
+    // In steps of 10, each well inside the harness's script timeout on a loaded machine.
+    for _ in 0..20 {
+        back_and_forth(&harness, 10).await?;
+    }
+    let (listeners_after, heap_after) = listeners_and_heap(&harness).await?;
+    eprintln!(
+        "two_hundred_navigations_leak_no_listeners: listeners {listeners_before} -> {listeners_after}, JS heap {heap_before} -> {heap_after} bytes"
+    );
+    assert_eq!(listeners_after, listeners_before);
+    assert!(listeners_before > 0, "the views hold no listeners at all: the count sees nothing");
+    // A closure kept past its view keeps that view's elements alive (~30 rows each time).
+    assert!(heap_after < heap_before + 2_000_000, "JS heap {heap_before} -> {heap_after}");
+    harness.finish().await
+}
+
 /// A WAV of silence, `seconds` long.
 fn wav(seconds: u32) -> Vec<u8> {
     let data = 8000 * seconds;
