@@ -254,7 +254,7 @@ async fn two_hundred_navigations_leak_no_listeners() -> Result {
     let harness = start(Backend::Opfs, &files).await?;
     harness.open("/docs/").await?;
     harness.element("table.listing").await?;
-    click(&harness, "a[href$='note-00.txt']").await?;
+    harness.click("a[href$='note-00.txt']").await?;
     harness.element("#viewer .code").await?;
     harness.value("history.back()").await?;
     harness.element("table.listing").await?;
