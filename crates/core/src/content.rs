@@ -8,17 +8,17 @@
 //!    application/json`, otherwise the frame (the nearest static `index.html`, or the app);
 //! 4. nothing: a navigation gets the frame with `404`, anything else a `404` error.
 
-use crate::conditional::{Precondition, RequestHeaders, evaluate, if_range_allows};
-// The validators live with the conditions that compare them; named here too, where a
-// served file's headers are made.
+use crate::conditional::RequestHeaders;
+// The validators live with the conditions that compare them; named here too, where the
+// content's answers are made.
 pub use crate::conditional::{etag, http_date};
 use crate::error::{ApiError, FolderError};
-use crate::folder::{Entry, FileMeta, Folder};
+use crate::file_answer::{file_answer, file_response};
+use crate::folder::{Entry, Folder};
 use crate::folder_routes::{FolderHandlers, Handled, NoHandlers, Stage, levels, relative_path};
 use crate::http::{HttpResponse, Method, ResponseBody};
 use crate::listing::{listing_json, listing_with_times};
 use crate::path::{RequestPath, SafePath};
-use crate::range::{RangeOutcome, content_range, parse_range};
 use crate::webdav::{self, Change, change_for};
 
 pub use crate::read_only::OWNDIR;
@@ -187,7 +187,7 @@ async fn answer<F: Folder, H: FolderHandlers>(
     match entry {
         // `/file.txt/` names a directory that is not there, as nginx and ServeDir say.
         Some(Entry::File { meta, body }) if !trailing_slash => {
-            return Ok(Answer::Core(file_answer(request, &path, meta, body)));
+            return Ok(Answer::Core(file_answer(&request.method, &request.headers, &path, meta, body)));
         }
         Some(Entry::Directory) if !trailing_slash => {
             return Ok(Answer::Core(redirect(&path.to_dir_url(), request.query)));
@@ -231,11 +231,15 @@ async fn static_mount<F: Folder>(
     trailing_slash: bool,
 ) -> Result<Option<HttpResponse<F::Body>>, FolderError> {
     match folder.lookup(mount).await? {
-        Some(Entry::File { meta, body }) if !trailing_slash => Ok(Some(file_answer(request, mount, meta, body))),
+        Some(Entry::File { meta, body }) if !trailing_slash => {
+            Ok(Some(file_answer(&request.method, &request.headers, mount, meta, body)))
+        }
         Some(Entry::Directory) => {
             let index = join(mount, "index.html");
             Ok(match folder.lookup(&index).await? {
-                Some(Entry::File { meta, body }) if trailing_slash => Some(file_answer(request, &index, meta, body)),
+                Some(Entry::File { meta, body }) if trailing_slash => {
+                    Some(file_answer(&request.method, &request.headers, &index, meta, body))
+                }
                 Some(Entry::File { .. }) => Some(redirect(&path.to_dir_url(), request.query)),
                 _ => None,
             })
@@ -305,64 +309,6 @@ async fn not_found<F: Folder>(
         frame(folder, path.parent(), 404).await
     } else {
         Ok(HttpResponse::error(&ApiError::new(404, format!("{} not found", path.to_url()))))
-    }
-}
-
-/// A file, after its preconditions and `Range`: `200`, `206`, `304`, `412` or `416`.
-fn file_answer<B>(request: &ContentRequest<'_>, path: &SafePath, meta: FileMeta, body: B) -> HttpResponse<B> {
-    let mut response = file_response(path, meta, body);
-    match evaluate(&request.headers, meta) {
-        Precondition::Proceed => {}
-        Precondition::NotModified => {
-            // RFC 9110 §15.4.5: a 304 carries the validators, no content headers.
-            response.status = 304;
-            response.headers.retain(|(name, _)| matches!(*name, "ETag" | "Last-Modified"));
-            response.body = ResponseBody::Empty;
-            return response;
-        }
-        Precondition::Failed => {
-            let mut failed = HttpResponse::error(&ApiError::new(412, format!("{} has changed", path.to_url())));
-            failed.set_header("ETag", etag(meta));
-            return failed;
-        }
-    }
-    // Only GET has range semantics (RFC 9110 §14.2); If-Range guards against stale pieces.
-    if request.method != Method::Get || !if_range_allows(request.headers.if_range, meta) {
-        return response;
-    }
-    match parse_range(request.headers.range, meta.size) {
-        RangeOutcome::Full => response,
-        RangeOutcome::Partial(range) => {
-            response.status = 206;
-            response.set_header("Content-Length", range.len().to_string());
-            response.set_header("Content-Range", content_range(range, meta));
-            if let ResponseBody::File(_, slice) = &mut response.body {
-                *slice = Some(range);
-            }
-            response
-        }
-        RangeOutcome::Unsatisfiable => {
-            let message = format!("the range is outside {} ({} bytes)", path.to_url(), meta.size);
-            let mut unsatisfiable = HttpResponse::error(&ApiError::new(416, message));
-            unsatisfiable.set_header("Content-Range", format!("bytes */{}", meta.size));
-            unsatisfiable
-        }
-    }
-}
-
-/// `200` with the whole file and the headers docs/http.md lists.
-pub fn file_response<B>(path: &SafePath, meta: FileMeta, body: B) -> HttpResponse<B> {
-    let name = path.name().unwrap_or_default();
-    HttpResponse {
-        status: 200,
-        headers: vec![
-            ("Content-Type", crate::mime::content_type(name)),
-            ("Content-Length", meta.size.to_string()),
-            ("Last-Modified", http_date(meta.modified_ms)),
-            ("ETag", etag(meta)),
-            ("Accept-Ranges", "bytes".to_owned()),
-        ],
-        body: ResponseBody::File(body, None),
     }
 }
 

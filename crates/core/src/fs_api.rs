@@ -427,7 +427,7 @@ async fn read<F: Folder>(
     if start.zip(end).is_some_and(|(start, end)| start > end) {
         return Err(ApiError::new(400, "start is after end"));
     }
-    let mut response = crate::content::file_response(path, meta, body);
+    let mut response = crate::file_answer::file_response(path, meta, body);
     if first > 0 || last + 1 < meta.size {
         let length = if first >= meta.size { 0 } else { last - first + 1 };
         response.set_header("Content-Length", length.to_string());

@@ -11,6 +11,7 @@ pub mod conditional;
 pub mod content;
 pub mod disk_names;
 pub mod error;
+pub mod file_answer;
 pub mod folder;
 pub mod folder_cases;
 pub mod folder_routes;
