@@ -213,6 +213,7 @@ async fn snapshot(folder: &HandleFolder, root: &SafePath) -> Result<Snapshot, Fo
 
 async fn poll() -> Result<(), DomError> {
     let Ok(folder) = connection::current().await?.folder() else { return Ok(()) };
+    let folder = folder.joining_earlier_listings();
     let mut roots: Vec<SafePath> =
         SUBSCRIBERS.with(|subscribers| subscribers.borrow().iter().map(|subscriber| subscriber.path.clone()).collect());
     roots.sort_unstable();
