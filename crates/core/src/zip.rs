@@ -45,6 +45,14 @@ pub struct ZipItem {
     pub modified_ms: u64,
 }
 
+impl ZipItem {
+    /// A file at `path`, named `name` in the archive, with the size and time a listing gave.
+    fn file(path: SafePath, name: String, meta: Option<crate::folder::FileMeta>) -> ZipItem {
+        let meta = meta.unwrap_or(crate::folder::FileMeta { size: 0, modified_ms: 0 });
+        ZipItem { path, name, kind: EntryKind::File, size: meta.size, modified_ms: meta.modified_ms }
+    }
+}
+
 /// Every file and directory under `path`, depth first, names in code point order, each
 /// name in the archive under `top` (the archive's one top-level folder). Chrome's swap
 /// files are left out; dotfiles and `.owndir` are kept, since they are the folder's apps.
@@ -69,14 +77,7 @@ pub async fn plan<F: Folder>(folder: &F, path: &SafePath, top: &str) -> Result<V
             match entry.meta.kind {
                 EntryKind::Directory => subdirectories.push((child, format!("{prefix}{}/", entry.name))),
                 EntryKind::File => {
-                    let meta = entry.meta.file.unwrap_or(crate::folder::FileMeta { size: 0, modified_ms: 0 });
-                    items.push(ZipItem {
-                        path: child,
-                        name: format!("{prefix}{}", entry.name),
-                        kind: EntryKind::File,
-                        size: meta.size,
-                        modified_ms: meta.modified_ms,
-                    });
+                    items.push(ZipItem::file(child, format!("{prefix}{}", entry.name), entry.meta.file));
                 }
             }
         }
@@ -103,16 +104,7 @@ pub async fn plan_selected<F: Folder>(
         let Ok(child) = path.join(&entry.name) else { continue };
         match entry.meta.kind {
             EntryKind::Directory => items.extend(plan(folder, &child, &format!("{top}/{}", entry.name)).await?),
-            EntryKind::File => {
-                let meta = entry.meta.file.unwrap_or(crate::folder::FileMeta { size: 0, modified_ms: 0 });
-                items.push(ZipItem {
-                    path: child,
-                    name: format!("{top}/{}", entry.name),
-                    kind: EntryKind::File,
-                    size: meta.size,
-                    modified_ms: meta.modified_ms,
-                });
-            }
+            EntryKind::File => items.push(ZipItem::file(child, format!("{top}/{}", entry.name), entry.meta.file)),
         }
     }
     Ok(items)
