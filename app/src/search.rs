@@ -178,18 +178,10 @@ fn start(query: Query, inside: bool) -> Result<(), DomError> {
     add(&head, &action_button("Stop", "stop-search", "secondary")?)?;
     add(&head, &action_button("Back to the folder", "close-search", "quiet")?)?;
     add(&area, &head)?;
-    let table = element("table", "listing search-listing")?;
-    let thead = element("thead", "")?;
-    let row = element("tr", "")?;
-    for (label, class) in [("Found", "name"), ("Size", "size"), ("Modified", "modified")] {
-        let cell = text_element("th", class, label)?;
-        cell.set_attribute("scope", "col")?;
-        add(&row, &cell)?;
-    }
-    add(&thead, &row)?;
-    add(&table, &thead)?;
-    let body = element("tbody", "")?;
-    add(&table, &body)?;
+    let (table, body) = crate::views::table_with_columns(
+        "listing search-listing",
+        &[("Found", "name"), ("Size", "size"), ("Modified", "modified")],
+    )?;
     add(&area, &table)?;
     area.remove_attribute("hidden")?;
     area.remove_attribute("data-first-ms")?;

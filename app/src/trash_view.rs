@@ -92,17 +92,10 @@ async fn draw() {
 }
 
 fn table(items: &[InTrash]) -> Result<Element, DomError> {
-    let table = element("table", "listing trash-listing")?;
-    let head = element("thead", "")?;
-    let head_row = element("tr", "")?;
-    for (label, class) in [("Name", "name"), ("Deleted", "modified"), ("", "actions")] {
-        let cell = text_element("th", class, label)?;
-        cell.set_attribute("scope", "col")?;
-        add(&head_row, &cell)?;
-    }
-    add(&head, &head_row)?;
-    add(&table, &head)?;
-    let body = element("tbody", "")?;
+    let (table, body) = views::table_with_columns(
+        "listing trash-listing",
+        &[("Name", "name"), ("Deleted", "modified"), ("", "actions")],
+    )?;
     let offset = -(js_sys::Date::new_0().get_timezone_offset() as i64);
     for item in items {
         let row = element("tr", if item.record.is_directory { "dir" } else { "file" })?;
@@ -134,7 +127,6 @@ fn table(items: &[InTrash]) -> Result<Element, DomError> {
         add(&row, &actions)?;
         add(&body, &row)?;
     }
-    add(&table, &body)?;
     Ok(table)
 }
 

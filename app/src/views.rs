@@ -315,3 +315,20 @@ pub fn show_update_ready() {
     })();
     log(shown);
 }
+
+/// A listing-style table with column headings (`(label, class)`), and its empty body.
+pub fn table_with_columns(class: &str, columns: &[(&str, &str)]) -> Result<(Element, Element), DomError> {
+    let table = element("table", class)?;
+    let head = element("thead", "")?;
+    let row = element("tr", "")?;
+    for (label, column) in columns {
+        let cell = text_element("th", column, label)?;
+        cell.set_attribute("scope", "col")?;
+        add(&row, &cell)?;
+    }
+    add(&head, &row)?;
+    add(&table, &head)?;
+    let body = element("tbody", "")?;
+    add(&table, &body)?;
+    Ok((table, body))
+}
