@@ -119,16 +119,24 @@ impl Syncthing {
     /// The end of its log, for a failure message.
     pub fn log(&self) -> String {
         let text = std::fs::read_to_string(self.home.path().join("syncthing.log")).unwrap_or_default();
-        let start = text.len().saturating_sub(3000);
+        let start = text.len().saturating_sub(6000);
         text.get(start..).unwrap_or_default().to_owned()
     }
 
-    /// Adds `other` as a known device at its static loopback address.
-    pub fn introduce(&self, other: &Syncthing) -> Result {
+    /// Adds `other` as a known device. With `dial`, this device connects to `other` at its
+    /// static loopback address; without, it only accepts `other`'s connection.
+    ///
+    /// Only one of two devices may dial: Syncthing dials from its listening port, so when
+    /// both dial at once (after a `resume`, say) the two dials can meet as one TCP
+    /// simultaneous open where each side is a TLS client, and the Hello exchange hangs
+    /// (seen in CI: "Failed to exchange Hello messages … i/o timeout", no sync for > 40 s).
+    pub fn introduce(&self, other: &Syncthing, dial: bool) -> Result {
+        // With discovery off, "dynamic" resolves to no address: this side never dials.
+        let address = if dial { other.address.as_str() } else { "dynamic" };
         let device = json!({
             "deviceID": other.id,
             "name": other.id.get(..7).unwrap_or_default(),
-            "addresses": [other.address],
+            "addresses": [address],
             "compression": "metadata",
             "autoAcceptFolders": false,
         });

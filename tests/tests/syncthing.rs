@@ -30,7 +30,7 @@ struct Devices {
     dir_b: tempfile::TempDir,
 }
 
-/// Starts two Syncthing devices, introduces them by ID at their loopback addresses and
+/// Starts two Syncthing devices, introduces them by ID (A dials B at its loopback address) and
 /// shares one folder, seeded on A with `files`; waits until B's directory holds them.
 fn two_devices(files: &[(&str, &[u8])]) -> Result<Devices> {
     let dir_a = folder("a")?;
@@ -42,8 +42,9 @@ fn two_devices(files: &[(&str, &[u8])]) -> Result<Devices> {
     }
     let a = Syncthing::start("a")?;
     let b = Syncthing::start("b")?;
-    a.introduce(&b)?;
-    b.introduce(&a)?;
+    // A dials, B answers (see `Syncthing::introduce`).
+    a.introduce(&b, true)?;
+    b.introduce(&a, false)?;
     // The watcher reports a change a second after it; the rescan is only the fallback.
     a.share(FOLDER, dir_a.path(), &[&b], 60)?;
     b.share(FOLDER, dir_b.path(), &[&a], 60)?;
