@@ -9,6 +9,7 @@ mod connect;
 mod dialogs;
 mod dom;
 mod features;
+mod file_frame;
 mod file_view;
 mod grid;
 mod listing;
@@ -17,6 +18,7 @@ mod navigate;
 mod search;
 mod selection;
 mod state;
+mod text_file;
 mod thumbnails;
 mod trash;
 mod trash_view;
@@ -84,7 +86,7 @@ fn on_action(action: &str, actor: &Element) {
         | "apply-update"
         | "resume"
         | "allow-writing" => connect::on_action(action),
-        "edit" | "done-editing" | "save" | "reload-file" => file_view::on_action(action),
+        "edit" | "done-editing" | "save" | "reload-file" => text_file::on_action(action),
         "keep-this" | "keep-other" => conflict_view::on_action(action),
         "close-uploads" => upload::close_panel(),
         "stop-search" | "close-search" => search::on_action(action),
@@ -100,7 +102,7 @@ fn on_key(event: KeyboardEvent) {
     if (event.ctrl_key() || event.meta_key()) && key.eq_ignore_ascii_case("s") {
         if state::with(|app| app.file.as_ref().is_some_and(|file| file.editing)) {
             event.prevent_default();
-            wasm_bindgen_futures::spawn_local(file_view::save(false));
+            wasm_bindgen_futures::spawn_local(text_file::save(false));
         }
         return;
     }

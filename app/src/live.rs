@@ -1,7 +1,7 @@
 //! Following changes made elsewhere (another tab, another app, the disk itself) through
 //! the FsNode `sub` stream (docs/http.md): the listing redraws, an open file says so.
 
-use crate::{file_view, listing};
+use crate::{listing, text_file};
 use owndir_core::SafePath;
 use owndir_core::fs_api::FsCall;
 use owndir_core::watch::EventFilter;
@@ -97,7 +97,7 @@ fn on_change(path: SafePath) {
         WATCH.with(|watch| watch.borrow().as_ref().map(|watch| (watch.directory.clone(), watch.file.clone())).unzip());
     let (Some(directory), file) = (directory, file.flatten()) else { return };
     if file.as_ref() == Some(&path) {
-        wasm_bindgen_futures::spawn_local(file_view::changed_on_disk(path));
+        wasm_bindgen_futures::spawn_local(text_file::changed_on_disk(path));
         return;
     }
     // A sync conflict on screen follows its other version too (the other device may
@@ -111,7 +111,7 @@ fn on_change(path: SafePath) {
                 .is_some_and(|conflict| path.name() == Some(conflict.pair.other()))
         })
     {
-        wasm_bindgen_futures::spawn_local(file_view::changed_on_disk(file.clone()));
+        wasm_bindgen_futures::spawn_local(text_file::changed_on_disk(file.clone()));
         return;
     }
     if file.is_none()
