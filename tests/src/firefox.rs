@@ -20,67 +20,18 @@ use std::path::PathBuf;
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
+mod console;
+mod prefs;
+
+pub use console::INTERCEPTION_REPORT;
+use console::{EXPECT_REPORTS_SCRIPT, EXPECTED_CHANNEL};
+use prefs::quiet_prefs;
+
 /// Debian's Firefox ESR.
 pub const FIREFOX: &str = "/usr/bin/firefox-esr";
 
 fn fail<E: std::fmt::Display>(context: &'static str) -> impl FnOnce(E) -> String {
     move |error| format!("{context}: {error}")
-}
-
-/// Preferences for every session: nothing that phones home (updates, telemetry, safe
-/// browsing lists, remote settings, captive-portal and connectivity checks, prefetching).
-/// geckodriver adds Marionette's own recommended set on top.
-fn quiet_prefs() -> Map<String, Value> {
-    let prefs: [(&str, Value); 44] = [
-        ("app.update.auto", json!(false)),
-        ("app.update.enabled", json!(false)),
-        ("app.normandy.enabled", json!(false)),
-        ("app.shield.optoutstudies.enabled", json!(false)),
-        ("browser.aboutwelcome.enabled", json!(false)),
-        ("browser.newtabpage.enabled", json!(false)),
-        ("browser.ping-centre.telemetry", json!(false)),
-        ("browser.region.network.url", json!("")),
-        ("browser.region.update.enabled", json!(false)),
-        ("browser.safebrowsing.blockedURIs.enabled", json!(false)),
-        ("browser.safebrowsing.downloads.enabled", json!(false)),
-        ("browser.safebrowsing.downloads.remote.enabled", json!(false)),
-        ("browser.safebrowsing.malware.enabled", json!(false)),
-        ("browser.safebrowsing.phishing.enabled", json!(false)),
-        ("browser.safebrowsing.provider.google.updateURL", json!("")),
-        ("browser.safebrowsing.provider.google4.updateURL", json!("")),
-        ("browser.safebrowsing.provider.mozilla.updateURL", json!("")),
-        ("browser.search.geoip.url", json!("")),
-        ("browser.search.update", json!(false)),
-        ("browser.shell.checkDefaultBrowser", json!(false)),
-        ("browser.startup.homepage", json!("about:blank")),
-        ("browser.startup.page", json!(0)),
-        ("datareporting.healthreport.uploadEnabled", json!(false)),
-        ("datareporting.policy.dataSubmissionEnabled", json!(false)),
-        ("extensions.blocklist.enabled", json!(false)),
-        ("extensions.getAddons.cache.enabled", json!(false)),
-        ("extensions.update.enabled", json!(false)),
-        ("geo.provider.network.url", json!("")),
-        ("media.gmp-manager.url", json!("")),
-        ("media.gmp-gmpopenh264.enabled", json!(false)),
-        ("network.captive-portal-service.enabled", json!(false)),
-        ("network.connectivity-service.enabled", json!(false)),
-        ("network.dns.disablePrefetch", json!(true)),
-        ("network.http.speculative-parallel-limit", json!(0)),
-        ("network.prefetch-next", json!(false)),
-        ("services.settings.server", json!("data:,#remote-settings-off")),
-        ("toolkit.telemetry.archive.enabled", json!(false)),
-        ("toolkit.telemetry.enabled", json!(false)),
-        ("toolkit.telemetry.server", json!("")),
-        ("toolkit.telemetry.unified", json!(false)),
-        // Service workers are on by default; said here because the suite needs them.
-        ("dom.serviceWorkers.enabled", json!(true)),
-        ("messaging-system.rsexperimentloader.enabled", json!(false)),
-        // The console on standard output, where the worker's errors can be read (BiDi
-        // does not report service workers); the browser's own lines stay out.
-        ("devtools.console.stdout.content", json!(true)),
-        ("devtools.console.stdout.chrome", json!(false)),
-    ];
-    prefs.into_iter().map(|(name, value)| (name.to_owned(), value)).collect()
 }
 
 /// geckodriver: `$GECKODRIVER`, else where `cargo install` puts it, else on the `PATH`.
@@ -348,64 +299,6 @@ impl Firefox {
         }
     }
 
-    /// Errors sent to the console by the pages and the worker, uncaught exceptions and
-    /// rejections in pages, and failures Firefox reported against a page, since the
-    /// session began.
-    ///
-    /// Firefox reports two things that are no failure as [`INTERCEPTION_REPORT`]: a page
-    /// cutting a stream the worker made (an `EventSource` closed, or open as the page
-    /// goes), and a `fetch` following a redirect the worker answered. A plain worker gets
-    /// the same (docs/firefox.md). Pages count both, and only reports beyond that count
-    /// are errors.
-    pub fn console_errors(&self) -> Vec<String> {
-        let mut expected = self.expected_reports();
-        // Uncaught errors and Firefox's reports, through BiDi (with their full text).
-        let mut errors = Vec::new();
-        for event in self.bidi.events("log.entryAdded") {
-            let entry = &event["params"];
-            if entry["level"] != "error" || entry["type"] == "console" {
-                continue;
-            }
-            let text = entry["text"].as_str().unwrap_or_default();
-            if text == INTERCEPTION_REPORT && expected > 0 {
-                expected -= 1;
-                continue;
-            }
-            errors.push(format!("{text} (uncaught or reported; the pages noted {:?})", self.page_notes()));
-        }
-        // `console.error` of pages and the worker, from standard output; the browser's own
-        // modules print `console.error: Name: …` there too, which content cannot.
-        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
-        errors.extend(
-            log.lines()
-                .filter_map(|line| line.strip_prefix("console.error: "))
-                .filter(|text| {
-                    let first = text.split(' ').next().unwrap_or_default();
-                    !(first.ends_with(':')
-                        && first.trim_end_matches(':').chars().all(|c| c.is_ascii_alphanumeric() || c == '.'))
-                })
-                .map(|text| format!("console.error {text}")),
-        );
-        errors
-    }
-
-    /// How many [`INTERCEPTION_REPORT`]s the pages gave cause for so far: live
-    /// `EventSource` streams they cut, redirects their `fetch` calls followed.
-    pub fn expected_reports(&self) -> usize {
-        self.page_notes().iter().filter(|note| *note == "cut" || *note == "redirect").count()
-    }
-
-    /// What the preload script noted: `cut`, `redirect`, and `broken` for an
-    /// `EventSource` that failed (no cause for a report: a report after one is an error).
-    fn page_notes(&self) -> Vec<String> {
-        let messages = self.bidi.events("script.message");
-        messages
-            .iter()
-            .filter(|message| message["params"]["channel"] == EXPECTED_CHANNEL)
-            .map(|message| message["params"]["data"]["value"].as_str().unwrap_or_default().to_owned())
-            .collect()
-    }
-
     /// Fails if anything went to the console as an error, then closes the browser.
     pub async fn finish(self) -> Result {
         // A worker's late report arrives a moment after what caused it.
@@ -443,59 +336,6 @@ impl Drop for Firefox {
         let _ = self.driver.wait();
     }
 }
-
-/// What Firefox reports when a page cuts a stream that a worker made, or follows a
-/// redirect that a worker answered (and for real failures of a worker's answer too).
-pub const INTERCEPTION_REPORT: &str =
-    "Failed to load ‘’. A ServiceWorker intercepted the request and encountered an unexpected error.";
-
-const EXPECTED_CHANNEL: &str = "owndir-expected-reports";
-
-/// Run in every page before its own scripts (BiDi preload): sends `expected` on the
-/// channel for each live `EventSource` the page closes or leaves open as it goes, and for
-/// each redirected answer its `fetch` gets. Streams left open are counted in
-/// `sessionStorage` as the page goes and sent by the tab's next page: a message sent
-/// while a page unloads is lost.
-const EXPECT_REPORTS_SCRIPT: &str = r#"(expected) => {
-  const key = "owndir-expected-reports";
-  try {
-    const left = Number(sessionStorage.getItem(key) || 0);
-    sessionStorage.removeItem(key);
-    for (let i = 0; i < left; i++) expected("cut");
-  } catch {}
-  const nativeFetch = window.fetch;
-  window.fetch = function fetch(...args) {
-    return nativeFetch.apply(this, args).then((response) => {
-      if (response.redirected) expected("redirect");
-      return response;
-    });
-  };
-  const Native = window.EventSource;
-  if (!Native) return;
-  const live = new Set();
-  window.EventSource = class EventSource extends Native {
-    constructor(...args) {
-      super(...args);
-      live.add(this);
-      this.addEventListener("error", () => {
-        expected("broken");
-        if (this.readyState === Native.CLOSED) live.delete(this);
-      });
-    }
-    close() {
-      if (live.delete(this) && this.readyState !== Native.CLOSED) expected("cut");
-      super.close();
-    }
-  };
-  // Firefox has closed them by now, without an error event: every one still here was live.
-  window.addEventListener("pagehide", () => {
-    const open = live.size;
-    live.clear();
-    try {
-      if (open) sessionStorage.setItem(key, String(Number(sessionStorage.getItem(key) || 0) + open));
-    } catch {}
-  });
-}"#;
 
 /// Reads the OPFS file `arguments[0]` (`/` between names) as base64, `{base64: null}`
 /// when it is not there.
