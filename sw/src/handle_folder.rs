@@ -1,5 +1,6 @@
 //! [`Folder`] over a `FileSystemDirectoryHandle` (a picked folder or the OPFS root).
 
+use crate::folder_gone::RootCheck;
 use crate::folder_writes;
 use crate::promise::{children, settle, settle_as};
 use owndir_browser::folder_store::PendingMove;
@@ -28,6 +29,10 @@ use web_sys::{Blob, File, FileSystemDirectoryHandle, FileSystemFileHandle, FileS
 #[derive(Debug)]
 pub struct HandleFolder {
     root: FileSystemDirectoryHandle,
+    /// The folder's name as the person connected it, for [`FolderError::FolderGone`].
+    name: String,
+    /// Whether the folder itself is gone, asked at most once.
+    root_check: RootCheck,
     /// Directory walks by path: promises of a handle, `null` or `[error]` (see
     /// [`A_DIRECTORY`]).
     walked: RefCell<HashMap<Vec<String>, js_sys::Promise>>,
@@ -45,8 +50,22 @@ pub struct HandleFolder {
 // - the `FileSystemDirectoryHandle` (a walk) or the `File` (a lookup);
 // - `null`: nothing the folder shows is there ([`is_nothing_to_see`]);
 // - the string [`A_DIRECTORY`]: a lookup met a directory;
+// - the string [`GONE`]: the folder itself is gone ([`RootCheck`]);
 // - `[error]`: any other failure, as thrown.
 const A_DIRECTORY: &str = "directory";
+const GONE: &str = "gone";
+
+/// What a walk or lookup at the folder's top level resolves to after `NotFoundError` for
+/// `name`: [`GONE`] or `null`. A missing `.owndir` is the common case (most folders have
+/// none) and says nothing an answer needs, so it never asks.
+async fn not_found_at_top(check: &RootCheck, name: &str) -> JsValue {
+    if name != OWNDIR && check.is_gone().await { JsValue::from_str(GONE) } else { JsValue::NULL }
+}
+
+/// Whether a walk or lookup resolved to [`GONE`].
+fn is_gone(value: &JsValue) -> bool {
+    value.as_string().as_deref() == Some(GONE)
+}
 
 fn failure(error: &JsValue) -> JsValue {
     js_sys::Array::of1(error).into()
@@ -129,9 +148,29 @@ fn file_meta(file: &File) -> FileMeta {
 }
 
 impl HandleFolder {
-    /// The folder behind `root`.
-    pub fn new(root: FileSystemDirectoryHandle) -> HandleFolder {
-        HandleFolder { root, walked: RefCell::default(), prefetched: RefCell::default(), joins_earlier_listings: false }
+    /// The folder behind `root`, connected as `name`.
+    pub fn new(root: FileSystemDirectoryHandle, name: String) -> HandleFolder {
+        HandleFolder {
+            root_check: RootCheck::new(root.clone()),
+            root,
+            name,
+            walked: RefCell::default(),
+            prefetched: RefCell::default(),
+            joins_earlier_listings: false,
+        }
+    }
+
+    fn gone(&self) -> FolderError {
+        FolderError::FolderGone { name: self.name.clone() }
+    }
+
+    /// `result`, but a `NotFound` that comes from the folder itself being gone is
+    /// [`FolderError::FolderGone`].
+    async fn unless_gone<T>(&self, result: Result<T, FolderError>) -> Result<T, FolderError> {
+        match result {
+            Err(FolderError::NotFound) if self.root_check.is_gone().await => Err(self.gone()),
+            other => other,
+        }
     }
 
     /// The same folder for the `sub` poller: its listings may join one under way.
@@ -157,7 +196,7 @@ impl HandleFolder {
     /// there, [`FolderError::NotADirectory`] for a file, as `list` promises.
     async fn children_of(&self, path: &SafePath) -> Result<Vec<web_sys::FileSystemHandle>, FolderError> {
         match self.directory(path.segments()).await? {
-            Step::Found(directory) => Ok(children(&directory).await?),
+            Step::Found(directory) => self.unless_gone(children(&directory).await.map_err(FolderError::from)).await,
             Step::Missing => Err(match self.lookup(path).await? {
                 Some(Entry::File { .. }) => FolderError::NotADirectory,
                 _ => FolderError::NotFound,
@@ -205,6 +244,7 @@ impl HandleFolder {
         }
         let parent = self.walk(parents);
         let name = name.clone();
+        let top_level = parents.is_empty().then(|| self.root_check.clone());
         let walk = future_to_promise(async move {
             let parent = JsFuture::from(parent).await?;
             let parent = match parent.dyn_into::<FileSystemDirectoryHandle>() {
@@ -214,8 +254,11 @@ impl HandleFolder {
             };
             Ok(match JsFuture::from(parent.get_directory_handle(&name)).await {
                 Ok(child) => child,
-                Err(error) if is_nothing_to_see(&DomError::from(error.clone())) => JsValue::NULL,
-                Err(error) => failure(&error),
+                Err(error) => match (DomError::from(error.clone()), &top_level) {
+                    (dom, Some(check)) if dom.name == "NotFoundError" => not_found_at_top(check, &name).await,
+                    (dom, _) if is_nothing_to_see(&dom) => JsValue::NULL,
+                    _ => failure(&error),
+                },
             })
         });
         self.walked.borrow_mut().insert(segments.to_vec(), walk.clone());
@@ -233,6 +276,7 @@ impl HandleFolder {
         }
         let parent = self.walk(parents);
         let name = name.clone();
+        let top_level = parents.is_empty().then(|| self.root_check.clone());
         future_to_promise(async move {
             let parent = JsFuture::from(parent).await?;
             let parent = match parent.dyn_into::<FileSystemDirectoryHandle>() {
@@ -245,10 +289,11 @@ impl HandleFolder {
                     let handle: FileSystemFileHandle = handle.unchecked_into();
                     JsFuture::from(handle.get_file()).await.unwrap_or_else(|error| failure(&error))
                 }
-                Err(error) => match DomError::from(error.clone()) {
+                Err(error) => match (DomError::from(error.clone()), &top_level) {
                     // A directory of that name is there.
-                    dom if dom.name == "TypeMismatchError" => A_DIRECTORY.into(),
-                    dom if is_nothing_to_see(&dom) => JsValue::NULL,
+                    (dom, _) if dom.name == "TypeMismatchError" => A_DIRECTORY.into(),
+                    (dom, Some(check)) if dom.name == "NotFoundError" => not_found_at_top(check, &name).await,
+                    (dom, _) if is_nothing_to_see(&dom) => JsValue::NULL,
                     _ => failure(&error),
                 },
             })
@@ -309,6 +354,9 @@ impl HandleFolder {
         if let Some(error) = failed(&walked) {
             return Err(error);
         }
+        if is_gone(&walked) {
+            return Err(self.gone());
+        }
         Ok(match walked.dyn_into::<FileSystemDirectoryHandle>() {
             Ok(directory) => Step::Found(directory),
             Err(_) => Step::Missing,
@@ -326,6 +374,9 @@ impl Folder for HandleFolder {
         let found = JsFuture::from(lookup).await.map_err(DomError::from)?;
         if let Some(error) = failed(&found) {
             return Err(error);
+        }
+        if is_gone(&found) {
+            return Err(self.gone());
         }
         if found.is_null() {
             return Ok(None);
@@ -381,14 +432,17 @@ impl Folder for HandleFolder {
     async fn write(&self, path: &SafePath, data: Option<Blob>, append: bool, _now: u64) -> Result<(), FolderError> {
         let _changing = self.changing();
         let Some((name, parents)) = path.segments().split_last() else { return Err(FolderError::NotADirectory) };
-        let directory = folder_writes::ensure_directory(&self.root, parents).await?;
-        folder_writes::write_file(&directory, name, data, append).await
+        let written = async {
+            let directory = folder_writes::ensure_directory(&self.root, parents).await?;
+            folder_writes::write_file(&directory, name, data, append).await
+        };
+        self.unless_gone(written.await).await
     }
 
     async fn make_dir(&self, path: &SafePath, now_ms: u64) -> Result<(), FolderError> {
         let _changing = self.changing();
         let existed = matches!(self.lookup(path).await?, Some(Entry::Directory));
-        folder_writes::ensure_directory(&self.root, path.segments()).await?;
+        self.unless_gone(folder_writes::ensure_directory(&self.root, path.segments()).await).await?;
         if !existed {
             folder_store::set_directory_time(&path.to_string(), now_ms).await?;
         }

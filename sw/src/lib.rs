@@ -11,6 +11,7 @@ mod connection;
 mod fetch;
 #[cfg(test)]
 mod folder_cases_in_worker;
+mod folder_gone;
 mod folder_modules;
 mod folder_routes;
 mod folder_writes;
