@@ -2,16 +2,16 @@
 
 use crate::folder_gone::RootCheck;
 use crate::folder_writes;
-use crate::promise::{children, settle, settle_as};
+use crate::promise::{children, settle_as};
+use crate::shared_listings;
 use owndir_browser::folder_store::PendingMove;
 use owndir_browser::{DomError, folder_store};
 use owndir_core::content::OWNDIR;
 use owndir_core::folder::{DirEntry, Entry, EntryKind, FileMeta, Folder, Metadata};
 use owndir_core::listing::is_hidden_artifact;
 use owndir_core::{FolderError, SafePath};
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
 use web_sys::{Blob, File, FileSystemDirectoryHandle, FileSystemFileHandle, FileSystemHandleKind};
@@ -79,29 +79,6 @@ fn failed(value: &JsValue) -> Option<FolderError> {
 /// How many files `list` opens at once.
 const OPEN_AT_ONCE: usize = 256;
 
-/// Where a listing under way leaves its result for those waiting on it.
-type SharedResult = Rc<RefCell<Option<Result<Vec<DirEntry>, FolderError>>>>;
-
-/// A listing under way: the `sub` poller asking for the same directory meanwhile (while
-/// the page lists a big folder, say) waits for it rather than opening every file again.
-#[derive(Clone)]
-struct Listing {
-    root: FileSystemDirectoryHandle,
-    path: SafePath,
-    /// [`CHANGES`] when it began.
-    changes: u64,
-    /// Resolves when it is over.
-    done: js_sys::Promise,
-    result: SharedResult,
-}
-
-thread_local! {
-    static LISTINGS: RefCell<Vec<Listing>> = const { RefCell::new(Vec::new()) };
-    /// Changes through this worker that are over: a listing begun before one is not shared
-    /// after it, so a page reading back what it just did sees it.
-    static CHANGES: Cell<u64> = const { Cell::new(0) };
-}
-
 /// Counts a change as over when dropped (see [`HandleFolder::changing`]), and forgets
 /// what was walked during it.
 struct Changing<'a>(&'a HandleFolder);
@@ -109,22 +86,7 @@ struct Changing<'a>(&'a HandleFolder);
 impl Drop for Changing<'_> {
     fn drop(&mut self) {
         self.0.forget_walks();
-        CHANGES.with(|changes| changes.set(changes.get() + 1));
-    }
-}
-
-/// Takes a listing out of [`LISTINGS`] and wakes its waiters when dropped.
-struct Announced {
-    result: SharedResult,
-    resolve: Option<js_sys::Function>,
-}
-
-impl Drop for Announced {
-    fn drop(&mut self) {
-        LISTINGS.with(|listings| listings.borrow_mut().retain(|listing| !Rc::ptr_eq(&listing.result, &self.result)));
-        if let Some(resolve) = self.resolve.take() {
-            let _ = resolve.call0(&JsValue::UNDEFINED);
-        }
+        shared_listings::change_over();
     }
 }
 
@@ -328,26 +290,6 @@ impl HandleFolder {
         Ok(entries)
     }
 
-    /// A listing of `path` under way in this worker that `self` may share: the same
-    /// folder, and nothing changed through the worker since it began.
-    async fn listing_under_way(&self, path: &SafePath) -> Result<Option<Listing>, FolderError> {
-        let changes = CHANGES.with(Cell::get);
-        let candidates: Vec<Listing> = LISTINGS.with(|listings| {
-            listings
-                .borrow()
-                .iter()
-                .filter(|listing| listing.path == *path && listing.changes == changes)
-                .cloned()
-                .collect()
-        });
-        for listing in candidates {
-            if settle(self.root.is_same_entry(&listing.root)).await?.as_bool() == Some(true) {
-                return Ok(Some(listing));
-            }
-        }
-        Ok(None)
-    }
-
     /// The directory at `segments`, walked down one handle per segment not yet walked.
     async fn directory(&self, segments: &[String]) -> Result<Step<FileSystemDirectoryHandle>, FolderError> {
         let walked = JsFuture::from(self.walk(segments)).await.map_err(DomError::from)?;
@@ -390,28 +332,11 @@ impl Folder for HandleFolder {
 
     async fn list(&self, path: &SafePath) -> Result<Vec<DirEntry>, FolderError> {
         if self.joins_earlier_listings
-            && let Some(listing) = self.listing_under_way(path).await?
+            && let Some(listed) = shared_listings::join(&self.root, path).await?
         {
-            let _ = JsFuture::from(listing.done.clone()).await;
-            if let Some(result) = listing.result.borrow().clone() {
-                return result;
-            }
+            return listed;
         }
-        let mut resolve = None;
-        let done = js_sys::Promise::new(&mut |given, _| resolve = Some(given));
-        let listing = Listing {
-            root: self.root.clone(),
-            path: path.clone(),
-            changes: CHANGES.with(Cell::get),
-            done,
-            result: Rc::default(),
-        };
-        LISTINGS.with(|listings| listings.borrow_mut().push(listing.clone()));
-        // Whatever happens to this future, the listing leaves the table and its waiters wake.
-        let _announced = Announced { result: listing.result.clone(), resolve };
-        let result = self.list_now(path).await;
-        listing.result.borrow_mut().replace(result.clone());
-        result
+        shared_listings::announced(&self.root, path, self.list_now(path)).await
     }
 
     async fn list_names(&self, path: &SafePath) -> Result<Vec<(String, EntryKind)>, FolderError> {

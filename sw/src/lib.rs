@@ -20,6 +20,7 @@ mod handle_folder;
 mod lifecycle;
 mod promise;
 mod respond;
+mod shared_listings;
 mod shell;
 mod watch;
 mod zip;
