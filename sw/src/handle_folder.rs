@@ -215,7 +215,12 @@ impl HandleFolder {
                 Err(missing) => return Ok(missing),
             };
             Ok(match JsFuture::from(parent.get_directory_handle(&name)).await {
-                Ok(child) => child,
+                Ok(child) => {
+                    if let Some(check) = &top_level {
+                        check.saw(&name, true);
+                    }
+                    child
+                }
                 Err(error) => match (DomError::from(error.clone()), &top_level) {
                     (dom, Some(check)) if dom.name == "NotFoundError" => not_found_at_top(check, &name).await,
                     (dom, _) if is_nothing_to_see(&dom) => JsValue::NULL,
@@ -248,6 +253,9 @@ impl HandleFolder {
             };
             Ok(match JsFuture::from(parent.get_file_handle(&name)).await {
                 Ok(handle) => {
+                    if let Some(check) = &top_level {
+                        check.saw(&name, false);
+                    }
                     let handle: FileSystemFileHandle = handle.unchecked_into();
                     JsFuture::from(handle.get_file()).await.unwrap_or_else(|error| failure(&error))
                 }
