@@ -8,13 +8,11 @@
 //! they like.
 
 use crate::handle_folder::HandleFolder;
-use crate::promise::settle;
 use owndir_browser::{DomError, FolderRecord, folder_store, permission};
 use owndir_core::{Access, ApiError, Permission, Source, StatusReport};
 use std::cell::RefCell;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
-use web_sys::Response;
 
 /// Where the worker stands with the folder.
 pub enum Connection {
@@ -28,7 +26,9 @@ impl Connection {
     /// The folder, when it can be read; otherwise the `503` that says why.
     pub fn folder(&self) -> Result<HandleFolder, ApiError> {
         match self {
-            Connection::Chosen(record, _, access) if access.can_read() => Ok(HandleFolder::new(record.handle.clone())),
+            Connection::Chosen(record, _, access) if access.can_read() => {
+                Ok(HandleFolder::new(record.handle.clone(), record.name.clone()))
+            }
             Connection::Chosen(record, ..) => Err(ApiError::not_connected(format!(
                 "permission to the folder {:?} is not granted: open the app and reconnect",
                 record.name
@@ -82,7 +82,7 @@ pub async fn current() -> Result<Connection, DomError> {
             mending
                 .borrow_mut()
                 .get_or_insert_with(|| {
-                    let folder = HandleFolder::new(record.handle.clone());
+                    let folder = HandleFolder::new(record.handle.clone(), record.name.clone());
                     future_to_promise(async move {
                         let mended = folder.mend_interrupted_move().await;
                         mended.map(|()| JsValue::UNDEFINED).map_err(|error| JsValue::from(error.to_string()))
@@ -97,25 +97,4 @@ pub async fn current() -> Result<Connection, DomError> {
         }
     }
     Ok(Connection::Chosen(record, permission, access))
-}
-
-/// A `404` (or a `500`: `makeDir` and `touch` keep the contract's "unable to …") can mean
-/// the folder itself is gone: moved or deleted on disk while the browser kept its handle.
-/// Then the answer is a `503` that says so, as for a lost permission, and the app offers
-/// to connect again. Only those answers pay for the look.
-pub async fn unless_folder_gone(response: Response) -> Result<Response, DomError> {
-    if !matches!(response.status(), 404 | 500) {
-        return Ok(response);
-    }
-    let Connection::Chosen(record, _, access) = current().await? else { return Ok(response) };
-    if !access.can_read() {
-        return Ok(response);
-    }
-    match settle(record.handle.values().next()?).await {
-        Err(error) if error.name == "NotFoundError" => Ok(crate::respond::error(&ApiError::not_connected(format!(
-            "the folder {:?} is gone (moved or deleted): connect it again where it is now, or another folder",
-            record.name
-        )))?),
-        _ => Ok(response),
-    }
 }

@@ -47,13 +47,11 @@ async fn answer(request: &Request, url: &Url) -> Result<Response, DomError> {
         }
         Route::AppAsset => Ok(shell::asset(request).await?),
         Route::Browse(_) => Ok(shell::app_page(200).await?),
-        Route::Fs(rest) => connection::unless_folder_gone(crate::fs_api::answer(request, url, rest).await?).await,
+        Route::Fs(rest) => crate::fs_api::answer(request, url, rest).await,
         Route::FsnodeJs => Ok(shell::asset(request).await?),
-        Route::Zip(rest) => connection::unless_folder_gone(crate::zip::answer(rest, &url.search()).await?).await,
+        Route::Zip(rest) => crate::zip::answer(rest, &url.search()).await,
         Route::UnknownRuntime => Ok(respond::error(&ApiError::new(404, format!("no runtime route {path}")))?),
-        // A navigation gets the app's frame either way; the app's own requests say why.
-        Route::Content(_) if request.mode() == RequestMode::Navigate => content(request, url, &path).await,
-        Route::Content(_) => connection::unless_folder_gone(content(request, url, &path).await?).await,
+        Route::Content(_) => content(request, url, &path).await,
     }
 }
 

@@ -35,6 +35,6 @@ async fn every_folder_case_holds_on_opfs_in_a_service_worker() {
         JsFuture::from(global_scope().navigator().storage().get_directory()).await.unwrap().unchecked_into();
     // A directory of its own per run: OPFS outlives the test.
     let base = SafePath::parse(&format!("folder-cases-{}", js_sys::Date::now() as u64)).unwrap();
-    let folder = HandleFolder::new(root);
+    let folder = HandleFolder::new(root, "cases".to_owned());
     assert_eq!(run_all(&folder, &base).await, Ok(CASES.len()));
 }

@@ -1,16 +1,18 @@
 //! Loading a folder's modules: ours, `.owndir/routes.js`, and OwnDir's, `.owndir/index.js`
-//! ([`MODULE_FILES`]). A level's modules are kept while the size and time of every
-//! `.js`/`.json` file of its `.owndir` stay the same; a module that cannot load is kept
-//! as its failure, logged once. `static/sw-routes.js` evaluates the CommonJS source and
-//! `static/sw-express.js` makes OwnDir's module object; this file decides what to read,
-//! when to reload and what the exports mean.
+//! ([`MODULE_FILES`](owndir_core::owndir_module::MODULE_FILES)). A level's modules are kept while the size and time of every
+//! `.js`/`.json` file of its `.owndir` stay the same (the core's `module_files` finds
+//! them); a module that cannot load is kept as its failure, logged once.
+//! `static/sw-routes.js` evaluates the CommonJS source and `static/sw-express.js` makes
+//! OwnDir's module object; this file reads the sources, evaluates them and says what
+//! the exports mean.
 
 use crate::handle_folder::HandleFolder;
 use crate::promise::settle;
-use owndir_core::content::{OWNDIR, STATIC};
-use owndir_core::folder::{EntryKind, Folder};
+use owndir_core::content::OWNDIR;
+use owndir_core::folder::Folder;
 use owndir_core::folder_routes::{HandlerFailure, MethodFilter, Pattern, Stage, locate_in_stack};
-use owndir_core::owndir_module::{MODULE_FILES, ModuleFormat};
+use owndir_core::module_files::{Fingerprint, fingerprint, present_modules, source_path};
+use owndir_core::owndir_module::ModuleFormat;
 use owndir_core::{Entry, FolderError, SafePath};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -73,16 +75,12 @@ impl Module {
 /// A module, or why it cannot run.
 pub type Loaded = Result<Rc<Module>, HandlerFailure>;
 
-/// Path, size and time of every file a level's modules may read: when one changes, they
-/// reload.
-type Fingerprint = Vec<(String, u64, u64)>;
-
 thread_local! {
     /// Each level's modules, with the fingerprint they were loaded at.
     static MODULES: RefCell<HashMap<SafePath, (Fingerprint, Vec<Loaded>)>> = RefCell::default();
 }
 
-/// The modules of `level`, in [`MODULE_FILES`] order (none when it has neither file).
+/// The modules of `level`, in [`MODULE_FILES`](owndir_core::owndir_module::MODULE_FILES) order (none when it has neither file).
 /// `parent` is the nearest module object above (OwnDir's modules inherit from it) and
 /// `directory` the level's FsNode; `origin` names the files in stack traces.
 pub async fn load_level(
@@ -92,19 +90,14 @@ pub async fn load_level(
     parent: &JsValue,
     directory: impl Fn() -> JsValue,
 ) -> Result<Vec<Loaded>, FolderError> {
-    let owndir = join(level, OWNDIR);
-    let mut present = Vec::new();
-    for (file, format) in MODULE_FILES {
-        // Shares the request's walk with the static mounts: where `.owndir` is missing,
-        // this costs nothing more.
-        if let Some(Entry::File { .. }) = folder.lookup(&join(&owndir, file)).await? {
-            present.push((file, format));
-        }
-    }
+    // Shares the request's walk with the static mounts: where `.owndir` is missing, this
+    // costs nothing more.
+    let present = present_modules(folder, level).await?;
     if present.is_empty() {
         return Ok(Vec::new());
     }
-    let fingerprint = module_files(folder, &owndir).await?;
+    let owndir = join(level, OWNDIR);
+    let fingerprint = fingerprint(folder, &owndir).await?;
     let cached = MODULES.with(|modules| {
         modules.borrow().get(level).filter(|(known, _)| *known == fingerprint).map(|(_, loaded)| loaded.clone())
     });
@@ -133,31 +126,6 @@ fn join(path: &SafePath, name: &str) -> SafePath {
     path.join(name).expect("a constant plain name")
 }
 
-/// The `.js`, `.cjs` and `.json` files under `owndir` a module may `require`; `static/`
-/// is served, not run, and left out.
-async fn module_files(folder: &HandleFolder, owndir: &SafePath) -> Result<Fingerprint, FolderError> {
-    let mut files = Vec::new();
-    let mut pending = vec![(owndir.clone(), String::new())];
-    while let Some((directory, prefix)) = pending.pop() {
-        for entry in folder.list(&directory).await? {
-            let relative = format!("{prefix}{}", entry.name);
-            match (entry.meta.kind, entry.meta.file) {
-                (EntryKind::Directory, _) if relative != STATIC => {
-                    pending.push((join(&directory, &entry.name), format!("{relative}/")));
-                }
-                (EntryKind::File, Some(meta))
-                    if [".js", ".cjs", ".json"].iter().any(|extension| entry.name.ends_with(extension)) =>
-                {
-                    files.push((relative, meta.size, meta.modified_ms));
-                }
-                _ => {}
-            }
-        }
-    }
-    files.sort_unstable();
-    Ok(files)
-}
-
 /// The text of every file of `fingerprint`, as `{path: source}`, and their paths.
 async fn read_sources(
     folder: &HandleFolder,
@@ -167,10 +135,7 @@ async fn read_sources(
     let sources = js_sys::Object::new();
     let mut files = Vec::with_capacity(fingerprint.len());
     for (relative, _, _) in fingerprint {
-        let mut path = owndir.clone();
-        for name in relative.split('/') {
-            path = join(&path, name);
-        }
+        let Ok(path) = source_path(owndir, relative) else { continue };
         let Some(Entry::File { body, .. }) = folder.lookup(&path).await? else { continue };
         let text = settle(body.text()).await.map_err(|error| error.to_folder_error())?;
         // Setting a property of a plain object cannot fail.

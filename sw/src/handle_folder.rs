@@ -1,16 +1,17 @@
 //! [`Folder`] over a `FileSystemDirectoryHandle` (a picked folder or the OPFS root).
 
+use crate::folder_gone::RootCheck;
 use crate::folder_writes;
-use crate::promise::{children, settle, settle_as};
+use crate::promise::{children, settle_as};
+use crate::shared_listings;
 use owndir_browser::folder_store::PendingMove;
 use owndir_browser::{DomError, folder_store};
 use owndir_core::content::OWNDIR;
 use owndir_core::folder::{DirEntry, Entry, EntryKind, FileMeta, Folder, Metadata};
 use owndir_core::listing::is_hidden_artifact;
 use owndir_core::{FolderError, SafePath};
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
 use web_sys::{Blob, File, FileSystemDirectoryHandle, FileSystemFileHandle, FileSystemHandleKind};
@@ -28,6 +29,10 @@ use web_sys::{Blob, File, FileSystemDirectoryHandle, FileSystemFileHandle, FileS
 #[derive(Debug)]
 pub struct HandleFolder {
     root: FileSystemDirectoryHandle,
+    /// The folder's name as the person connected it, for [`FolderError::FolderGone`].
+    name: String,
+    /// Whether the folder itself is gone, asked at most once.
+    root_check: RootCheck,
     /// Directory walks by path: promises of a handle, `null` or `[error]` (see
     /// [`A_DIRECTORY`]).
     walked: RefCell<HashMap<Vec<String>, js_sys::Promise>>,
@@ -45,8 +50,22 @@ pub struct HandleFolder {
 // - the `FileSystemDirectoryHandle` (a walk) or the `File` (a lookup);
 // - `null`: nothing the folder shows is there ([`is_nothing_to_see`]);
 // - the string [`A_DIRECTORY`]: a lookup met a directory;
+// - the string [`GONE`]: the folder itself is gone ([`RootCheck`]);
 // - `[error]`: any other failure, as thrown.
 const A_DIRECTORY: &str = "directory";
+const GONE: &str = "gone";
+
+/// What a walk or lookup at the folder's top level resolves to after `NotFoundError` for
+/// `name`: [`GONE`] or `null`. A missing `.owndir` is the common case (most folders have
+/// none) and says nothing an answer needs, so it never asks.
+async fn not_found_at_top(check: &RootCheck, name: &str) -> JsValue {
+    if name != OWNDIR && check.is_gone().await { JsValue::from_str(GONE) } else { JsValue::NULL }
+}
+
+/// Whether a walk or lookup resolved to [`GONE`].
+fn is_gone(value: &JsValue) -> bool {
+    value.as_string().as_deref() == Some(GONE)
+}
 
 fn failure(error: &JsValue) -> JsValue {
     js_sys::Array::of1(error).into()
@@ -60,29 +79,6 @@ fn failed(value: &JsValue) -> Option<FolderError> {
 /// How many files `list` opens at once.
 const OPEN_AT_ONCE: usize = 256;
 
-/// Where a listing under way leaves its result for those waiting on it.
-type SharedResult = Rc<RefCell<Option<Result<Vec<DirEntry>, FolderError>>>>;
-
-/// A listing under way: the `sub` poller asking for the same directory meanwhile (while
-/// the page lists a big folder, say) waits for it rather than opening every file again.
-#[derive(Clone)]
-struct Listing {
-    root: FileSystemDirectoryHandle,
-    path: SafePath,
-    /// [`CHANGES`] when it began.
-    changes: u64,
-    /// Resolves when it is over.
-    done: js_sys::Promise,
-    result: SharedResult,
-}
-
-thread_local! {
-    static LISTINGS: RefCell<Vec<Listing>> = const { RefCell::new(Vec::new()) };
-    /// Changes through this worker that are over: a listing begun before one is not shared
-    /// after it, so a page reading back what it just did sees it.
-    static CHANGES: Cell<u64> = const { Cell::new(0) };
-}
-
 /// Counts a change as over when dropped (see [`HandleFolder::changing`]), and forgets
 /// what was walked during it.
 struct Changing<'a>(&'a HandleFolder);
@@ -90,22 +86,7 @@ struct Changing<'a>(&'a HandleFolder);
 impl Drop for Changing<'_> {
     fn drop(&mut self) {
         self.0.forget_walks();
-        CHANGES.with(|changes| changes.set(changes.get() + 1));
-    }
-}
-
-/// Takes a listing out of [`LISTINGS`] and wakes its waiters when dropped.
-struct Announced {
-    result: SharedResult,
-    resolve: Option<js_sys::Function>,
-}
-
-impl Drop for Announced {
-    fn drop(&mut self) {
-        LISTINGS.with(|listings| listings.borrow_mut().retain(|listing| !Rc::ptr_eq(&listing.result, &self.result)));
-        if let Some(resolve) = self.resolve.take() {
-            let _ = resolve.call0(&JsValue::UNDEFINED);
-        }
+        shared_listings::change_over();
     }
 }
 
@@ -129,9 +110,29 @@ fn file_meta(file: &File) -> FileMeta {
 }
 
 impl HandleFolder {
-    /// The folder behind `root`.
-    pub fn new(root: FileSystemDirectoryHandle) -> HandleFolder {
-        HandleFolder { root, walked: RefCell::default(), prefetched: RefCell::default(), joins_earlier_listings: false }
+    /// The folder behind `root`, connected as `name`.
+    pub fn new(root: FileSystemDirectoryHandle, name: String) -> HandleFolder {
+        HandleFolder {
+            root_check: RootCheck::new(root.clone()),
+            root,
+            name,
+            walked: RefCell::default(),
+            prefetched: RefCell::default(),
+            joins_earlier_listings: false,
+        }
+    }
+
+    fn gone(&self) -> FolderError {
+        FolderError::FolderGone { name: self.name.clone() }
+    }
+
+    /// `result`, but a `NotFound` that comes from the folder itself being gone is
+    /// [`FolderError::FolderGone`].
+    async fn unless_gone<T>(&self, result: Result<T, FolderError>) -> Result<T, FolderError> {
+        match result {
+            Err(FolderError::NotFound) if self.root_check.is_gone().await => Err(self.gone()),
+            other => other,
+        }
     }
 
     /// The same folder for the `sub` poller: its listings may join one under way.
@@ -157,7 +158,7 @@ impl HandleFolder {
     /// there, [`FolderError::NotADirectory`] for a file, as `list` promises.
     async fn children_of(&self, path: &SafePath) -> Result<Vec<web_sys::FileSystemHandle>, FolderError> {
         match self.directory(path.segments()).await? {
-            Step::Found(directory) => Ok(children(&directory).await?),
+            Step::Found(directory) => self.unless_gone(children(&directory).await.map_err(FolderError::from)).await,
             Step::Missing => Err(match self.lookup(path).await? {
                 Some(Entry::File { .. }) => FolderError::NotADirectory,
                 _ => FolderError::NotFound,
@@ -205,6 +206,7 @@ impl HandleFolder {
         }
         let parent = self.walk(parents);
         let name = name.clone();
+        let top_level = parents.is_empty().then(|| self.root_check.clone());
         let walk = future_to_promise(async move {
             let parent = JsFuture::from(parent).await?;
             let parent = match parent.dyn_into::<FileSystemDirectoryHandle>() {
@@ -213,9 +215,17 @@ impl HandleFolder {
                 Err(missing) => return Ok(missing),
             };
             Ok(match JsFuture::from(parent.get_directory_handle(&name)).await {
-                Ok(child) => child,
-                Err(error) if is_nothing_to_see(&DomError::from(error.clone())) => JsValue::NULL,
-                Err(error) => failure(&error),
+                Ok(child) => {
+                    if let Some(check) = &top_level {
+                        check.saw(&name, true);
+                    }
+                    child
+                }
+                Err(error) => match (DomError::from(error.clone()), &top_level) {
+                    (dom, Some(check)) if dom.name == "NotFoundError" => not_found_at_top(check, &name).await,
+                    (dom, _) if is_nothing_to_see(&dom) => JsValue::NULL,
+                    _ => failure(&error),
+                },
             })
         });
         self.walked.borrow_mut().insert(segments.to_vec(), walk.clone());
@@ -233,6 +243,7 @@ impl HandleFolder {
         }
         let parent = self.walk(parents);
         let name = name.clone();
+        let top_level = parents.is_empty().then(|| self.root_check.clone());
         future_to_promise(async move {
             let parent = JsFuture::from(parent).await?;
             let parent = match parent.dyn_into::<FileSystemDirectoryHandle>() {
@@ -242,13 +253,17 @@ impl HandleFolder {
             };
             Ok(match JsFuture::from(parent.get_file_handle(&name)).await {
                 Ok(handle) => {
+                    if let Some(check) = &top_level {
+                        check.saw(&name, false);
+                    }
                     let handle: FileSystemFileHandle = handle.unchecked_into();
                     JsFuture::from(handle.get_file()).await.unwrap_or_else(|error| failure(&error))
                 }
-                Err(error) => match DomError::from(error.clone()) {
+                Err(error) => match (DomError::from(error.clone()), &top_level) {
                     // A directory of that name is there.
-                    dom if dom.name == "TypeMismatchError" => A_DIRECTORY.into(),
-                    dom if is_nothing_to_see(&dom) => JsValue::NULL,
+                    (dom, _) if dom.name == "TypeMismatchError" => A_DIRECTORY.into(),
+                    (dom, Some(check)) if dom.name == "NotFoundError" => not_found_at_top(check, &name).await,
+                    (dom, _) if is_nothing_to_see(&dom) => JsValue::NULL,
                     _ => failure(&error),
                 },
             })
@@ -283,31 +298,14 @@ impl HandleFolder {
         Ok(entries)
     }
 
-    /// A listing of `path` under way in this worker that `self` may share: the same
-    /// folder, and nothing changed through the worker since it began.
-    async fn listing_under_way(&self, path: &SafePath) -> Result<Option<Listing>, FolderError> {
-        let changes = CHANGES.with(Cell::get);
-        let candidates: Vec<Listing> = LISTINGS.with(|listings| {
-            listings
-                .borrow()
-                .iter()
-                .filter(|listing| listing.path == *path && listing.changes == changes)
-                .cloned()
-                .collect()
-        });
-        for listing in candidates {
-            if settle(self.root.is_same_entry(&listing.root)).await?.as_bool() == Some(true) {
-                return Ok(Some(listing));
-            }
-        }
-        Ok(None)
-    }
-
     /// The directory at `segments`, walked down one handle per segment not yet walked.
     async fn directory(&self, segments: &[String]) -> Result<Step<FileSystemDirectoryHandle>, FolderError> {
         let walked = JsFuture::from(self.walk(segments)).await.map_err(DomError::from)?;
         if let Some(error) = failed(&walked) {
             return Err(error);
+        }
+        if is_gone(&walked) {
+            return Err(self.gone());
         }
         Ok(match walked.dyn_into::<FileSystemDirectoryHandle>() {
             Ok(directory) => Step::Found(directory),
@@ -327,6 +325,9 @@ impl Folder for HandleFolder {
         if let Some(error) = failed(&found) {
             return Err(error);
         }
+        if is_gone(&found) {
+            return Err(self.gone());
+        }
         if found.is_null() {
             return Ok(None);
         }
@@ -339,28 +340,11 @@ impl Folder for HandleFolder {
 
     async fn list(&self, path: &SafePath) -> Result<Vec<DirEntry>, FolderError> {
         if self.joins_earlier_listings
-            && let Some(listing) = self.listing_under_way(path).await?
+            && let Some(listed) = shared_listings::join(&self.root, path).await?
         {
-            let _ = JsFuture::from(listing.done.clone()).await;
-            if let Some(result) = listing.result.borrow().clone() {
-                return result;
-            }
+            return listed;
         }
-        let mut resolve = None;
-        let done = js_sys::Promise::new(&mut |given, _| resolve = Some(given));
-        let listing = Listing {
-            root: self.root.clone(),
-            path: path.clone(),
-            changes: CHANGES.with(Cell::get),
-            done,
-            result: Rc::default(),
-        };
-        LISTINGS.with(|listings| listings.borrow_mut().push(listing.clone()));
-        // Whatever happens to this future, the listing leaves the table and its waiters wake.
-        let _announced = Announced { result: listing.result.clone(), resolve };
-        let result = self.list_now(path).await;
-        listing.result.borrow_mut().replace(result.clone());
-        result
+        shared_listings::announced(&self.root, path, self.list_now(path)).await
     }
 
     async fn list_names(&self, path: &SafePath) -> Result<Vec<(String, EntryKind)>, FolderError> {
@@ -381,14 +365,17 @@ impl Folder for HandleFolder {
     async fn write(&self, path: &SafePath, data: Option<Blob>, append: bool, _now: u64) -> Result<(), FolderError> {
         let _changing = self.changing();
         let Some((name, parents)) = path.segments().split_last() else { return Err(FolderError::NotADirectory) };
-        let directory = folder_writes::ensure_directory(&self.root, parents).await?;
-        folder_writes::write_file(&directory, name, data, append).await
+        let written = async {
+            let directory = folder_writes::ensure_directory(&self.root, parents).await?;
+            folder_writes::write_file(&directory, name, data, append).await
+        };
+        self.unless_gone(written.await).await
     }
 
     async fn make_dir(&self, path: &SafePath, now_ms: u64) -> Result<(), FolderError> {
         let _changing = self.changing();
         let existed = matches!(self.lookup(path).await?, Some(Entry::Directory));
-        folder_writes::ensure_directory(&self.root, path.segments()).await?;
+        self.unless_gone(folder_writes::ensure_directory(&self.root, path.segments()).await).await?;
         if !existed {
             folder_store::set_directory_time(&path.to_string(), now_ms).await?;
         }

@@ -11,6 +11,7 @@ mod connection;
 mod fetch;
 #[cfg(test)]
 mod folder_cases_in_worker;
+mod folder_gone;
 mod folder_modules;
 mod folder_routes;
 mod folder_writes;
@@ -19,6 +20,7 @@ mod handle_folder;
 mod lifecycle;
 mod promise;
 mod respond;
+mod shared_listings;
 mod shell;
 mod watch;
 mod zip;

@@ -6,17 +6,21 @@
 //! Snapshots and the log outlive the worker: an `EventSource` whose stream was cut (the
 //! worker stopped, or the stream's 4-minute end below) reconnects with `Last-Event-ID`
 //! and is sent what it missed.
+//!
+//! The core takes the snapshots, tells the differences and keeps the subscribers' books
+//! (`owndir_core::watch`, `owndir_core::subscribers`); this file holds the streams, the
+//! poller's timer and the log in IndexedDB.
 
 use crate::connection;
 use crate::handle_folder::HandleFolder;
 use owndir_browser::{DomError, folder_store};
-use owndir_core::folder::{EntryKind, Folder};
-use owndir_core::listing::is_hidden_artifact;
+use owndir_core::SafePath;
+use owndir_core::subscribers::{Subscriber, Subscribers};
 use owndir_core::watch::{
-    Change, EntryState, EventFilter, Snapshot, change_from_fields, diff, event_json, snapshot_from_entries, sse_event,
+    Change, EntryState, EventFilter, Snapshot, change_from_fields, diff, event_json, snapshot, snapshot_from_entries,
+    sse_event,
 };
-use owndir_core::{FolderError, SafePath};
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{ReadableStream, ReadableStreamDefaultController, Response};
@@ -30,38 +34,30 @@ const STREAM_LIFETIME_MS: f64 = 240_000.0;
 /// What an `EventSource` waits before reconnecting.
 const RETRY_MS: u32 = 1_000;
 
-struct Subscriber {
-    id: u32,
-    path: SafePath,
-    filter: EventFilter,
-    controller: ReadableStreamDefaultController,
-    /// The newest event id sent, so replayed and live events never repeat.
-    last_sent: u64,
-    ends_at: f64,
+/// What the watcher keeps while the worker lives.
+#[derive(Default)]
+struct Watcher {
+    subscribers: Subscribers<ReadableStreamDefaultController>,
+    /// Resolves the poller's current rest early.
+    wake: Option<js_sys::Function>,
 }
 
 thread_local! {
-    static SUBSCRIBERS: RefCell<Vec<Subscriber>> = const { RefCell::new(Vec::new()) };
-    static NEXT_ID: Cell<u32> = const { Cell::new(1) };
-    static POLLING: Cell<bool> = const { Cell::new(false) };
-    /// A poll is between logging events and delivering them.
-    static POLLING_NOW: Cell<bool> = const { Cell::new(false) };
-    /// Resolves the poller's current sleep early.
-    static WAKE: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
-    /// A newer build is taking over from this worker.
-    static RETIRING: Cell<bool> = const { Cell::new(false) };
+    static WATCHER: RefCell<Watcher> = RefCell::default();
+}
+
+/// `f` of the watcher. Never held across an `await`, nor while a stream is closed.
+fn watcher<T>(f: impl FnOnce(&mut Watcher) -> T) -> T {
+    WATCHER.with(|watcher| f(&mut watcher.borrow_mut()))
 }
 
 /// A newer build is taking over. Chrome activates it only once this worker's responses
 /// are done, and an event stream is done only when closed: close them all now, and turn
 /// new ones away so their pages reconnect, to the new worker once it is active.
 pub fn retire() {
-    RETIRING.with(|retiring| retiring.set(true));
-    SUBSCRIBERS.with(|subscribers| {
-        for subscriber in subscribers.borrow_mut().drain(..) {
-            let _ = subscriber.controller.close();
-        }
-    });
+    for stream in watcher(|watcher| watcher.subscribers.retire()) {
+        let _ = stream.close();
+    }
 }
 
 fn send(controller: &ReadableStreamDefaultController, text: &str) -> bool {
@@ -69,16 +65,12 @@ fn send(controller: &ReadableStreamDefaultController, text: &str) -> bool {
     controller.enqueue_with_chunk(&chunk).is_ok()
 }
 
-fn remove(id: u32) {
-    SUBSCRIBERS.with(|subscribers| subscribers.borrow_mut().retain(|subscriber| subscriber.id != id));
-}
-
 /// Opens an event stream for changes at or under `path`.
 pub async fn subscribe(path: SafePath, filter: EventFilter, last_event_id: Option<u64>) -> Result<Response, DomError> {
-    if RETIRING.with(Cell::get) {
+    if watcher(|watcher| watcher.subscribers.is_retiring()) {
         return retiring_answer();
     }
-    let id = NEXT_ID.with(|next| next.replace(next.get() + 1));
+    let id = watcher(|watcher| watcher.subscribers.new_id());
     let source = js_sys::Object::new();
     // `start` runs inside the constructor; keep the controller it is given.
     let captured = std::rc::Rc::new(RefCell::new(None::<ReadableStreamDefaultController>));
@@ -87,7 +79,7 @@ pub async fn subscribe(path: SafePath, filter: EventFilter, last_event_id: Optio
         keep.borrow_mut().replace(given);
     });
     js_sys::Reflect::set(&source, &"start".into(), &start)?;
-    let cancel = Closure::once_into_js(move |_: JsValue| remove(id));
+    let cancel = Closure::once_into_js(move |_: JsValue| watcher(|watcher| watcher.subscribers.remove(id)));
     js_sys::Reflect::set(&source, &"cancel".into(), &cancel)?;
     let stream = ReadableStream::new_with_underlying_source(&source)?;
     let controller = captured.borrow_mut().take().ok_or_else(|| DomError::new("InvalidStateError", "no controller"))?;
@@ -103,7 +95,8 @@ pub async fn subscribe(path: SafePath, filter: EventFilter, last_event_id: Optio
     let mut last_sent = since;
     loop {
         let missed = folder_store::events_after(&root, last_sent).await?;
-        if missed.is_empty() && !POLLING_NOW.with(Cell::get) {
+        let delivering = watcher(|watcher| watcher.subscribers.is_delivering());
+        if missed.is_empty() && !delivering {
             break;
         }
         for (event_id, data) in missed {
@@ -112,19 +105,18 @@ pub async fn subscribe(path: SafePath, filter: EventFilter, last_event_id: Optio
             }
             last_sent = event_id;
         }
-        if POLLING_NOW.with(Cell::get) {
+        if delivering {
             gloo_timers::future::TimeoutFuture::new(10).await;
         }
     }
     // A successor may have announced itself while this caught up: `retire` closed the
     // streams it knew of, and one added now would hold the old worker open for minutes.
-    if RETIRING.with(Cell::get) {
+    if watcher(|watcher| watcher.subscribers.is_retiring()) {
         return retiring_answer();
     }
-    let ends_at = js_sys::Date::now() + STREAM_LIFETIME_MS;
-    SUBSCRIBERS.with(|subscribers| {
-        subscribers.borrow_mut().push(Subscriber { id, path, filter, controller, last_sent, ends_at })
-    });
+    let ends_at_ms = js_sys::Date::now() + STREAM_LIFETIME_MS;
+    let subscriber = Subscriber { id, path, filter, stream: controller, last_sent, ends_at_ms };
+    watcher(|watcher| watcher.subscribers.add(subscriber));
     changed();
 
     let init = crate::respond::init(
@@ -142,17 +134,17 @@ fn retiring_answer() -> Result<Response, DomError> {
 
 /// Something may have changed: look now (if anyone listens).
 pub fn changed() {
-    if SUBSCRIBERS.with(|subscribers| subscribers.borrow().is_empty()) {
+    if watcher(|watcher| watcher.subscribers.is_empty()) {
         return;
     }
-    if POLLING.with(|polling| polling.replace(true)) {
-        if let Some(wake) = WAKE.with(|wake| wake.borrow_mut().take()) {
+    if !watcher(|watcher| watcher.subscribers.start_polling()) {
+        if let Some(wake) = watcher(|watcher| watcher.wake.take()) {
             let _ = wake.call0(&JsValue::UNDEFINED);
         }
         return;
     }
     spawn_local(async {
-        while !SUBSCRIBERS.with(|subscribers| subscribers.borrow().is_empty()) {
+        while watcher(|watcher| watcher.subscribers.keep_polling()) {
             let started = js_sys::Date::now();
             if let Err(error) = poll().await {
                 web_sys::console::warn_1(&format!("owndir: watching failed: {error}").into());
@@ -164,63 +156,32 @@ pub fn changed() {
             let took = (js_sys::Date::now() - started) as i32;
             rest(POLL_MS.max(took.saturating_mul(4)).min(MAX_POLL_MS)).await;
         }
-        POLLING.with(|polling| polling.set(false));
     });
 }
 
 /// The poller's rest: `ms`, or until [`changed`] wakes it.
 async fn rest(ms: i32) {
     crate::promise::sleep(ms, |resolve| {
-        WAKE.with(|wake| wake.borrow_mut().replace(resolve.clone()));
+        watcher(|watcher| watcher.wake.replace(resolve.clone()));
     })
     .await;
-    WAKE.with(|wake| wake.borrow_mut().take());
+    watcher(|watcher| watcher.wake.take());
 }
 
 fn end_old_streams() {
     let now = js_sys::Date::now();
-    SUBSCRIBERS.with(|subscribers| {
-        subscribers.borrow_mut().retain(|subscriber| {
-            let keep = subscriber.ends_at > now;
-            if !keep {
-                let _ = subscriber.controller.close();
-            }
-            keep
-        })
-    });
-}
-
-async fn snapshot(folder: &HandleFolder, root: &SafePath) -> Result<Snapshot, FolderError> {
-    let mut snapshot = Snapshot::new();
-    let mut pending = vec![root.clone()];
-    while let Some(directory) = pending.pop() {
-        let entries = match folder.list(&directory).await {
-            Ok(entries) => entries,
-            // A watched directory that is gone has nothing in it.
-            Err(FolderError::NotFound | FolderError::NotADirectory) => continue,
-            Err(error) => return Err(error),
-        };
-        for entry in entries.into_iter().filter(|entry| !is_hidden_artifact(&entry.name)) {
-            let Ok(path) = directory.join(&entry.name) else { continue };
-            if entry.meta.kind == EntryKind::Directory {
-                pending.push(path.clone());
-            }
-            snapshot.insert(path, EntryState::of(&entry.meta));
-        }
+    for stream in watcher(|watcher| watcher.subscribers.end_expired(now)) {
+        let _ = stream.close();
     }
-    Ok(snapshot)
 }
 
 async fn poll() -> Result<(), DomError> {
     let Ok(folder) = connection::current().await?.folder() else { return Ok(()) };
     let folder = folder.joining_earlier_listings();
-    let mut roots: Vec<SafePath> =
-        SUBSCRIBERS.with(|subscribers| subscribers.borrow().iter().map(|subscriber| subscriber.path.clone()).collect());
-    roots.sort_unstable();
-    roots.dedup();
-    POLLING_NOW.with(|now| now.set(true));
+    let roots = watcher(|watcher| watcher.subscribers.watched());
+    watcher(|watcher| watcher.subscribers.set_delivering(true));
     let result = poll_roots(&folder, roots).await;
-    POLLING_NOW.with(|now| now.set(false));
+    watcher(|watcher| watcher.subscribers.set_delivering(false));
     result
 }
 
@@ -238,32 +199,9 @@ async fn poll_roots(folder: &HandleFolder, roots: Vec<SafePath>) -> Result<(), D
         }
         let data: Vec<String> = changes.iter().map(event_json).collect();
         let ids = folder_store::append_events(&key, &data).await?;
-        deliver(&root, &changes, &ids, &data);
+        watcher(|watcher| watcher.subscribers.deliver(&root, &changes, &ids, &data, send));
     }
     Ok(())
-}
-
-fn deliver(root: &SafePath, changes: &[Change], ids: &[u64], data: &[String]) {
-    SUBSCRIBERS.with(|subscribers| {
-        subscribers.borrow_mut().retain_mut(|subscriber| {
-            if subscriber.path != *root {
-                return true;
-            }
-            for ((change, id), data) in changes.iter().zip(ids).zip(data) {
-                if *id <= subscriber.last_sent {
-                    continue;
-                }
-                subscriber.last_sent = *id;
-                if subscriber.filter.accepts(&subscriber.path, change)
-                    && !send(&subscriber.controller, &sse_event(*id, data))
-                {
-                    // The page went away.
-                    return false;
-                }
-            }
-            true
-        })
-    });
 }
 
 // What the core wrote as JSON is read back with the browser's `JSON.parse`: serde_json's

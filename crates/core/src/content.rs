@@ -150,6 +150,8 @@ pub async fn serve_content_with<F: Folder, H: FolderHandlers>(
     };
     let answer = match answer(folder, request, handlers, parsed).await {
         Ok(answer) => answer,
+        // The app page says the folder is gone and offers to connect it again.
+        Err(FolderError::FolderGone { .. }) if request.is_navigation => Answer::Core(app_page(503)),
         Err(error) => Answer::Core(HttpResponse::error(&error.into())),
     };
     match answer {
@@ -293,11 +295,16 @@ async fn frame<F: Folder>(
         }
         next = dir.parent();
     }
-    Ok(HttpResponse {
+    Ok(app_page(status))
+}
+
+/// The app's own page, which the platform serves from its cache.
+fn app_page<B>(status: u16) -> HttpResponse<B> {
+    HttpResponse {
         status,
         headers: vec![("Content-Type", "text/html; charset=utf-8".to_owned())],
         body: ResponseBody::AppPage,
-    })
+    }
 }
 
 async fn not_found<F: Folder>(

@@ -33,6 +33,13 @@ pub enum FolderError {
     /// row: the file on disk is that program's, whole, and the request's bytes are still
     /// the client's (see the `write_retry` module).
     ChangedWhileWriting,
+    /// The connected folder itself is gone (moved or deleted on disk, or removed from the
+    /// origin's storage) while the browser kept its handle: every request fails alike
+    /// until another folder is connected, so it is the folder-wide `503`.
+    FolderGone {
+        /// The folder's name, as the person connected it.
+        name: String,
+    },
     /// Any other failure, with the platform's error name and message.
     Other {
         /// The `DOMException` name or I/O error kind.
@@ -60,6 +67,10 @@ impl fmt::Display for FolderError {
             FolderError::ChangedWhileWriting => {
                 f.write_str("the file changed while it was being written; nothing was lost")
             }
+            FolderError::FolderGone { name } => write!(
+                f,
+                "the folder {name:?} is gone (moved or deleted): connect it again where it is now, or another folder"
+            ),
             FolderError::Other { name, message } => write!(f, "{name}: {message}"),
         }
     }
@@ -142,6 +153,8 @@ impl From<FolderError> for ApiError {
             FolderError::NotADirectory => 404,
             // The folder is there but the browser withholds it: the page must re-ask.
             FolderError::PermissionDenied => 503,
+            // No request can be served until the page connects a folder again.
+            FolderError::FolderGone { .. } => 503,
             // RFC 4918 §11.5 Insufficient Storage.
             FolderError::QuotaExceeded => 507,
             FolderError::NameRefused { .. } => 400,
@@ -189,6 +202,7 @@ mod tests {
             (FolderError::Other { name: "NoModificationAllowedError".into(), message: "x".into() }, 409),
             (FolderError::ChangedWhileWriting, 409),
             (FolderError::ReplacedMeanwhile, 409),
+            (FolderError::FolderGone { name: "notes".into() }, 503),
         ];
         for (error, status) in cases {
             assert_eq!(ApiError::from(error.clone()).status, status, "{error}");
@@ -199,6 +213,15 @@ mod tests {
     fn other_errors_keep_the_platform_name() {
         let error = FolderError::Other { name: "InvalidStateError".into(), message: "gone".into() };
         assert_eq!(ApiError::from(error).message, "InvalidStateError: gone");
+    }
+
+    #[test]
+    fn a_gone_folder_says_so_by_name() {
+        let error = ApiError::from(FolderError::FolderGone { name: "notes".into() });
+        assert_eq!(
+            error.message,
+            "the folder \"notes\" is gone (moved or deleted): connect it again where it is now, or another folder"
+        );
     }
 
     #[test]

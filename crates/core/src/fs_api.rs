@@ -370,10 +370,11 @@ async fn run<F: Folder>(
     }
 }
 
-/// OwnDir's `500 "unable to <verb> <P>"`, but for a name the disk refuses, which says why.
+/// OwnDir's `500 "unable to <verb> <P>"`, but for a name the disk refuses, which says
+/// why, and a folder that is gone, which is the folder-wide `503`.
 fn unable(verb: &str, path: &SafePath, error: FolderError) -> ApiError {
     match error {
-        FolderError::NameRefused { .. } => error.into(),
+        FolderError::NameRefused { .. } | FolderError::FolderGone { .. } => error.into(),
         _ => ApiError::new(500, format!("unable to {verb} {}", shown(path))),
     }
 }
@@ -501,7 +502,7 @@ async fn move_entry<F: Folder>(
     }
     if let Some(parent) = destination.parent() {
         folder.make_dir(&parent, now).await.map_err(|error| match error {
-            FolderError::NameRefused { .. } => error.into(),
+            FolderError::NameRefused { .. } | FolderError::FolderGone { .. } => error.into(),
             _ => cannot_write(&destination),
         })?;
     }

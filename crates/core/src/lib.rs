@@ -20,6 +20,7 @@ pub mod http;
 pub mod listing;
 pub mod memory;
 pub mod mime;
+pub mod module_files;
 pub mod owndir_module;
 pub mod path;
 pub mod range;
@@ -28,6 +29,7 @@ pub mod route;
 pub mod status;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod std_fs;
+pub mod subscribers;
 pub mod sync_names;
 pub mod watch;
 pub mod webdav;

@@ -1,11 +1,13 @@
-//! Change events for `sub` (docs/http.md): what changed between two snapshots of a tree,
-//! and how each change is sent as a server-sent event.
+//! Change events for `sub` (docs/http.md): a tree's snapshot taken through a [`Folder`],
+//! what changed between two snapshots, and how each change is sent as a server-sent event.
 //!
 //! The browser has no file watching in service workers, so the worker takes snapshots
 //! (kind, size, modification time per path) and compares them: right after each change
 //! made through the API, and every second while anyone listens, for changes made outside.
 
-use crate::folder::{FileMeta, Metadata};
+use crate::error::FolderError;
+use crate::folder::{EntryKind, FileMeta, Folder, Metadata};
+use crate::listing::is_hidden_artifact;
 use crate::path::SafePath;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -119,6 +121,38 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> Vec<Change> {
         changes.push(Change { kind, path: path.clone() });
     }
     changes
+}
+
+/// Every entry at or under `root` in `folder`, but the files half written that nobody
+/// is shown. A watched directory that is gone (or is a file) has nothing in it.
+///
+/// ```
+/// use owndir_core::{MemoryFolder, SafePath, block_on};
+/// use owndir_core::watch::{EntryState, snapshot};
+/// let folder = MemoryFolder::new();
+/// folder.insert_file("docs/a.txt", b"hi", 5);
+/// let taken = block_on(snapshot(&folder, &SafePath::root())).unwrap();
+/// assert_eq!(taken.get(&SafePath::parse("docs").unwrap()), Some(&EntryState::Directory));
+/// assert_eq!(taken.len(), 2);
+/// ```
+pub async fn snapshot<F: Folder>(folder: &F, root: &SafePath) -> Result<Snapshot, FolderError> {
+    let mut snapshot = Snapshot::new();
+    let mut pending = vec![root.clone()];
+    while let Some(directory) = pending.pop() {
+        let entries = match folder.list(&directory).await {
+            Ok(entries) => entries,
+            Err(FolderError::NotFound | FolderError::NotADirectory) => continue,
+            Err(error) => return Err(error),
+        };
+        for entry in entries.into_iter().filter(|entry| !is_hidden_artifact(&entry.name)) {
+            let Ok(path) = directory.join(&entry.name) else { continue };
+            if entry.meta.kind == EntryKind::Directory {
+                pending.push(path.clone());
+            }
+            snapshot.insert(path, EntryState::of(&entry.meta));
+        }
+    }
+    Ok(snapshot)
 }
 
 /// Which kinds a subscriber wants: `events=add,change`, or all of them.
@@ -241,6 +275,54 @@ pub fn change_from_fields(event: &str, path: &str) -> Option<Change> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::folder_cases::TestableFolder;
+    use crate::{MemoryFolder, StdFolder, block_on};
+
+    async fn tree_taken_and_compared<F: TestableFolder>(folder: &F) -> Result<(), String> {
+        let write = |at: &'static str| async move {
+            folder.write(&path(at), F::upload(b"x"), false, 1_700_000_000_000).await.map_err(|error| error.to_string())
+        };
+        write("w/a.txt").await?;
+        write("w/d/b.txt").await?;
+        write("other.txt").await?;
+        let watched = path("w");
+        let before = super::snapshot(folder, &watched).await.map_err(|error| error.to_string())?;
+        let paths: Vec<String> = before.keys().map(SafePath::to_string).collect();
+        if paths != ["w/a.txt", "w/d", "w/d/b.txt"] {
+            return Err(format!("{paths:?}"));
+        }
+        folder.remove(&path("w/d")).await.map_err(|error| error.to_string())?;
+        write("w/c.txt").await?;
+        let after = super::snapshot(folder, &watched).await.map_err(|error| error.to_string())?;
+        let changes = names(&diff(&before, &after));
+        if changes != ["unlink w/d/b.txt", "unlinkDir w/d", "add w/c.txt"] {
+            return Err(format!("{changes:?}"));
+        }
+        // A watched directory that is gone, or a file, has nothing in it.
+        for gone in ["w/d", "other.txt"] {
+            let taken = super::snapshot(folder, &path(gone)).await.map_err(|error| error.to_string())?;
+            if !taken.is_empty() {
+                return Err(format!("{gone}: {taken:?}"));
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn snapshots_of_a_tree_tell_what_changed_in_memory_and_on_disk() {
+        assert_eq!(block_on(tree_taken_and_compared(&MemoryFolder::new())), Ok(()), "in memory");
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(block_on(tree_taken_and_compared(&StdFolder::new(dir.path()))), Ok(()), "on disk");
+    }
+
+    #[test]
+    fn a_snapshot_leaves_out_files_half_written() {
+        let folder = MemoryFolder::new();
+        folder.insert_file("a.txt", b"x", 1);
+        folder.insert_file("a.txt.crswap", b"x", 1);
+        let taken = block_on(super::snapshot(&folder, &SafePath::root())).unwrap();
+        assert_eq!(taken.keys().map(SafePath::to_string).collect::<Vec<_>>(), ["a.txt"]);
+    }
 
     fn path(text: &str) -> SafePath {
         SafePath::parse(text).unwrap()
