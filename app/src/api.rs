@@ -108,12 +108,12 @@ async fn fs_call(
 
 /// The entries of `directory`.
 pub async fn children(directory: &SafePath) -> ApiResult<Vec<Entry>> {
-    json(fs_call(directory, FsCall::Children { info: true }, None, &[]).await?).await
+    json(fs_call(directory, FsCall::Children { info: true, kind: false }, None, &[]).await?).await
 }
 
 /// The entries of `directory`, in a request `signal` can abort.
 pub async fn children_until(directory: &SafePath, signal: &AbortSignal) -> ApiResult<Vec<Entry>> {
-    let call = FsCall::Children { info: true };
+    let call = FsCall::Children { info: true, kind: false };
     json(send_with(call.method().as_str(), &api_url(directory, &call), None, &[], Some(signal)).await?).await
 }
 
@@ -125,7 +125,7 @@ pub async fn text_until(path: &SafePath, signal: &AbortSignal) -> ApiResult<Stri
 
 /// The names in `directory` (no sizes or times: the worker opens no file for them).
 pub async fn names(directory: &SafePath) -> ApiResult<Vec<String>> {
-    json(fs_call(directory, FsCall::Children { info: false }, None, &[]).await?).await
+    json(fs_call(directory, FsCall::Children { info: false, kind: false }, None, &[]).await?).await
 }
 
 /// What is at `path`: `Some(true)` a directory, `Some(false)` a file, `None` nothing.
