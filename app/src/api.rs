@@ -117,6 +117,32 @@ pub async fn children_until(directory: &SafePath, signal: &AbortSignal) -> ApiRe
     json(send_with(call.method().as_str(), &api_url(directory, &call), None, &[], Some(signal)).await?).await
 }
 
+/// The entries of `directory` with names and kinds only, sizes and times 0: the worker
+/// opens no file for them, so a big folder or a cold disk answers at once.
+pub async fn kinds(directory: &SafePath) -> ApiResult<Vec<Entry>> {
+    json(fs_call(directory, FsCall::Children { info: false, kind: true }, None, &[]).await?).await
+}
+
+/// [`kinds`], in a request `signal` can abort.
+pub async fn kinds_until(directory: &SafePath, signal: &AbortSignal) -> ApiResult<Vec<Entry>> {
+    let call = FsCall::Children { info: false, kind: true };
+    json(send_with(call.method().as_str(), &api_url(directory, &call), None, &[], Some(signal)).await?).await
+}
+
+/// The size and time of what is at `path` (`None` when nothing is), in a request
+/// `signal` can abort when given.
+pub async fn size_and_time(path: &SafePath, signal: Option<&AbortSignal>) -> ApiResult<Option<(u64, u64)>> {
+    #[derive(Deserialize)]
+    struct Info {
+        size: u64,
+        mtime: u64,
+    }
+    let call = FsCall::Info;
+    let response = send_with(call.method().as_str(), &api_url(path, &call), None, &[], signal).await?;
+    let info: Option<Info> = json(response).await?;
+    Ok(info.map(|info| (info.size, info.mtime)))
+}
+
 /// A file's text, in a request `signal` can abort.
 pub async fn text_until(path: &SafePath, signal: &AbortSignal) -> ApiResult<String> {
     let response = send_with("GET", &path.to_url(), None, &[("Cache-Control", "no-cache")], Some(signal)).await?;

@@ -12,6 +12,7 @@ mod features;
 mod file_view;
 mod grid;
 mod listing;
+mod listing_rows;
 mod live;
 mod navigate;
 mod search;

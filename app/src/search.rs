@@ -1,8 +1,10 @@
 //! Search under the folder on screen: names anywhere below it, and, when asked, the
 //! lines inside text files. The page walks the folder through the FsNode API, a few
 //! directories at a time, each its own request, so the worker answers other requests
-//! between them; results are drawn as they come. Stop (or leaving) aborts the requests
-//! under way. What matches is `owndir_view::search`'s.
+//! between them; results are drawn as they come. A name search walks names and kinds
+//! only (the worker opens no file for them) and asks each result's size and time once
+//! the walk has nothing else to do. Stop (or leaving) aborts the requests under way.
+//! What matches is `owndir_view::search`'s.
 
 use crate::api;
 use crate::dom::{action_button, add, app_link, document, element, text_element};
@@ -33,6 +35,8 @@ enum Task {
     List(SafePath),
     /// Look inside a text file.
     Read(SafePath, Entry),
+    /// Put a result's size and time into its row.
+    Fill(SafePath, Element),
 }
 
 struct Search {
@@ -44,6 +48,8 @@ struct Search {
     browse: bool,
     controller: AbortController,
     queue: RefCell<VecDeque<Task>>,
+    /// Results waiting for their size and time: after the walk's own tasks.
+    fills: RefCell<VecDeque<Task>>,
     in_flight: Cell<usize>,
     found: Cell<usize>,
     folders: Cell<usize>,
@@ -204,6 +210,7 @@ fn start(query: Query, inside: bool) -> Result<(), DomError> {
         browse,
         controller: AbortController::new()?,
         queue: RefCell::new(VecDeque::from([Task::List(base)])),
+        fills: RefCell::new(VecDeque::new()),
         in_flight: Cell::new(0),
         found: Cell::new(0),
         folders: Cell::new(0),
@@ -229,6 +236,7 @@ async fn work(search: Rc<Search>) {
             return;
         }
         let task = search.queue.borrow_mut().pop_front();
+        let task = task.or_else(|| search.fills.borrow_mut().pop_front());
         let Some(task) = task else {
             if search.in_flight.get() == 0 {
                 if !search.finished.replace(true) {
@@ -244,6 +252,7 @@ async fn work(search: Rc<Search>) {
         match task {
             Task::List(directory) => search.list(&directory).await,
             Task::Read(path, entry) => search.read(&path, &entry).await,
+            Task::Fill(path, row) => search.fill(&path, &row).await,
         }
         search.in_flight.set(search.in_flight.get() - 1);
     }
@@ -266,7 +275,14 @@ impl Search {
     }
 
     async fn list(&self, directory: &SafePath) {
-        let entries = match api::children_until(directory, &self.controller.signal()).await {
+        // Looking inside needs sizes (only small text files are read); names need none.
+        let signal = self.controller.signal();
+        let listed = if self.inside {
+            api::children_until(directory, &signal).await
+        } else {
+            api::kinds_until(directory, &signal).await
+        };
+        let entries = match listed {
             Ok(entries) => entries,
             Err(_) => {
                 self.failed.set(self.failed.get() + 1);
@@ -308,6 +324,20 @@ impl Search {
         }
     }
 
+    async fn fill(&self, path: &SafePath, row: &Element) {
+        let Ok(Some((size, mtime))) = api::size_and_time(path, Some(&self.controller.signal())).await else { return };
+        if !self.is_current() {
+            return;
+        }
+        let entry = Entry { name: String::new(), is_directory: row.class_list().contains("dir"), size, mtime };
+        let (size, modified) = size_and_time(&entry);
+        for (cell, text) in [("td.size", size), ("td.modified", modified)] {
+            if let Ok(Some(cell)) = row.query_selector(cell) {
+                cell.set_text_content(Some(&text));
+            }
+        }
+    }
+
     fn add(&self, path: &SafePath, entry: &Entry, line: Option<(usize, String)>) -> Result<(), DomError> {
         let found = self.found.get() + 1;
         self.found.set(found);
@@ -340,11 +370,14 @@ impl Search {
             add(&name, &matched)?;
         }
         add(&row, &name)?;
-        let size = if entry.is_directory { String::new() } else { human_size(entry.size) };
+        // A name search's entries have no size or time yet: asked for after the walk.
+        let (size, modified) = if self.inside { size_and_time(entry) } else { Default::default() };
         add(&row, &text_element("td", "size", &size)?)?;
-        let offset = -(js_sys::Date::new_0().get_timezone_offset() as i64);
-        add(&row, &text_element("td", "modified", &human_time(entry.mtime, offset))?)?;
+        add(&row, &text_element("td", "modified", &modified)?)?;
         add(&self.body, &row)?;
+        if !self.inside {
+            self.fills.borrow_mut().push_back(Task::Fill(path.clone(), row));
+        }
         Ok(())
     }
 
@@ -384,4 +417,11 @@ impl Search {
         }
         Ok(())
     }
+}
+
+/// A result's size and time as its row shows them.
+fn size_and_time(entry: &Entry) -> (String, String) {
+    let size = if entry.is_directory { String::new() } else { human_size(entry.size) };
+    let offset = -(js_sys::Date::new_0().get_timezone_offset() as i64);
+    (size, human_time(entry.mtime, offset))
 }

@@ -4,8 +4,10 @@
 //! canvas at the fitted size and stored as WebP under a key made of path, size and time
 //! (`owndir_view::photos`). Only tiles that scroll into view are made, a few at a time.
 
+use crate::api;
 use crate::dom::{document, window};
-use owndir_view::photos::{THUMBNAIL_CACHE, THUMBNAIL_SIDE, fitted};
+use owndir_core::SafePath;
+use owndir_view::photos::{THUMBNAIL_CACHE, THUMBNAIL_SIDE, fitted, thumbnail_key};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use wasm_bindgen::prelude::*;
@@ -88,9 +90,8 @@ fn pump() {
 
 /// Puts the thumbnail into `tile`: from the cache, or made and then cached.
 async fn show(tile: &Element) -> Result<(), JsValue> {
-    let (Some(src), Some(key)) = (tile.get_attribute("data-src"), tile.get_attribute("data-thumb")) else {
-        return Ok(());
-    };
+    let Some(src) = tile.get_attribute("data-src") else { return Ok(()) };
+    let Some(key) = thumbnail_key_of(tile).await? else { return Ok(()) };
     let Some(slot) = tile.query_selector(".thumb")? else { return Ok(()) };
     let image: HtmlImageElement = document().create_element("img")?.unchecked_into();
     image.set_alt("");
@@ -125,6 +126,24 @@ async fn show(tile: &Element) -> Result<(), JsValue> {
     decoded?;
     slot.append_child(&image)?;
     Ok(())
+}
+
+/// The tile's cache key (`data-thumb`), or, while the listing has names only, one made
+/// from the size and time asked for this file alone: the worker opens one file, not the
+/// folder's thousands, before the thumbnails in view can be looked up.
+async fn thumbnail_key_of(tile: &Element) -> Result<Option<String>, JsValue> {
+    if let Some(key) = tile.get_attribute("data-thumb") {
+        return Ok(Some(key));
+    }
+    let Some(path) = tile.get_attribute("data-path").and_then(|path| SafePath::parse(&path).ok()) else {
+        return Ok(None);
+    };
+    let found = api::size_and_time(&path, None).await.map_err(|failure| JsValue::from_str(&failure.message))?;
+    // The listing's own sizes may have come meanwhile.
+    if let Some(key) = tile.get_attribute("data-thumb") {
+        return Ok(Some(key));
+    }
+    Ok(found.map(|(size, mtime)| thumbnail_key(&path, size, mtime)))
 }
 
 async fn open_cache() -> Result<Cache, JsValue> {
