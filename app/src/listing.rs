@@ -42,8 +42,11 @@ pub async fn show(directory: SafePath) {
     let name = directory.name().map(str::to_owned).or_else(|| state::with(|app| app.record.clone().map(|r| r.name)));
     document().set_title(&format!("{} — OwnDir", name.unwrap_or_default()));
     log(skeleton(&directory));
+    let names = api::kinds(&directory).await;
+    // Asked after the names: both make the browser read the directory, and the names
+    // should not wait for the other's reading.
     wasm_bindgen_futures::spawn_local(fill_in(directory.clone(), load));
-    match api::kinds(&directory).await {
+    match names {
         Ok(entries) => {
             // Sizes and times may have come first (a small folder): they hold the names too.
             let shown = state::update(|app| {
