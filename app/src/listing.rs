@@ -8,7 +8,7 @@ use crate::api::{self, ApiFailure};
 use crate::dom::{action_button, add, app_link, document, element, text_element};
 use crate::listing_rows::{self, PAGE_ROWS, draw_listing};
 use crate::views::{self, header, log, notice_element, render};
-use crate::{search, selection, state, upload};
+use crate::{search, selection, state, thumbnails, upload};
 use owndir_browser::DomError;
 use owndir_core::SafePath;
 use owndir_view::SortKey;
@@ -72,6 +72,15 @@ pub async fn show(directory: SafePath) {
 /// Puts the sizes and times of `directory`'s entries in place when the worker has them,
 /// if the listing shown is still the one `load` began.
 async fn fill_in(directory: SafePath, load: u32) {
+    // The grid's thumbnails in view ask for their own files' sizes: the folder's wait for
+    // them (a few seconds at most), as the worker opens files one request after another.
+    if state::with(|app| app.view) == FolderView::Grid {
+        let mut waited = 0;
+        while waited == 0 || (thumbnails::busy() && waited < 5_000) {
+            gloo_timers::future::TimeoutFuture::new(100).await;
+            waited += 100;
+        }
+    }
     let Ok(entries) = api::children(&directory).await else { return };
     let applied = state::update(|app| {
         let current = app.listing_load == load && app.directory.as_ref() == Some(&directory);

@@ -19,13 +19,18 @@ use web_sys::{
 };
 
 /// Thumbnails made at once: each holds a decoded photo for a moment, and the worker has
-/// other requests to answer.
+/// other requests to answer. Those found in the cache are not counted: they cost the
+/// worker nothing.
 const AT_ONCE: usize = 4;
 
 thread_local! {
     /// Tiles in view, waiting for their thumbnail.
     static WAITING: RefCell<VecDeque<Element>> = const { RefCell::new(VecDeque::new()) };
     static RUNNING: Cell<usize> = const { Cell::new(0) };
+    /// Thumbnails being made (at most [`AT_ONCE`]).
+    static MAKING: Cell<usize> = const { Cell::new(0) };
+    /// Tiles in view asking for their file's size and time (their cache key).
+    static ASKING: Cell<usize> = const { Cell::new(0) };
     /// Queues a tile when it comes into view (or a screen before).
     static OBSERVER: Option<IntersectionObserver> = {
         let on_view = Closure::<dyn FnMut(js_sys::Array, IntersectionObserver)>::new(
@@ -34,7 +39,13 @@ thread_local! {
                     if entry.is_intersecting() {
                         let tile = entry.target();
                         observer.unobserve(&tile);
-                        WAITING.with(|waiting| waiting.borrow_mut().push_back(tile));
+                        if tile.has_attribute("data-thumb") || !tile.has_attribute("data-path") {
+                            WAITING.with(|waiting| waiting.borrow_mut().push_back(tile));
+                        } else {
+                            // All in view at once: one file each, not the queue's few at a time.
+                            ASKING.with(|asking| asking.set(asking.get() + 1));
+                            wasm_bindgen_futures::spawn_local(ask_key(tile));
+                        }
                     }
                 }
                 pump();
@@ -69,8 +80,35 @@ pub fn forget_all() {
     WAITING.with(|waiting| waiting.borrow_mut().clear());
 }
 
+/// True while thumbnails in view are being looked up, asked for or made: the listing's
+/// sizes for the whole folder wait (`listing.rs`), so these come first.
+pub fn busy() -> bool {
+    RUNNING.with(Cell::get) > 0 || ASKING.with(Cell::get) > 0 || WAITING.with(|waiting| !waiting.borrow().is_empty())
+}
+
+/// Gives a tile whose listing had names only its cache key, from its own file's size and
+/// time (the worker opens one file, not the folder's thousands), then queues it.
+async fn ask_key(tile: Element) {
+    let path = tile.get_attribute("data-path").and_then(|path| SafePath::parse(&path).ok());
+    if let Some(path) = path
+        && !tile.has_attribute("data-thumb")
+    {
+        match api::size_and_time(&path, None).await {
+            // The listing's own sizes may have come meanwhile.
+            Ok(Some((size, mtime))) if !tile.has_attribute("data-thumb") => {
+                let _ = tile.set_attribute("data-thumb", &thumbnail_key(&path, size, mtime));
+            }
+            Ok(_) => {}
+            Err(failure) => web_sys::console::warn_1(&format!("owndir: no size for {path}: {failure}").into()),
+        }
+    }
+    ASKING.with(|asking| asking.set(asking.get().saturating_sub(1)));
+    WAITING.with(|waiting| waiting.borrow_mut().push_back(tile));
+    pump();
+}
+
 fn pump() {
-    while RUNNING.with(Cell::get) < AT_ONCE {
+    loop {
         let Some(tile) = WAITING.with(|waiting| waiting.borrow_mut().pop_front()) else { return };
         if !tile.is_connected() {
             continue;
@@ -90,8 +128,9 @@ fn pump() {
 
 /// Puts the thumbnail into `tile`: from the cache, or made and then cached.
 async fn show(tile: &Element) -> Result<(), JsValue> {
-    let Some(src) = tile.get_attribute("data-src") else { return Ok(()) };
-    let Some(key) = thumbnail_key_of(tile).await? else { return Ok(()) };
+    let (Some(src), Some(key)) = (tile.get_attribute("data-src"), tile.get_attribute("data-thumb")) else {
+        return Ok(());
+    };
     let Some(slot) = tile.query_selector(".thumb")? else { return Ok(()) };
     let image: HtmlImageElement = document().create_element("img")?.unchecked_into();
     image.set_alt("");
@@ -109,6 +148,7 @@ async fn show(tile: &Element) -> Result<(), JsValue> {
             blob
         }
         None => {
+            let _slot = MakingSlot::taken().await;
             let blob = make(&src).await?;
             let response = Response::new_with_opt_blob(Some(&blob))?;
             // A full store only costs the next visit its speed.
@@ -128,22 +168,23 @@ async fn show(tile: &Element) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// The tile's cache key (`data-thumb`), or, while the listing has names only, one made
-/// from the size and time asked for this file alone: the worker opens one file, not the
-/// folder's thousands, before the thumbnails in view can be looked up.
-async fn thumbnail_key_of(tile: &Element) -> Result<Option<String>, JsValue> {
-    if let Some(key) = tile.get_attribute("data-thumb") {
-        return Ok(Some(key));
+/// One of the [`AT_ONCE`] places to make a thumbnail in, free again when dropped.
+struct MakingSlot;
+
+impl MakingSlot {
+    async fn taken() -> MakingSlot {
+        while MAKING.with(Cell::get) >= AT_ONCE {
+            gloo_timers::future::TimeoutFuture::new(10).await;
+        }
+        MAKING.with(|making| making.set(making.get() + 1));
+        MakingSlot
     }
-    let Some(path) = tile.get_attribute("data-path").and_then(|path| SafePath::parse(&path).ok()) else {
-        return Ok(None);
-    };
-    let found = api::size_and_time(&path, None).await.map_err(|failure| JsValue::from_str(&failure.message))?;
-    // The listing's own sizes may have come meanwhile.
-    if let Some(key) = tile.get_attribute("data-thumb") {
-        return Ok(Some(key));
+}
+
+impl Drop for MakingSlot {
+    fn drop(&mut self) {
+        MAKING.with(|making| making.set(making.get().saturating_sub(1)));
     }
-    Ok(found.map(|(size, mtime)| thumbnail_key(&path, size, mtime)))
 }
 
 async fn open_cache() -> Result<Cache, JsValue> {
