@@ -16,6 +16,7 @@ mod listing_rows;
 mod live;
 mod navigate;
 mod search;
+mod search_rows;
 mod selection;
 mod state;
 mod thumbnails;

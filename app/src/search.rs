@@ -2,19 +2,17 @@
 //! lines inside text files. The page walks the folder through the FsNode API, a few
 //! directories at a time, each its own request, so the worker answers other requests
 //! between them; results are drawn as they come. A name search walks names and kinds
-//! only (the worker opens no file for them) and asks each result's size and time once
-//! the walk has nothing else to do. Stop (or leaving) aborts the requests under way.
+//! only (the worker opens no file for them); a result's size and time are asked for when
+//! its row comes into view. Stop (or leaving) aborts the requests under way.
 //! What matches is `owndir_view::search`'s.
 
-use crate::api;
-use crate::dom::{action_button, add, app_link, document, element, text_element};
-use crate::state;
+use crate::dom::{action_button, add, document, element, text_element};
 use crate::views::log;
+use crate::{api, search_rows, state};
 use owndir_browser::DomError;
 use owndir_core::SafePath;
-use owndir_view::location::{dir_href, file_href};
+use owndir_view::Entry;
 use owndir_view::search::{Query, may_show, reads_inside, walks_into};
-use owndir_view::{Entry, human_size, human_time};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -35,8 +33,6 @@ enum Task {
     List(SafePath),
     /// Look inside a text file.
     Read(SafePath, Entry),
-    /// Put a result's size and time into its row.
-    Fill(SafePath, Element),
 }
 
 struct Search {
@@ -48,8 +44,6 @@ struct Search {
     browse: bool,
     controller: AbortController,
     queue: RefCell<VecDeque<Task>>,
-    /// Results waiting for their size and time: after the walk's own tasks.
-    fills: RefCell<VecDeque<Task>>,
     in_flight: Cell<usize>,
     found: Cell<usize>,
     folders: Cell<usize>,
@@ -133,6 +127,7 @@ pub fn results_area() -> Result<Element, DomError> {
 
 /// Stops the search under way, if any: its requests are aborted.
 pub fn stop() {
+    search_rows::forget_all();
     if let Some(search) = CURRENT.with(|current| current.borrow_mut().take()) {
         search.controller.abort();
         if !search.finished.replace(true) {
@@ -210,7 +205,6 @@ fn start(query: Query, inside: bool) -> Result<(), DomError> {
         browse,
         controller: AbortController::new()?,
         queue: RefCell::new(VecDeque::from([Task::List(base)])),
-        fills: RefCell::new(VecDeque::new()),
         in_flight: Cell::new(0),
         found: Cell::new(0),
         folders: Cell::new(0),
@@ -236,7 +230,6 @@ async fn work(search: Rc<Search>) {
             return;
         }
         let task = search.queue.borrow_mut().pop_front();
-        let task = task.or_else(|| search.fills.borrow_mut().pop_front());
         let Some(task) = task else {
             if search.in_flight.get() == 0 {
                 if !search.finished.replace(true) {
@@ -252,7 +245,6 @@ async fn work(search: Rc<Search>) {
         match task {
             Task::List(directory) => search.list(&directory).await,
             Task::Read(path, entry) => search.read(&path, &entry).await,
-            Task::Fill(path, row) => search.fill(&path, &row).await,
         }
         search.in_flight.set(search.in_flight.get() - 1);
     }
@@ -324,20 +316,6 @@ impl Search {
         }
     }
 
-    async fn fill(&self, path: &SafePath, row: &Element) {
-        let Ok(Some((size, mtime))) = api::size_and_time(path, Some(&self.controller.signal())).await else { return };
-        if !self.is_current() {
-            return;
-        }
-        let entry = Entry { name: String::new(), is_directory: row.class_list().contains("dir"), size, mtime };
-        let (size, modified) = size_and_time(&entry);
-        for (cell, text) in [("td.size", size), ("td.modified", modified)] {
-            if let Ok(Some(cell)) = row.query_selector(cell) {
-                cell.set_text_content(Some(&text));
-            }
-        }
-    }
-
     fn add(&self, path: &SafePath, entry: &Entry, line: Option<(usize, String)>) -> Result<(), DomError> {
         let found = self.found.get() + 1;
         self.found.set(found);
@@ -347,36 +325,11 @@ impl Search {
         if found > MAX_SHOWN {
             return Ok(());
         }
-        let row = element("tr", if entry.is_directory { "dir" } else { "file" })?;
-        row.set_attribute("data-path", &path.to_string())?;
-        let name = element("td", "name")?;
-        let href = if entry.is_directory { dir_href(path, self.browse) } else { file_href(path) };
-        let link = app_link("", &href, "entry")?;
-        let icon = element("span", if entry.is_directory { "icon folder" } else { "icon" })?;
-        icon.set_attribute("aria-hidden", "true")?;
-        add(&link, &icon)?;
-        let shown: Vec<&str> = path.segments()[self.base.segments().len()..].iter().map(String::as_str).collect();
-        let label = element("span", "label")?;
-        if shown.len() > 1 {
-            add(&label, &text_element("span", "search-dir", &format!("{}/", shown[..shown.len() - 1].join("/")))?)?;
-        }
-        add(&label, &text_element("span", "search-name", shown.last().copied().unwrap_or_default())?)?;
-        add(&link, &label)?;
-        add(&name, &link)?;
-        if let Some((number, text)) = line {
-            let matched = element("span", "match-line")?;
-            add(&matched, &text_element("span", "line-number", &format!("{number}: "))?)?;
-            add(&matched, &text_element("span", "", &text)?)?;
-            add(&name, &matched)?;
-        }
-        add(&row, &name)?;
-        // A name search's entries have no size or time yet: asked for after the walk.
-        let (size, modified) = if self.inside { size_and_time(entry) } else { Default::default() };
-        add(&row, &text_element("td", "size", &size)?)?;
-        add(&row, &text_element("td", "modified", &modified)?)?;
+        let shown = &path.segments()[self.base.segments().len()..];
+        let row = search_rows::row(path, shown, entry, line, self.browse, self.inside)?;
         add(&self.body, &row)?;
         if !self.inside {
-            self.fills.borrow_mut().push_back(Task::Fill(path.clone(), row));
+            search_rows::fill_when_seen(&row);
         }
         Ok(())
     }
@@ -417,11 +370,4 @@ impl Search {
         }
         Ok(())
     }
-}
-
-/// A result's size and time as its row shows them.
-fn size_and_time(entry: &Entry) -> (String, String) {
-    let size = if entry.is_directory { String::new() } else { human_size(entry.size) };
-    let offset = -(js_sys::Date::new_0().get_timezone_offset() as i64);
-    (size, human_time(entry.mtime, offset))
 }
