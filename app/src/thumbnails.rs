@@ -19,16 +19,13 @@ use web_sys::{
 };
 
 /// Thumbnails made at once: each holds a decoded photo for a moment, and the worker has
-/// other requests to answer. Those found in the cache are not counted: they cost the
-/// worker nothing.
+/// other requests to answer.
 const AT_ONCE: usize = 4;
 
 thread_local! {
     /// Tiles in view, waiting for their thumbnail.
     static WAITING: RefCell<VecDeque<Element>> = const { RefCell::new(VecDeque::new()) };
     static RUNNING: Cell<usize> = const { Cell::new(0) };
-    /// Thumbnails being made (at most [`AT_ONCE`]).
-    static MAKING: Cell<usize> = const { Cell::new(0) };
     /// Tiles in view asking for their file's size and time (their cache key).
     static ASKING: Cell<usize> = const { Cell::new(0) };
     /// Queues a tile when it comes into view (or a screen before).
@@ -108,7 +105,7 @@ async fn ask_key(tile: Element) {
 }
 
 fn pump() {
-    loop {
+    while RUNNING.with(Cell::get) < AT_ONCE {
         let Some(tile) = WAITING.with(|waiting| waiting.borrow_mut().pop_front()) else { return };
         if !tile.is_connected() {
             continue;
@@ -148,7 +145,6 @@ async fn show(tile: &Element) -> Result<(), JsValue> {
             blob
         }
         None => {
-            let _slot = MakingSlot::taken().await;
             let blob = make(&src).await?;
             let response = Response::new_with_opt_blob(Some(&blob))?;
             // A full store only costs the next visit its speed.
@@ -166,25 +162,6 @@ async fn show(tile: &Element) -> Result<(), JsValue> {
     decoded?;
     slot.append_child(&image)?;
     Ok(())
-}
-
-/// One of the [`AT_ONCE`] places to make a thumbnail in, free again when dropped.
-struct MakingSlot;
-
-impl MakingSlot {
-    async fn taken() -> MakingSlot {
-        while MAKING.with(Cell::get) >= AT_ONCE {
-            gloo_timers::future::TimeoutFuture::new(10).await;
-        }
-        MAKING.with(|making| making.set(making.get() + 1));
-        MakingSlot
-    }
-}
-
-impl Drop for MakingSlot {
-    fn drop(&mut self) {
-        MAKING.with(|making| making.set(making.get().saturating_sub(1)));
-    }
 }
 
 async fn open_cache() -> Result<Cache, JsValue> {
