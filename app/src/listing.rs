@@ -21,7 +21,7 @@ use web_sys::{Element, HtmlInputElement};
 const ENTRY: &str = "#listing tr[data-name], #listing .tile[data-name]";
 
 /// Shows `directory`: its names and kinds as soon as the worker has them (it opens no
-/// file for those), then sizes and times, asked for at the same time, when they come.
+/// file for those), then sizes and times, asked for next, put in when they come.
 pub async fn show(directory: SafePath) {
     search::stop();
     let load = state::update(|app| {
@@ -42,13 +42,12 @@ pub async fn show(directory: SafePath) {
     let name = directory.name().map(str::to_owned).or_else(|| state::with(|app| app.record.clone().map(|r| r.name)));
     document().set_title(&format!("{} — OwnDir", name.unwrap_or_default()));
     log(skeleton(&directory));
-    let names = api::kinds(&directory).await;
-    // Asked after the names: both make the browser read the directory, and the names
-    // should not wait for the other's reading.
-    wasm_bindgen_futures::spawn_local(fill_in(directory.clone(), load));
-    match names {
+    match api::kinds(&directory).await {
         Ok(entries) => {
-            // Sizes and times may have come first (a small folder): they hold the names too.
+            // Sizes are asked after the names: both make the browser read the directory,
+            // and the names should not wait for the other's reading.
+            wasm_bindgen_futures::spawn_local(fill_in(directory.clone(), load));
+            // A refresh meanwhile (a change on disk) brought sizes too: they stay.
             let shown = state::update(|app| {
                 let current = app.listing_load == load && !app.entries_complete;
                 if current {
@@ -62,10 +61,7 @@ pub async fn show(directory: SafePath) {
             }
             offer_folder_app(&directory).await;
         }
-        Err(failure) => {
-            state::update(|app| app.listing_load += 1);
-            log(show_failure(&directory, &failure));
-        }
+        Err(failure) => log(show_failure(&directory, &failure)),
     }
 }
 
