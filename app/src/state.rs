@@ -37,7 +37,7 @@ pub struct App {
     /// Dotfiles shown.
     pub show_hidden: bool,
     /// How many rows of the arranged listing are drawn: a page at first, more as the
-    /// user scrolls down (see `browse::PAGE_ROWS`).
+    /// user scrolls down (see `listing_rows::PAGE_ROWS`).
     pub rows_drawn: usize,
     /// The names selected in the listing (multi-select), in the directory on screen.
     pub selected: BTreeSet<String>,
