@@ -108,13 +108,39 @@ async fn fs_call(
 
 /// The entries of `directory`.
 pub async fn children(directory: &SafePath) -> ApiResult<Vec<Entry>> {
-    json(fs_call(directory, FsCall::Children { info: true }, None, &[]).await?).await
+    json(fs_call(directory, FsCall::Children { info: true, kind: false }, None, &[]).await?).await
 }
 
 /// The entries of `directory`, in a request `signal` can abort.
 pub async fn children_until(directory: &SafePath, signal: &AbortSignal) -> ApiResult<Vec<Entry>> {
-    let call = FsCall::Children { info: true };
+    let call = FsCall::Children { info: true, kind: false };
     json(send_with(call.method().as_str(), &api_url(directory, &call), None, &[], Some(signal)).await?).await
+}
+
+/// The entries of `directory` with names and kinds only, sizes and times 0: the worker
+/// opens no file for them, so a big folder or a cold disk answers at once.
+pub async fn kinds(directory: &SafePath) -> ApiResult<Vec<Entry>> {
+    json(fs_call(directory, FsCall::Children { info: false, kind: true }, None, &[]).await?).await
+}
+
+/// [`kinds`], in a request `signal` can abort.
+pub async fn kinds_until(directory: &SafePath, signal: &AbortSignal) -> ApiResult<Vec<Entry>> {
+    let call = FsCall::Children { info: false, kind: true };
+    json(send_with(call.method().as_str(), &api_url(directory, &call), None, &[], Some(signal)).await?).await
+}
+
+/// The size and time of what is at `path` (`None` when nothing is), in a request
+/// `signal` can abort when given.
+pub async fn size_and_time(path: &SafePath, signal: Option<&AbortSignal>) -> ApiResult<Option<(u64, u64)>> {
+    #[derive(Deserialize)]
+    struct Info {
+        size: u64,
+        mtime: u64,
+    }
+    let call = FsCall::Info;
+    let response = send_with(call.method().as_str(), &api_url(path, &call), None, &[], signal).await?;
+    let info: Option<Info> = json(response).await?;
+    Ok(info.map(|info| (info.size, info.mtime)))
 }
 
 /// A file's text, in a request `signal` can abort.
@@ -125,7 +151,7 @@ pub async fn text_until(path: &SafePath, signal: &AbortSignal) -> ApiResult<Stri
 
 /// The names in `directory` (no sizes or times: the worker opens no file for them).
 pub async fn names(directory: &SafePath) -> ApiResult<Vec<String>> {
-    json(fs_call(directory, FsCall::Children { info: false }, None, &[]).await?).await
+    json(fs_call(directory, FsCall::Children { info: false, kind: false }, None, &[]).await?).await
 }
 
 /// What is at `path`: `Some(true)` a directory, `Some(false)` a file, `None` nothing.

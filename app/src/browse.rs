@@ -5,7 +5,7 @@
 use crate::dialogs::{self, Choice};
 use crate::dom::{data, element, follow_link};
 use crate::views::{self, log};
-use crate::{api, listing, selection, state, upload};
+use crate::{api, listing, listing_rows, selection, state, upload};
 use owndir_browser::DomError;
 use owndir_core::SafePath;
 use owndir_view::SortKey;
@@ -32,7 +32,7 @@ pub fn on_action(action: &str, actor: &Element) {
         "upload-files" => upload::pick(directory, false, after_upload),
         "upload-folder" => upload::pick(directory, true, after_upload),
         "download-zip" => download(&zip_href(&directory), ""),
-        "show-more" => listing::show_more(),
+        "show-more" => listing_rows::show_more(),
         "view-list" => listing::set_view(owndir_view::photos::FolderView::List),
         "view-grid" => listing::set_view(owndir_view::photos::FolderView::Grid),
         "undo-delete" => wasm_bindgen_futures::spawn_local(undo_delete()),

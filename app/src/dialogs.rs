@@ -186,7 +186,7 @@ async fn draw_folders(list: &Element, here: &SafePath, moving: &SafePath) -> Res
         up.set_attribute("data-folder", "..")?;
         add(list, &up)?;
     }
-    let entries = api::children(here).await.map_err(|failure| DomError::new("NetworkError", failure.message))?;
+    let entries = api::kinds(here).await.map_err(|failure| DomError::new("NetworkError", failure.message))?;
     let mut folders: Vec<_> = entries.iter().filter(|entry| entry.is_directory && !entry.is_hidden()).collect();
     folders.sort_by(|a, b| owndir_view::entry::natural_cmp(&a.name, &b.name));
     for folder in folders {

@@ -21,7 +21,7 @@ pub fn grid(directory: &SafePath, entries: &[Entry]) -> Result<Element, DomError
 
 /// Appends `entries`' tiles to `grid`.
 pub fn add_tiles(grid: &Element, directory: &SafePath, entries: &[Entry]) -> Result<(), DomError> {
-    let browse_mode = state::with(|app| app.browse_mode);
+    let (browse_mode, complete) = state::with(|app| (app.browse_mode, app.entries_complete));
     for entry in entries {
         let Ok(path) = directory.join(&entry.name) else { continue };
         let href = if entry.is_directory { dir_href(&path, browse_mode) } else { file_href(&path) };
@@ -33,7 +33,10 @@ pub fn add_tiles(grid: &Element, directory: &SafePath, entries: &[Entry]) -> Res
         match thumbnail_of(entry) {
             Some(how) => {
                 tile.set_attribute("data-src", &path.to_url())?;
-                tile.set_attribute("data-thumb", &thumbnail_key(&path, entry.size, entry.mtime))?;
+                tile.set_attribute("data-path", &path.to_string())?;
+                if complete {
+                    set_thumbnail_key(&tile, directory, entry)?;
+                }
                 if how == Thumbnail::AsIs {
                     tile.set_attribute("data-as-is", "")?;
                 }
@@ -50,6 +53,16 @@ pub fn add_tiles(grid: &Element, directory: &SafePath, entries: &[Entry]) -> Res
         if thumbnail_of(entry).is_some() {
             thumbnails::watch(&tile);
         }
+    }
+    Ok(())
+}
+
+/// Gives an image tile the key its thumbnail is cached under, from the entry's size and
+/// time. A tile without one yet (the listing's names came first) asks for its own when it
+/// comes into view (`thumbnails.rs`).
+pub fn set_thumbnail_key(tile: &Element, directory: &SafePath, entry: &Entry) -> Result<(), DomError> {
+    if let Ok(path) = directory.join(&entry.name) {
+        tile.set_attribute("data-thumb", &thumbnail_key(&path, entry.size, entry.mtime))?;
     }
     Ok(())
 }

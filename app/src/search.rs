@@ -1,18 +1,18 @@
 //! Search under the folder on screen: names anywhere below it, and, when asked, the
 //! lines inside text files. The page walks the folder through the FsNode API, a few
 //! directories at a time, each its own request, so the worker answers other requests
-//! between them; results are drawn as they come. Stop (or leaving) aborts the requests
-//! under way. What matches is `owndir_view::search`'s.
+//! between them; results are drawn as they come. A name search walks names and kinds
+//! only (the worker opens no file for them); a result's size and time are asked for when
+//! its row comes into view. Stop (or leaving) aborts the requests under way.
+//! What matches is `owndir_view::search`'s.
 
-use crate::api;
-use crate::dom::{action_button, add, app_link, document, element, text_element};
-use crate::state;
+use crate::dom::{action_button, add, document, element, text_element};
 use crate::views::log;
+use crate::{api, search_rows, state};
 use owndir_browser::DomError;
 use owndir_core::SafePath;
-use owndir_view::location::{dir_href, file_href};
+use owndir_view::Entry;
 use owndir_view::search::{Query, may_show, reads_inside, walks_into};
-use owndir_view::{Entry, human_size, human_time};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -127,6 +127,7 @@ pub fn results_area() -> Result<Element, DomError> {
 
 /// Stops the search under way, if any: its requests are aborted.
 pub fn stop() {
+    search_rows::forget_all();
     if let Some(search) = CURRENT.with(|current| current.borrow_mut().take()) {
         search.controller.abort();
         if !search.finished.replace(true) {
@@ -266,7 +267,14 @@ impl Search {
     }
 
     async fn list(&self, directory: &SafePath) {
-        let entries = match api::children_until(directory, &self.controller.signal()).await {
+        // Looking inside needs sizes (only small text files are read); names need none.
+        let signal = self.controller.signal();
+        let listed = if self.inside {
+            api::children_until(directory, &signal).await
+        } else {
+            api::kinds_until(directory, &signal).await
+        };
+        let entries = match listed {
             Ok(entries) => entries,
             Err(_) => {
                 self.failed.set(self.failed.get() + 1);
@@ -317,34 +325,12 @@ impl Search {
         if found > MAX_SHOWN {
             return Ok(());
         }
-        let row = element("tr", if entry.is_directory { "dir" } else { "file" })?;
-        row.set_attribute("data-path", &path.to_string())?;
-        let name = element("td", "name")?;
-        let href = if entry.is_directory { dir_href(path, self.browse) } else { file_href(path) };
-        let link = app_link("", &href, "entry")?;
-        let icon = element("span", if entry.is_directory { "icon folder" } else { "icon" })?;
-        icon.set_attribute("aria-hidden", "true")?;
-        add(&link, &icon)?;
-        let shown: Vec<&str> = path.segments()[self.base.segments().len()..].iter().map(String::as_str).collect();
-        let label = element("span", "label")?;
-        if shown.len() > 1 {
-            add(&label, &text_element("span", "search-dir", &format!("{}/", shown[..shown.len() - 1].join("/")))?)?;
-        }
-        add(&label, &text_element("span", "search-name", shown.last().copied().unwrap_or_default())?)?;
-        add(&link, &label)?;
-        add(&name, &link)?;
-        if let Some((number, text)) = line {
-            let matched = element("span", "match-line")?;
-            add(&matched, &text_element("span", "line-number", &format!("{number}: "))?)?;
-            add(&matched, &text_element("span", "", &text)?)?;
-            add(&name, &matched)?;
-        }
-        add(&row, &name)?;
-        let size = if entry.is_directory { String::new() } else { human_size(entry.size) };
-        add(&row, &text_element("td", "size", &size)?)?;
-        let offset = -(js_sys::Date::new_0().get_timezone_offset() as i64);
-        add(&row, &text_element("td", "modified", &human_time(entry.mtime, offset))?)?;
+        let shown = &path.segments()[self.base.segments().len()..];
+        let row = search_rows::row(path, shown, entry, line, self.browse, self.inside)?;
         add(&self.body, &row)?;
+        if !self.inside {
+            search_rows::fill_when_seen(&row);
+        }
         Ok(())
     }
 

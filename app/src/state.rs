@@ -22,6 +22,10 @@ pub struct App {
     pub entries: Vec<Entry>,
     /// The directory `entries` were read from (a file's viewer reuses its folder's).
     pub entries_of: Option<SafePath>,
+    /// True once `entries` hold sizes and times; names and kinds come first, with 0s.
+    pub entries_complete: bool,
+    /// Counts the listings begun, so an answer to one replaced since is dropped.
+    pub listing_load: u32,
     /// List or grid, as chosen for the directory on screen.
     pub view: FolderView,
     /// How the listing is sorted.
@@ -33,7 +37,7 @@ pub struct App {
     /// Dotfiles shown.
     pub show_hidden: bool,
     /// How many rows of the arranged listing are drawn: a page at first, more as the
-    /// user scrolls down (see `browse::PAGE_ROWS`).
+    /// user scrolls down (see `listing_rows::PAGE_ROWS`).
     pub rows_drawn: usize,
     /// The names selected in the listing (multi-select), in the directory on screen.
     pub selected: BTreeSet<String>,

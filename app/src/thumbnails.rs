@@ -4,8 +4,10 @@
 //! canvas at the fitted size and stored as WebP under a key made of path, size and time
 //! (`owndir_view::photos`). Only tiles that scroll into view are made, a few at a time.
 
+use crate::api;
 use crate::dom::{document, window};
-use owndir_view::photos::{THUMBNAIL_CACHE, THUMBNAIL_SIDE, fitted};
+use owndir_core::SafePath;
+use owndir_view::photos::{THUMBNAIL_CACHE, THUMBNAIL_SIDE, fitted, thumbnail_key};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use wasm_bindgen::prelude::*;
@@ -24,6 +26,8 @@ thread_local! {
     /// Tiles in view, waiting for their thumbnail.
     static WAITING: RefCell<VecDeque<Element>> = const { RefCell::new(VecDeque::new()) };
     static RUNNING: Cell<usize> = const { Cell::new(0) };
+    /// Tiles in view asking for their file's size and time (their cache key).
+    static ASKING: Cell<usize> = const { Cell::new(0) };
     /// Queues a tile when it comes into view (or a screen before).
     static OBSERVER: Option<IntersectionObserver> = {
         let on_view = Closure::<dyn FnMut(js_sys::Array, IntersectionObserver)>::new(
@@ -32,7 +36,13 @@ thread_local! {
                     if entry.is_intersecting() {
                         let tile = entry.target();
                         observer.unobserve(&tile);
-                        WAITING.with(|waiting| waiting.borrow_mut().push_back(tile));
+                        if tile.has_attribute("data-thumb") || !tile.has_attribute("data-path") {
+                            WAITING.with(|waiting| waiting.borrow_mut().push_back(tile));
+                        } else {
+                            // All in view at once: one file each, not the queue's few at a time.
+                            ASKING.with(|asking| asking.set(asking.get() + 1));
+                            wasm_bindgen_futures::spawn_local(ask_key(tile));
+                        }
                     }
                 }
                 pump();
@@ -65,6 +75,33 @@ pub fn forget_all() {
         }
     });
     WAITING.with(|waiting| waiting.borrow_mut().clear());
+}
+
+/// True while thumbnails in view are being looked up, asked for or made: the listing's
+/// sizes for the whole folder wait (`listing.rs`), so these come first.
+pub fn busy() -> bool {
+    RUNNING.with(Cell::get) > 0 || ASKING.with(Cell::get) > 0 || WAITING.with(|waiting| !waiting.borrow().is_empty())
+}
+
+/// Gives a tile whose listing had names only its cache key, from its own file's size and
+/// time (the worker opens one file, not the folder's thousands), then queues it.
+async fn ask_key(tile: Element) {
+    let path = tile.get_attribute("data-path").and_then(|path| SafePath::parse(&path).ok());
+    if let Some(path) = path
+        && !tile.has_attribute("data-thumb")
+    {
+        match api::size_and_time(&path, None).await {
+            // The listing's own sizes may have come meanwhile.
+            Ok(Some((size, mtime))) if !tile.has_attribute("data-thumb") => {
+                let _ = tile.set_attribute("data-thumb", &thumbnail_key(&path, size, mtime));
+            }
+            Ok(_) => {}
+            Err(failure) => web_sys::console::warn_1(&format!("owndir: no size for {path}: {failure}").into()),
+        }
+    }
+    ASKING.with(|asking| asking.set(asking.get().saturating_sub(1)));
+    WAITING.with(|waiting| waiting.borrow_mut().push_back(tile));
+    pump();
 }
 
 fn pump() {

@@ -111,13 +111,55 @@ pub fn listing(entries: Vec<DirEntry>) -> Vec<ListingEntry> {
         .into_iter()
         .map(|entry| ListingEntry {
             info: Info::new(&entry.name, &entry.meta),
-            kind: match entry.meta.kind {
-                EntryKind::File => "file",
-                EntryKind::Directory => "directory",
-            },
+            kind: kind_name(entry.meta.kind),
             name: entry.name,
         })
         .collect()
+}
+
+/// One row of `children&kind=1`: what a directory's iteration tells without opening
+/// anything, in the field names of a [`ListingEntry`] (`{"name", "kind", "isFile",
+/// "isDirectory"}`), so a reader of full listings reads these too.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KindEntry {
+    /// The child's name.
+    pub name: String,
+    /// `"file"` or `"directory"`.
+    pub kind: &'static str,
+    /// True for a file.
+    pub is_file: bool,
+    /// True for a directory.
+    pub is_directory: bool,
+}
+
+/// The rows `children&kind=1` gives: those of [`listing`], in its order, with only names
+/// and kinds.
+///
+/// ```
+/// use owndir_core::folder::EntryKind;
+/// use owndir_core::listing::listing_kinds;
+/// let rows = listing_kinds(vec![("b".into(), EntryKind::File), ("a".into(), EntryKind::Directory)]);
+/// assert_eq!(serde_json::to_string(&rows).unwrap(),
+///     r#"[{"name":"a","kind":"directory","isFile":false,"isDirectory":true},{"name":"b","kind":"file","isFile":true,"isDirectory":false}]"#);
+/// ```
+pub fn listing_kinds(names: Vec<(String, EntryKind)>) -> Vec<KindEntry> {
+    shown_in_order(names, |(name, _)| name)
+        .into_iter()
+        .map(|(name, kind)| KindEntry {
+            name,
+            kind: kind_name(kind),
+            is_file: kind == EntryKind::File,
+            is_directory: kind == EntryKind::Directory,
+        })
+        .collect()
+}
+
+fn kind_name(kind: EntryKind) -> &'static str {
+    match kind {
+        EntryKind::File => "file",
+        EntryKind::Directory => "directory",
+    }
 }
 
 /// The names `children` gives without `info`: those of [`listing`], in its order.

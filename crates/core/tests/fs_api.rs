@@ -86,13 +86,26 @@ fn children_with_info_carry_each_entry() {
 }
 
 #[test]
+fn children_with_kind_carry_names_and_kinds_only() {
+    let expected = json!([
+        {"name": "a.txt", "kind": "file", "isFile": true, "isDirectory": false},
+        {"name": "sub", "kind": "directory", "isFile": false, "isDirectory": true},
+    ]);
+    assert_eq!(get("/docs", "call=children&kind=1"), (200, expected));
+    // `info` holds the kinds already, and wins.
+    assert_eq!(get("/docs", "call=children&kind=1&info=1").1[0]["size"], 5);
+}
+
+#[test]
 fn children_of_a_file_or_nothing_is_not_a_directory() {
     // Named as OwnDir names them: relative to the root, no leading slash.
     for (path, shown) in [("/docs/a.txt", "docs/a.txt"), ("/nope", "nope")] {
-        let (status, error) = get(path, "call=children");
-        assert_eq!(status, 404, "{path}");
-        assert_eq!(error["error"], format!("{shown} is not a directory"));
-        assert_eq!(error["success"], false);
+        for query in ["call=children", "call=children&kind=1"] {
+            let (status, error) = get(path, query);
+            assert_eq!(status, 404, "{path}");
+            assert_eq!(error["error"], format!("{shown} is not a directory"));
+            assert_eq!(error["success"], false);
+        }
     }
 }
 
@@ -459,8 +472,9 @@ fn every_call_survives_its_query() {
     use owndir_core::watch::EventFilter;
     let calls = [
         FsCall::Info,
-        FsCall::Children { info: false },
-        FsCall::Children { info: true },
+        FsCall::Children { info: false, kind: false },
+        FsCall::Children { info: false, kind: true },
+        FsCall::Children { info: true, kind: false },
         FsCall::Read { start: None, end: None },
         FsCall::Read { start: Some(0), end: Some(9) },
         FsCall::Read { start: Some(5), end: None },

@@ -251,7 +251,7 @@ mod tests {
 mod wire {
     use super::Entry;
     use owndir_core::folder::{DirEntry, EntryKind, FileMeta, Metadata};
-    use owndir_core::listing::listing;
+    use owndir_core::listing::{listing, listing_kinds};
 
     /// The listing the worker sends (the core's `Serialize`) is the listing the app reads
     /// (this crate's `Deserialize`): nothing else ties the two.
@@ -281,5 +281,15 @@ mod wire {
             (read[0].is_directory, read[0].size, read[0].mtime, read[1].is_directory, read[1].mtime),
             (false, 1234, 1_700_000_000_000, true, 1_600_000_000_000)
         );
+    }
+
+    /// The names-first listing (`children&kind=1`) reads as entries too, kinds right, with
+    /// no size or time yet.
+    #[test]
+    fn the_core_kind_listing_reads_back_as_entries() {
+        let sent = listing_kinds(vec![("photos".into(), EntryKind::Directory), ("notes.md".into(), EntryKind::File)]);
+        let read: Vec<Entry> = serde_json::from_str(&serde_json::to_string(&sent).unwrap()).unwrap();
+        let entry = |name: &str, is_directory| Entry { name: name.into(), is_directory, size: 0, mtime: 0 };
+        assert_eq!(read, [entry("notes.md", false), entry("photos", true)]);
     }
 }

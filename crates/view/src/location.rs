@@ -74,7 +74,7 @@ pub fn file_href(path: &SafePath) -> String {
 /// use owndir_core::fs_api::FsCall;
 /// let file = SafePath::parse("a/b c.txt").unwrap();
 /// assert_eq!(owndir_view::location::api_url(&file, &FsCall::Write { append: false }), "/@/fs/a/b%20c.txt?call=write");
-/// assert_eq!(owndir_view::location::api_url(&SafePath::root(), &FsCall::Children { info: true }), "/@/fs/?call=children&info=1");
+/// assert_eq!(owndir_view::location::api_url(&SafePath::root(), &FsCall::Children { info: true, kind: false }), "/@/fs/?call=children&info=1");
 /// ```
 pub fn api_url(path: &SafePath, call: &FsCall) -> String {
     format!("/@/fs{}?{}", path.to_url(), call.to_query())
