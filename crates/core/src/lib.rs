@@ -16,6 +16,7 @@ pub mod folder;
 pub mod folder_cases;
 pub mod folder_routes;
 pub mod fs_api;
+pub mod fs_call;
 pub mod http;
 pub mod listing;
 pub mod memory;
