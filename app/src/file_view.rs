@@ -30,7 +30,8 @@ pub async fn show(path: SafePath) {
     let size = match api::send("HEAD", &path.to_url(), None, &[("Cache-Control", "no-cache")]).await {
         Ok(response) => {
             let length = response.headers().get("Content-Length").ok().flatten();
-            length.and_then(|length| length.parse::<f64>().ok()).unwrap_or(0.0)
+            // Parsed as an integer, as the header is: float parsing brings its tables.
+            length.and_then(|length| length.parse::<u64>().ok()).map_or(0.0, |length| length as f64)
         }
         Err(failure) => {
             loaded(&path);

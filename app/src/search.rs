@@ -12,6 +12,7 @@ use crate::{api, search_rows, state};
 use owndir_browser::DomError;
 use owndir_core::SafePath;
 use owndir_view::Entry;
+use owndir_view::format::with_decimals;
 use owndir_view::search::{Query, may_show, reads_inside, walks_into};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -320,7 +321,7 @@ impl Search {
         let found = self.found.get() + 1;
         self.found.set(found);
         if found == 1 {
-            self.results.set_attribute("data-first-ms", &format!("{:.0}", js_sys::Date::now() - self.started))?;
+            self.results.set_attribute("data-first-ms", &with_decimals(js_sys::Date::now() - self.started, 0))?;
         }
         if found > MAX_SHOWN {
             return Ok(());
@@ -350,19 +351,19 @@ impl Search {
         let text = if stopped {
             format!("Stopped: {what} in {looked} of {place}{more}.")
         } else if finished {
-            let seconds = (js_sys::Date::now() - self.started) / 1000.0;
+            let seconds = with_decimals((js_sys::Date::now() - self.started) / 1000.0, 1);
             let unread = match self.failed.get() {
                 0 => String::new(),
                 n => format!(" {n} could not be read."),
             };
-            format!("Done: {what} in {looked} of {place}, {seconds:.1} s{more}.{unread}")
+            format!("Done: {what} in {looked} of {place}, {seconds} s{more}.{unread}")
         } else {
             format!("Searching {place}… {what} so far in {looked}{more}")
         };
         let text = format!("{}{}", text[..1].to_uppercase(), &text[1..]);
         self.status.set_text_content(Some(&text));
         if finished || stopped {
-            self.results.set_attribute("data-done-ms", &format!("{:.0}", js_sys::Date::now() - self.started))?;
+            self.results.set_attribute("data-done-ms", &with_decimals(js_sys::Date::now() - self.started, 0))?;
             self.results.set_attribute("data-state", if stopped { "stopped" } else { "done" })?;
             if let Ok(Some(button)) = self.results.query_selector("button[data-action=stop-search]") {
                 button.remove();

@@ -14,11 +14,37 @@ pub fn human_size(bytes: u64) -> String {
         unit += 1;
     }
     // One decimal while it says something (1.5 KB), none once the number is large.
-    if unit == 0 || value >= 9.95 {
-        format!("{value:.0} {}", UNITS[unit])
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
+    let decimals = if unit == 0 || value >= 9.95 { 0 } else { 1 };
+    // Rounded in integers as `{:.1}` rounds the float (exactly, ties to even): float
+    // formatting would bring its code and 30 KB of tables into the page's wasm.
+    let scale = if decimals == 0 { 1 } else { 10 };
+    let divisor = 1u128 << (10 * unit);
+    let scaled = (bytes as f64) as u128 * scale;
+    let (mut shown, rest) = (scaled / divisor, scaled % divisor);
+    if 2 * rest > divisor || (2 * rest == divisor && shown % 2 == 1) {
+        shown += 1;
     }
+    if decimals == 0 {
+        format!("{shown} {}", UNITS[unit])
+    } else {
+        format!("{}.{} {}", shown / 10, shown % 10, UNITS[unit])
+    }
+}
+
+/// A non-negative number (a duration, say) with `decimals` decimals (0 or 1), rounded as
+/// `{:.0}`/`{:.1}` would show it, without float formatting (its code and tables are 45 KB
+/// of the page's wasm).
+///
+/// ```
+/// assert_eq!(owndir_view::format::with_decimals(12.34, 1), "12.3");
+/// assert_eq!(owndir_view::format::with_decimals(2.5, 0), "2");
+/// ```
+pub fn with_decimals(value: f64, decimals: u8) -> String {
+    if decimals == 0 {
+        return format!("{}", value.round_ties_even() as u64);
+    }
+    let tenths = (value * 10.0).round_ties_even() as u64;
+    format!("{}.{}", tenths / 10, tenths % 10)
 }
 
 /// A local date and time, `2026-11-22 14:05`, from epoch ms and the local offset from UTC
@@ -57,6 +83,40 @@ mod tests {
         ];
         for (bytes, shown) in cases {
             assert_eq!(human_size(bytes), shown, "{bytes}");
+        }
+    }
+
+    /// The float formula `human_size` rounds like, `{:.0}`/`{:.1}` of the size in its unit.
+    fn float_size(bytes: u64) -> String {
+        const UNITS: [&str; 6] = ["B", "KB", "MB", "GB", "TB", "PB"];
+        let mut value = bytes as f64;
+        let mut unit = 0;
+        while value >= 1024.0 && unit < UNITS.len() - 1 {
+            value /= 1024.0;
+            unit += 1;
+        }
+        if unit == 0 || value >= 9.95 {
+            format!("{value:.0} {}", UNITS[unit])
+        } else {
+            format!("{value:.1} {}", UNITS[unit])
+        }
+    }
+
+    #[test]
+    fn sizes_round_as_the_float_formatting_does() {
+        let ties = [1280, 10_752, 11_776, 1_153_434, 1024 * 1024 * 1024 * 3 / 2 + 1024 * 1024 * 1024 / 20];
+        let every_small = 0..300_000u64;
+        let spread = (0..200_000u64).map(|step| step.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (step % 64));
+        for bytes in every_small.chain(spread).chain(ties).chain([u64::MAX, 1 << 53, (1 << 53) + 1]) {
+            assert_eq!(human_size(bytes), float_size(bytes), "{bytes}");
+        }
+    }
+
+    #[test]
+    fn decimals_read_as_the_float_formatting_shows_them() {
+        for value in [0.0, 0.04, 0.06, 0.5, 1.5, 2.5, 9.96, 12.34, 315.0, 76_432.7] {
+            assert_eq!(with_decimals(value, 0), format!("{value:.0}"), "{value}");
+            assert_eq!(with_decimals(value, 1), format!("{value:.1}"), "{value}");
         }
     }
 
