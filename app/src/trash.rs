@@ -56,7 +56,7 @@ fn now_ms() -> u64 {
 pub async fn put(paths: &[(SafePath, bool)]) -> (Vec<Trashed>, Option<(String, ApiFailure)>) {
     let mut moved = Vec::new();
     let mut taken: BTreeSet<String> = match children_or_none(&trash_dir()).await {
-        Ok(entries) => entries.into_iter().map(|entry| entry.name).collect(),
+        Ok(entries) => owndir_core::sort::set(entries.into_iter().map(|entry| entry.name)),
         Err(failure) => return (moved, Some((String::new(), failure))),
     };
     let deleted = now_ms();
@@ -127,7 +127,7 @@ async fn restore_record(item: &str, record: &TrashRecord) -> ApiResult<SafePath>
         .original_path()
         .ok_or_else(|| ApiFailure { status: 0, message: "its record names no place".to_owned() })?;
     let parent = original.parent().unwrap_or_default();
-    let names: BTreeSet<String> = children_or_none(&parent).await?.into_iter().map(|entry| entry.name).collect();
+    let names = owndir_core::sort::set(children_or_none(&parent).await?.into_iter().map(|entry| entry.name));
     let target = trash::restore_target(&original, |name| names.contains(name));
     // `move` makes missing parents: a folder deleted since comes back around it.
     api::move_to(&in_trash(item)?, &target).await?;
@@ -146,7 +146,9 @@ pub async fn list() -> ApiResult<Vec<InTrash>> {
         let Some(entry) = entries.iter().find(|entry| entry.name == item).cloned() else { continue };
         found.push(InTrash { item, record, entry });
     }
-    found.sort_by(|a, b| b.record.deleted.cmp(&a.record.deleted).then_with(|| a.item.cmp(&b.item)));
+    owndir_core::sort::sort_by(&mut found, |a, b| {
+        b.record.deleted.cmp(&a.record.deleted).then_with(|| a.item.cmp(&b.item))
+    });
     Ok(found)
 }
 

@@ -205,7 +205,7 @@ async fn upload_all(directory: SafePath, uploads: Vec<Upload>, after: fn()) {
         }
     }
     let existing: BTreeSet<String> =
-        crate::state::with(|app| app.entries.iter().map(|entry| entry.name.clone()).collect());
+        crate::state::with(|app| owndir_core::sort::set(app.entries.iter().map(|entry| entry.name.clone())));
     let replaced: Vec<&str> = uploads
         .iter()
         .filter(|upload| !upload.relative.contains('/') && existing.contains(&upload.relative))

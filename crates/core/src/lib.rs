@@ -27,6 +27,7 @@ pub mod path;
 pub mod range;
 pub mod read_only;
 pub mod route;
+pub mod sort;
 pub mod status;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod std_fs;

@@ -171,7 +171,7 @@ pub fn listing_names(names: Vec<String>) -> Vec<String> {
 /// order is code point order).
 fn shown_in_order<T>(mut items: Vec<T>, name: impl Fn(&T) -> &str) -> Vec<T> {
     items.retain(|item| !is_hidden_artifact(name(item)));
-    items.sort_unstable_by(|a, b| name(a).cmp(name(b)));
+    crate::sort::sort_by(&mut items, |a, b| name(a).cmp(name(b)));
     items
 }
 

@@ -56,7 +56,7 @@ pub async fn fingerprint<F: Folder>(folder: &F, owndir: &SafePath) -> Result<Fin
             }
         }
     }
-    files.sort_unstable();
+    crate::sort::sort_by(&mut files, Ord::cmp);
     Ok(files)
 }
 

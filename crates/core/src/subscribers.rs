@@ -87,7 +87,7 @@ impl<S> Subscribers<S> {
     /// The directories to look at, each once, in order.
     pub fn watched(&self) -> Vec<SafePath> {
         let mut paths: Vec<SafePath> = self.listening.iter().map(|subscriber| subscriber.path.clone()).collect();
-        paths.sort_unstable();
+        crate::sort::sort_by(&mut paths, Ord::cmp);
         paths.dedup();
         paths
     }

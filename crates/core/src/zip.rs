@@ -69,7 +69,7 @@ pub async fn plan<F: Folder>(folder: &F, path: &SafePath, top: &str) -> Result<V
             modified_ms,
         });
         let mut entries = folder.list(&directory).await?;
-        entries.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+        crate::sort::sort_by(&mut entries, |a, b| a.name.cmp(&b.name));
         let mut subdirectories = Vec::new();
         for entry in entries.into_iter().filter(|entry| !is_hidden_artifact(&entry.name)) {
             // A name the platform allows but a URL path could not carry is left out.
@@ -99,7 +99,7 @@ pub async fn plan_selected<F: Folder>(
     let mut items =
         vec![ZipItem { path: path.clone(), name: format!("{top}/"), kind: EntryKind::Directory, size: 0, modified_ms }];
     let mut entries = folder.list(path).await?;
-    entries.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+    crate::sort::sort_by(&mut entries, |a, b| a.name.cmp(&b.name));
     for entry in entries.into_iter().filter(|entry| names.contains(&entry.name) && !is_hidden_artifact(&entry.name)) {
         let Ok(child) = path.join(&entry.name) else { continue };
         match entry.meta.kind {
@@ -119,10 +119,14 @@ pub async fn plan_selected<F: Folder>(
 /// ```
 pub fn selected_names(query: &str) -> BTreeSet<String> {
     let query = query.strip_prefix('?').unwrap_or(query);
-    form_urlencoded::parse(query.as_bytes())
-        .filter(|(key, value)| key == "name" && !value.is_empty())
-        .map(|(_, value)| value.into_owned())
-        .collect()
+    // Inserted one by one: collecting into a set compiles a stable sort of its own.
+    let mut names = BTreeSet::new();
+    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+        if key == "name" && !value.is_empty() {
+            names.insert(value.into_owned());
+        }
+    }
+    names
 }
 
 /// The archive's bytes around the files' own bytes, with the bookkeeping between.

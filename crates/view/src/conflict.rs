@@ -52,7 +52,7 @@ impl Mark {
 /// assert_eq!(marks.get("b.txt"), None);
 /// ```
 pub fn marks<'a>(names: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, Mark> {
-    let names: BTreeSet<&str> = names.into_iter().collect();
+    let names = owndir_core::sort::set(names);
     let mut marks = BTreeMap::new();
     for name in &names {
         let Some(original) = conflict_original(name) else { continue };
@@ -105,7 +105,7 @@ impl Pair {
 /// assert!(pair("b.txt", names).is_none());
 /// ```
 pub fn pair<'a>(name: &str, siblings: impl IntoIterator<Item = &'a str>) -> Option<Pair> {
-    let siblings: BTreeSet<&str> = siblings.into_iter().collect();
+    let siblings = owndir_core::sort::set(siblings);
     // Either side gone (deleted or resolved elsewhere): no conflict left to show.
     if !siblings.contains(name) {
         return None;

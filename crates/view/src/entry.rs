@@ -107,7 +107,7 @@ pub fn arrange<'a>(
         .filter(|entry| show_hidden || !entry.is_hidden())
         .filter(|entry| filter.is_empty() || entry.name.to_lowercase().contains(&filter))
         .collect();
-    shown.sort_by(|a, b| {
+    owndir_core::sort::sort_by(&mut shown, |a, b| {
         let by_key = match key {
             SortKey::Name => natural_cmp(&a.name, &b.name),
             SortKey::Size => a.size.cmp(&b.size).then_with(|| natural_cmp(&a.name, &b.name)),

@@ -129,14 +129,14 @@ pub fn deleted_at(item: &str) -> Option<u64> {
 /// assert_eq!(owndir_view::trash::items(&names), ["1-a.txt"]);
 /// ```
 pub fn items(names: &[String]) -> Vec<String> {
-    let all: BTreeSet<&str> = names.iter().map(String::as_str).collect();
+    let all = owndir_core::sort::set(names.iter().map(String::as_str));
     let mut found: Vec<String> = names
         .iter()
         .filter_map(|name| name.strip_suffix(RECORD_SUFFIX))
         .filter(|item| all.contains(item))
         .map(str::to_owned)
         .collect();
-    found.sort();
+    owndir_core::sort::sort_by(&mut found, Ord::cmp);
     found
 }
 
