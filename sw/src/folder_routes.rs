@@ -121,7 +121,7 @@ impl FolderHandlers for WorkerHandlers<'_> {
                 }
                 let params = match module.format {
                     ModuleFormat::Fetch => handler.pattern.matches(relative),
-                    ModuleFormat::Express => handler.pattern.matches_ignoring_case(relative),
+                    ModuleFormat::Express => handler.pattern.matches_ignoring_case(relative, &lowercase),
                 };
                 let Some(params) = params else { continue };
                 let called = match module.format {
@@ -270,4 +270,10 @@ fn in_worker_fetch() -> js_sys::Function {
     });
     // One for the worker's life, shared by every handler.
     fetch.into_js_value().unchecked_into()
+}
+
+/// `text` lowered by the browser's `toLowerCase` (the same Unicode mapping as Rust's,
+/// whose tables would be 16 KB of the worker's wasm).
+fn lowercase(text: &str) -> String {
+    js_sys::JsString::from(text).to_lower_case().into()
 }

@@ -232,23 +232,26 @@ impl Pattern {
     /// The parameters when `relative` (a path as [`relative_path`] makes it, decoded)
     /// matches, else `None`.
     pub fn matches(&self, relative: &str) -> Option<Params> {
-        self.matches_with(relative, true)
+        self.matches_with(relative, None)
     }
 
     /// [`Pattern::matches`] with literal names compared regardless of case, as Express
-    /// routers compare them by default (OwnDir's `index.js` handlers).
+    /// routers compare them by default (OwnDir's `index.js` handlers): both lowered by
+    /// `lowercase`, `str::to_lowercase` or the platform's own (the worker's is the
+    /// browser's `toLowerCase`: Rust's brings 16 KB of Unicode tables into the wasm).
     ///
     /// ```
     /// use owndir_core::folder_routes::Pattern;
     /// let pattern = Pattern::parse("/api/:id").unwrap();
-    /// assert_eq!(pattern.matches_ignoring_case("/API/Seven"), Some(vec![("id".to_owned(), "Seven".to_owned())]));
+    /// let params = Some(vec![("id".to_owned(), "Seven".to_owned())]);
+    /// assert_eq!(pattern.matches_ignoring_case("/API/Seven", &str::to_lowercase), params);
     /// assert_eq!(pattern.matches("/API/Seven"), None);
     /// ```
-    pub fn matches_ignoring_case(&self, relative: &str) -> Option<Params> {
-        self.matches_with(relative, false)
+    pub fn matches_ignoring_case(&self, relative: &str, lowercase: &dyn Fn(&str) -> String) -> Option<Params> {
+        self.matches_with(relative, Some(lowercase))
     }
 
-    fn matches_with(&self, relative: &str, case_sensitive: bool) -> Option<Params> {
+    fn matches_with(&self, relative: &str, lowercase: Option<&dyn Fn(&str) -> String>) -> Option<Params> {
         let mut given = names(relative);
         let mut params = Vec::new();
         for segment in &self.segments {
@@ -260,8 +263,10 @@ impl Pattern {
                 }
                 Segment::Literal(literal) => {
                     let name = given.next()?;
-                    let same =
-                        if case_sensitive { name == literal } else { name.to_lowercase() == literal.to_lowercase() };
+                    let same = match lowercase {
+                        None => name == literal,
+                        Some(lowercase) => lowercase(name) == lowercase(literal),
+                    };
                     if !same {
                         return None;
                     }
