@@ -1,5 +1,5 @@
 //! Writes `mime_guess`'s extension → media type mapping for `src/mime.rs` as text, one
-//! `extension type` line per extension (lowercase, sorted), and where each line starts.
+//! `extension type` line per extension (lowercase, sorted).
 
 use std::fmt::Write;
 
@@ -16,14 +16,10 @@ fn main() {
     table.sort();
     table.dedup_by(|a, b| a.0 == b.0);
     let mut text = String::new();
-    let mut starts = Vec::new();
     for (extension, mime) in table {
-        starts.push(text.len().to_string());
         let _ = writeln!(text, "{extension} {mime}");
     }
-    assert!(text.len() <= usize::from(u16::MAX), "line starts must fit in u16");
-    let source =
-        format!("static MIME_TABLE: &str = {text:?};\nstatic MIME_LINES: &[u16] = &[{}];\n", starts.join(", "));
+    let source = format!("static MIME_TABLE: &str = {text:?};\n");
     let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("mime_types.rs");
     std::fs::write(out, source).expect("OUT_DIR is writable");
 }
