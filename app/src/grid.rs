@@ -7,7 +7,7 @@ use owndir_browser::DomError;
 use owndir_core::SafePath;
 use owndir_view::Entry;
 use owndir_view::location::{dir_href, file_href};
-use owndir_view::photos::{Thumbnail, thumbnail_key, thumbnail_of};
+use owndir_view::photos::{Thumbnail, thumbnail_of, thumbnail_version};
 use web_sys::Element;
 
 /// The grid holding `entries`' tiles.
@@ -35,7 +35,7 @@ pub fn add_tiles(grid: &Element, directory: &SafePath, entries: &[Entry]) -> Res
                 tile.set_attribute("data-src", &path.to_url())?;
                 tile.set_attribute("data-path", &path.to_string())?;
                 if complete {
-                    set_thumbnail_key(&tile, directory, entry)?;
+                    set_thumbnail_version(&tile, entry)?;
                 }
                 if how == Thumbnail::AsIs {
                     tile.set_attribute("data-as-is", "")?;
@@ -57,13 +57,11 @@ pub fn add_tiles(grid: &Element, directory: &SafePath, entries: &[Entry]) -> Res
     Ok(())
 }
 
-/// Gives an image tile the key its thumbnail is cached under, from the entry's size and
-/// time. A tile without one yet (the listing's names came first) asks for its own when it
-/// comes into view (`thumbnails.rs`).
-pub fn set_thumbnail_key(tile: &Element, directory: &SafePath, entry: &Entry) -> Result<(), DomError> {
-    if let Ok(path) = directory.join(&entry.name) {
-        tile.set_attribute("data-thumb", &thumbnail_key(&path, entry.size, entry.mtime))?;
-    }
+/// Gives an image tile the version (size and time) of its file, which its cached
+/// thumbnail must match. A tile without one yet (the listing's names came first) asks for
+/// its own when it comes into view (`thumbnails.rs`).
+pub fn set_thumbnail_version(tile: &Element, entry: &Entry) -> Result<(), DomError> {
+    tile.set_attribute("data-version", &thumbnail_version(entry.size, entry.mtime))?;
     Ok(())
 }
 

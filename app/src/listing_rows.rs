@@ -251,7 +251,6 @@ pub fn sizes_in_place() -> Result<bool, DomError> {
         return Ok(false);
     }
     area.remove_attribute("aria-busy")?;
-    let Some(directory) = state::with(|app| app.directory.clone()) else { return Ok(true) };
     let entries: std::collections::HashMap<String, Entry> =
         state::with(|app| app.entries.iter().map(|entry| (entry.name.clone(), entry.clone())).collect());
     let offset = -(js_sys::Date::new_0().get_timezone_offset() as i64);
@@ -260,7 +259,7 @@ pub fn sizes_in_place() -> Result<bool, DomError> {
         let Some(row) = rows.item(index).and_then(|node| node.dyn_into::<Element>().ok()) else { continue };
         let Some(entry) = row.get_attribute("data-name").and_then(|name| entries.get(&name)) else { continue };
         if row.has_attribute("data-src") {
-            grid::set_thumbnail_key(&row, &directory, entry)?;
+            grid::set_thumbnail_version(&row, entry)?;
             continue;
         }
         let (size, modified) = size_and_time(entry, offset);

@@ -1,13 +1,16 @@
 //! Thumbnails, made in the page and kept in Cache Storage: the image is fetched from its
 //! own URL (the worker serves it), decoded and resized by `createImageBitmap` (EXIF
 //! orientation applied, Chrome's default `imageOrientation: "from-image"`), drawn on a
-//! canvas at the fitted size and stored as WebP under a key made of path, size and time
-//! (`owndir_view::photos`). Only tiles that scroll into view are made, a few at a time.
+//! canvas at the fitted size and stored as WebP under the image's path, with the version
+//! (`ETag`) it was made from (`owndir_view::photos`). A revisited folder draws its cached
+//! thumbnails at once, without asking the worker, then checks each against the file's
+//! version and makes it again if the file changed. Only tiles that scroll into view are
+//! made, a few at a time.
 
 use crate::api;
 use crate::dom::{document, window};
 use owndir_core::SafePath;
-use owndir_view::photos::{THUMBNAIL_CACHE, THUMBNAIL_SIDE, fitted, thumbnail_key};
+use owndir_view::photos::{THUMBNAIL_CACHE, THUMBNAIL_SIDE, fitted, thumbnail_key, thumbnail_version};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use wasm_bindgen::prelude::*;
@@ -26,8 +29,10 @@ thread_local! {
     /// Tiles in view, waiting for their thumbnail.
     static WAITING: RefCell<VecDeque<Element>> = const { RefCell::new(VecDeque::new()) };
     static RUNNING: Cell<usize> = const { Cell::new(0) };
-    /// Tiles in view asking for their file's size and time (their cache key).
-    static ASKING: Cell<usize> = const { Cell::new(0) };
+    /// Cached thumbnails in view being checked against their file's version.
+    static CHECKING: Cell<usize> = const { Cell::new(0) };
+    /// Whether the caches of earlier versions were deleted, once per page.
+    static OLD_CACHES_GONE: Cell<bool> = const { Cell::new(false) };
     /// Queues a tile when it comes into view (or a screen before).
     static OBSERVER: Option<IntersectionObserver> = {
         let on_view = Closure::<dyn FnMut(js_sys::Array, IntersectionObserver)>::new(
@@ -36,13 +41,7 @@ thread_local! {
                     if entry.is_intersecting() {
                         let tile = entry.target();
                         observer.unobserve(&tile);
-                        if tile.has_attribute("data-thumb") || !tile.has_attribute("data-path") {
-                            WAITING.with(|waiting| waiting.borrow_mut().push_back(tile));
-                        } else {
-                            // All in view at once: one file each, not the queue's few at a time.
-                            ASKING.with(|asking| asking.set(asking.get() + 1));
-                            wasm_bindgen_futures::spawn_local(ask_key(tile));
-                        }
+                        WAITING.with(|waiting| waiting.borrow_mut().push_back(tile));
                     }
                 }
                 pump();
@@ -58,7 +57,8 @@ thread_local! {
 }
 
 /// Makes `tile`'s thumbnail once it comes into view. The tile holds what is needed in
-/// `data-src` (the image's URL), `data-thumb` (the cache key) and `data-as-is`.
+/// `data-src` (the image's URL), `data-path`, `data-as-is`, and `data-version` once the
+/// listing's sizes and times came.
 pub fn watch(tile: &Element) {
     OBSERVER.with(|observer| {
         if let Some(observer) = observer {
@@ -77,31 +77,32 @@ pub fn forget_all() {
     WAITING.with(|waiting| waiting.borrow_mut().clear());
 }
 
-/// True while thumbnails in view are being looked up, asked for or made: the listing's
+/// True while thumbnails in view are being looked up, checked or made: the listing's
 /// sizes for the whole folder wait (`listing.rs`), so these come first.
 pub fn busy() -> bool {
-    RUNNING.with(Cell::get) > 0 || ASKING.with(Cell::get) > 0 || WAITING.with(|waiting| !waiting.borrow().is_empty())
+    RUNNING.with(Cell::get) > 0 || CHECKING.with(Cell::get) > 0 || WAITING.with(|waiting| !waiting.borrow().is_empty())
 }
 
-/// Gives a tile whose listing had names only its cache key, from its own file's size and
-/// time (the worker opens one file, not the folder's thousands), then queues it.
-async fn ask_key(tile: Element) {
-    let path = tile.get_attribute("data-path").and_then(|path| SafePath::parse(&path).ok());
-    if let Some(path) = path
-        && !tile.has_attribute("data-thumb")
-    {
-        match api::size_and_time(&path, None).await {
-            // The listing's own sizes may have come meanwhile.
-            Ok(Some((size, mtime))) if !tile.has_attribute("data-thumb") => {
-                let _ = tile.set_attribute("data-thumb", &thumbnail_key(&path, size, mtime));
+/// Checks a thumbnail drawn from the cache against its file's version: from the listing's
+/// size and time, or the file's own when the listing had names only (the worker opens one
+/// file, not the folder's thousands). A changed file's tile goes back into the queue, to be made.
+async fn check(tile: Element, path: SafePath, made_from: String) {
+    let now = match tile.get_attribute("data-version") {
+        Some(version) => Some(version),
+        None => match api::size_and_time(&path, None).await {
+            Ok(found) => found.map(|(size, mtime)| thumbnail_version(size, mtime)),
+            Err(failure) => {
+                web_sys::console::warn_1(&format!("owndir: no version for {path}: {failure}").into());
+                None
             }
-            Ok(_) => {}
-            Err(failure) => web_sys::console::warn_1(&format!("owndir: no size for {path}: {failure}").into()),
-        }
+        },
+    };
+    CHECKING.with(|checking| checking.set(checking.get().saturating_sub(1)));
+    if now.is_some_and(|now| now != made_from) {
+        let _ = tile.set_attribute("data-stale", "");
+        WAITING.with(|waiting| waiting.borrow_mut().push_back(tile));
+        pump();
     }
-    ASKING.with(|asking| asking.set(asking.get().saturating_sub(1)));
-    WAITING.with(|waiting| waiting.borrow_mut().push_back(tile));
-    pump();
 }
 
 fn pump() {
@@ -123,67 +124,93 @@ fn pump() {
     }
 }
 
-/// Puts the thumbnail into `tile`: from the cache, or made and then cached.
+/// Puts the thumbnail into `tile`: from the cache (then checked), or made and cached.
 async fn show(tile: &Element) -> Result<(), JsValue> {
-    let (Some(src), Some(key)) = (tile.get_attribute("data-src"), tile.get_attribute("data-thumb")) else {
-        return Ok(());
-    };
+    let path = tile.get_attribute("data-path").and_then(|path| SafePath::parse(&path).ok());
+    let (Some(src), Some(path)) = (tile.get_attribute("data-src"), path) else { return Ok(()) };
     let Some(slot) = tile.query_selector(".thumb")? else { return Ok(()) };
-    let image: HtmlImageElement = document().create_element("img")?.unchecked_into();
-    image.set_alt("");
-    image.set_attribute("decoding", "async")?;
     if tile.has_attribute("data-as-is") {
+        let image = new_image()?;
         image.set_attribute("loading", "lazy")?;
         image.set_src(&src);
         slot.append_child(&image)?;
         return Ok(());
     }
     let cache = open_cache().await?;
-    let blob = match cached(&cache, &key).await? {
-        Some(blob) => {
-            tile.set_attribute("data-thumb-from", "cache")?;
-            blob
-        }
-        None => {
-            let blob = make(&src).await?;
-            let response = Response::new_with_opt_blob(Some(&blob))?;
-            // A full store only costs the next visit its speed.
-            if let Err(error) = JsFuture::from(cache.put_with_str(&key, &response)).await {
-                web_sys::console::warn_1(&error);
-            }
-            tile.set_attribute("data-thumb-from", "made")?;
-            blob
-        }
-    };
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let key = thumbnail_key(&path);
+    if !tile.has_attribute("data-stale")
+        && let Some((blob, made_from)) = cached(&cache, &key).await?
+    {
+        draw(&slot, &blob).await?;
+        tile.set_attribute("data-thumb-from", "cache")?;
+        CHECKING.with(|checking| checking.set(checking.get() + 1));
+        wasm_bindgen_futures::spawn_local(check(tile.clone(), path, made_from));
+        return Ok(());
+    }
+    let (blob, version) = make(&src).await?;
+    let response = Response::new_with_opt_blob(Some(&blob))?;
+    response.headers().set(VERSION_HEADER, &version)?;
+    // A full store only costs the next visit its speed.
+    if let Err(error) = JsFuture::from(cache.put_with_str(&key, &response)).await {
+        web_sys::console::warn_1(&error);
+    }
+    draw(&slot, &blob).await?;
+    tile.remove_attribute("data-stale")?;
+    tile.set_attribute("data-thumb-from", "made")?;
+    Ok(())
+}
+
+fn new_image() -> Result<HtmlImageElement, JsValue> {
+    let image: HtmlImageElement = document().create_element("img")?.unchecked_into();
+    image.set_alt("");
+    image.set_attribute("decoding", "async")?;
+    Ok(image)
+}
+
+/// Shows `blob` in `slot` once decoded, in place of the thumbnail it showed before.
+async fn draw(slot: &Element, blob: &Blob) -> Result<(), JsValue> {
+    let image = new_image()?;
+    let url = web_sys::Url::create_object_url_with_blob(blob)?;
     image.set_src(&url);
     let decoded = JsFuture::from(image.decode()).await;
     web_sys::Url::revoke_object_url(&url)?;
     decoded?;
+    slot.set_inner_html("");
     slot.append_child(&image)?;
     Ok(())
 }
 
 async fn open_cache() -> Result<Cache, JsValue> {
     let caches = window().caches()?;
+    if !OLD_CACHES_GONE.with(|gone| gone.replace(true)) {
+        // Thumbnails keyed by path, size and time (session 5), never read again.
+        let _ = caches.delete("owndir-thumbnails-v1");
+    }
     Ok(JsFuture::from(caches.open(THUMBNAIL_CACHE)).await?.unchecked_into())
 }
 
-async fn cached(cache: &Cache, key: &str) -> Result<Option<Blob>, JsValue> {
+/// The header a cached thumbnail keeps its file's version in.
+const VERSION_HEADER: &str = "X-Owndir-Made-From";
+
+/// The cached thumbnail under `key` and the version it was made from.
+async fn cached(cache: &Cache, key: &str) -> Result<Option<(Blob, String)>, JsValue> {
     let found = JsFuture::from(cache.match_with_str(key)).await?;
     if found.is_undefined() {
         return Ok(None);
     }
     let response: Response = found.unchecked_into();
-    Ok(Some(JsFuture::from(response.blob()?).await?.unchecked_into()))
+    let made_from = response.headers().get(VERSION_HEADER)?.unwrap_or_default();
+    Ok(Some((JsFuture::from(response.blob()?).await?.unchecked_into(), made_from)))
 }
 
-/// Fetches, decodes at thumbnail width and draws the image at its fitted size.
-async fn make(src: &str) -> Result<Blob, JsValue> {
+/// Fetches, decodes at thumbnail width and draws the image at its fitted size; with the
+/// version (`ETag`) of the file the bytes came from.
+async fn make(src: &str) -> Result<(Blob, String), JsValue> {
     let response: Response = JsFuture::from(window().fetch_with_str(src)).await?.unchecked_into();
     if !response.ok() {
         return Err(JsValue::from_str(&format!("{} answered {}", src, response.status())));
     }
+    let version = response.headers().get("ETag")?.unwrap_or_default();
     let blob: Blob = JsFuture::from(response.blob()?).await?.unchecked_into();
     // Only the width is given, so the decoder keeps the aspect ratio (after orientation);
     // the canvas then fits the longer side.
@@ -201,5 +228,6 @@ async fn make(src: &str) -> Result<Blob, JsValue> {
     let encode = ImageEncodeOptions::new();
     encode.set_type("image/webp");
     encode.set_quality(0.8);
-    Ok(JsFuture::from(canvas.convert_to_blob_with_options(&encode)?).await?.unchecked_into())
+    let thumbnail = JsFuture::from(canvas.convert_to_blob_with_options(&encode)?).await?.unchecked_into();
+    Ok((thumbnail, version))
 }

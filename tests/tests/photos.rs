@@ -180,10 +180,18 @@ async fn the_grid_shows_thumbnails_and_remembers_the_choice(backend: Backend) ->
     harness.open("/").await?;
     harness.element("#listing table.listing tr[data-name=Photos]").await?;
 
-    // A changed image (new size and time) gets a new thumbnail; the others stay cached.
+    // A changed image (new size and time) gets a new thumbnail, in place of the cached one
+    // shown first; the others stay cached.
     harness.seed(&[("Photos/IMG_0001.png", &png(100, 100, 3))]).await?;
     harness.open("/Photos/").await?;
     harness.eventually(ALL_THUMBNAILS, "every thumbnail after a change").await?;
+    harness
+        .eventually(
+            "return document.querySelector(`.tile[data-name='IMG_0001.png']`).dataset.thumbFrom === 'made'",
+            "the changed image's thumbnail made again",
+        )
+        .await?;
+    harness.eventually(ALL_THUMBNAILS, "every thumbnail after the new one").await?;
     assert_eq!(harness.value(&size("IMG_0001.png")).await?, serde_json::json!([320, 320]));
     assert_eq!(harness.value(IMAGE_FETCHES).await?, 1);
 
@@ -258,7 +266,7 @@ async fn first_screen_of_2000_photos(backend: Backend) -> Result {
     for visit in ["first", "second", "third"] {
         if visit == "first" {
             // The first visit starts with an empty thumbnail cache.
-            harness.value("caches.delete('owndir-thumbnails-v1')").await?;
+            harness.value("caches.delete('owndir-thumbnails-v2')").await?;
         }
         harness.open("/Photos/").await?;
         // [tiles drawn, every thumbnail in view drawn, thumbnails in view], in ms after

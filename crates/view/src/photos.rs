@@ -1,5 +1,5 @@
 //! Photos as photos: which entries get a thumbnail and how it is made, the size it is
-//! drawn at, the key it is cached under, the neighbours of an image in the listing's
+//! drawn at, the key it is cached under and the version it was made from, the neighbours of an image in the listing's
 //! order, and the per-folder choice between the list and the grid. The page makes the
 //! thumbnails (`createImageBitmap` with a resize) and stores them; this module decides.
 
@@ -10,7 +10,7 @@ use owndir_core::SafePath;
 pub const THUMBNAIL_SIDE: u32 = 320;
 
 /// The name of the page's thumbnail store (Cache Storage), apart from the worker's caches.
-pub const THUMBNAIL_CACHE: &str = "owndir-thumbnails-v1";
+pub const THUMBNAIL_CACHE: &str = "owndir-thumbnails-v2";
 
 /// How a folder is shown.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -91,21 +91,31 @@ pub fn is_image(entry: &Entry) -> bool {
     thumbnail_of(entry).is_some()
 }
 
-/// The cache key of `path`'s thumbnail: a changed file (size or time) gets a new key, so a
-/// stale thumbnail is never shown. An `https:` URL because Cache Storage keys are requests;
-/// the host is reserved (`.invalid`), so the key is never fetched.
+/// The cache key of `path`'s thumbnail: one per path, so a revisited folder draws its
+/// thumbnails from the cache before anyone has asked the folder for sizes and times. An
+/// `https:` URL because Cache Storage keys are requests; the host is reserved
+/// (`.invalid`), so the key is never fetched.
 ///
 /// ```
 /// use owndir_core::SafePath;
 /// use owndir_view::photos::thumbnail_key;
 /// let path = SafePath::parse("Photos/a b.jpg").unwrap();
-/// assert_eq!(
-///     thumbnail_key(&path, 1234, 1700000000000),
-///     "https://thumbnails.invalid/Photos/a%20b.jpg?size=1234&mtime=1700000000000&side=320"
-/// );
+/// assert_eq!(thumbnail_key(&path), "https://thumbnails.invalid/Photos/a%20b.jpg?side=320");
 /// ```
-pub fn thumbnail_key(path: &SafePath, size: u64, mtime: u64) -> String {
-    format!("https://thumbnails.invalid{}?size={size}&mtime={mtime}&side={THUMBNAIL_SIDE}", path.to_url())
+pub fn thumbnail_key(path: &SafePath) -> String {
+    format!("https://thumbnails.invalid{}?side={THUMBNAIL_SIDE}", path.to_url())
+}
+
+/// The version of the file a thumbnail was made from, stored beside it: the file's `ETag`
+/// as the worker sends it with the image, so a listing's size and time name it too. A file
+/// whose version differs gets a new thumbnail (the cached one shows until it is made).
+///
+/// ```
+/// use owndir_view::photos::thumbnail_version;
+/// assert_eq!(thumbnail_version(1234, 1700000000000), "\"4d2-18bcfe56800\"");
+/// ```
+pub fn thumbnail_version(size: u64, mtime: u64) -> String {
+    owndir_core::conditional::etag(owndir_core::FileMeta { size, modified_ms: mtime })
 }
 
 /// The size to draw a `width`×`height` image at so its longer side is at most `side`,
@@ -200,20 +210,21 @@ mod tests {
     }
 
     #[test]
-    fn a_changed_file_gets_a_new_thumbnail_key() {
+    fn a_changed_file_gets_a_new_thumbnail_version() {
+        let version = thumbnail_version(10, 20);
+        assert_ne!(version, thumbnail_version(11, 20));
+        assert_ne!(version, thumbnail_version(10, 21));
+        assert_ne!(version, thumbnail_version(102, 0));
+        assert_eq!(version, thumbnail_version(10, 20));
         let path = SafePath::parse("p/a.jpg").unwrap();
-        let key = thumbnail_key(&path, 10, 20);
-        assert_ne!(key, thumbnail_key(&path, 11, 20));
-        assert_ne!(key, thumbnail_key(&path, 10, 21));
-        assert_ne!(key, thumbnail_key(&SafePath::parse("p/b.jpg").unwrap(), 10, 20));
-        assert_eq!(key, thumbnail_key(&path, 10, 20));
+        assert_ne!(thumbnail_key(&path), thumbnail_key(&SafePath::parse("p/b.jpg").unwrap()));
     }
 
     #[test]
     fn thumbnail_keys_escape_names_that_would_break_a_url() {
         let path = SafePath::parse("a?b/c#d.jpg").unwrap();
-        let key = thumbnail_key(&path, 1, 2);
-        assert!(key.starts_with("https://thumbnails.invalid/a%3Fb/c%23d.jpg?size=1"), "{key}");
+        let key = thumbnail_key(&path);
+        assert_eq!(key, "https://thumbnails.invalid/a%3Fb/c%23d.jpg?side=320");
     }
 
     #[test]
