@@ -33,12 +33,19 @@ fuzz_target!(|input: Input<'_>| {
     if let Ok(pattern) = Pattern::parse(input.path) {
         assert!(pattern.matches(input.path).is_some(), "{input:?}: a pattern misses its own path");
         let upper = input.path.to_ascii_uppercase();
-        assert!(pattern.matches_ignoring_case(&upper, &str::to_lowercase).is_some(), "{input:?}: ignoring case misses {upper:?}");
+        assert!(
+            pattern.matches_ignoring_case(&upper, &str::to_lowercase).is_some(),
+            "{input:?}: ignoring case misses {upper:?}"
+        );
     }
     if let Ok(pattern) = Pattern::parse(input.pattern)
         && let Some(params) = pattern.matches(input.path)
     {
-        assert_eq!(pattern.matches_ignoring_case(input.path, &str::to_lowercase), Some(params), "{input:?}: ignoring case differs");
+        assert_eq!(
+            pattern.matches_ignoring_case(input.path, &str::to_lowercase),
+            Some(params),
+            "{input:?}: ignoring case differs"
+        );
     }
     if let Ok(pattern) = Pattern::parse(input.pattern)
         && let Some(params) = pattern.matches(input.path)
