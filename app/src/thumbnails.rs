@@ -26,7 +26,9 @@ use web_sys::{
 const AT_ONCE: usize = 4;
 
 thread_local! {
-    /// Tiles in view, waiting for their thumbnail.
+    /// Tiles in view looking for their thumbnail in the cache.
+    static LOOKING: Cell<usize> = const { Cell::new(0) };
+    /// Tiles in view whose thumbnail is to be made, and how many are being made.
     static WAITING: RefCell<VecDeque<Element>> = const { RefCell::new(VecDeque::new()) };
     static RUNNING: Cell<usize> = const { Cell::new(0) };
     /// Cached thumbnails in view being checked against their file's version.
@@ -41,10 +43,11 @@ thread_local! {
                     if entry.is_intersecting() {
                         let tile = entry.target();
                         observer.unobserve(&tile);
-                        WAITING.with(|waiting| waiting.borrow_mut().push_back(tile));
+                        // Every tile in view looks in the cache at once; only making waits.
+                        LOOKING.with(|looking| looking.set(looking.get() + 1));
+                        wasm_bindgen_futures::spawn_local(look_up(tile));
                     }
                 }
-                pump();
             },
         );
         let options = IntersectionObserverInit::new();
@@ -80,7 +83,10 @@ pub fn forget_all() {
 /// True while thumbnails in view are being looked up, checked or made: the listing's
 /// sizes for the whole folder wait (`listing.rs`), so these come first.
 pub fn busy() -> bool {
-    RUNNING.with(Cell::get) > 0 || CHECKING.with(Cell::get) > 0 || WAITING.with(|waiting| !waiting.borrow().is_empty())
+    RUNNING.with(Cell::get) > 0
+        || LOOKING.with(Cell::get) > 0
+        || CHECKING.with(Cell::get) > 0
+        || WAITING.with(|waiting| !waiting.borrow().is_empty())
 }
 
 /// Checks a thumbnail drawn from the cache against its file's version: from the listing's
@@ -124,34 +130,59 @@ fn pump() {
     }
 }
 
-/// Puts the thumbnail into `tile`: from the cache (then checked), or made and cached.
-async fn show(tile: &Element) -> Result<(), JsValue> {
+/// Draws `tile`'s thumbnail from the cache (then checks it), or queues it to be made.
+async fn look_up(tile: Element) {
+    let drawn = from_cache(&tile).await.unwrap_or_else(|error| {
+        web_sys::console::warn_1(&error);
+        false
+    });
+    LOOKING.with(|looking| looking.set(looking.get().saturating_sub(1)));
+    if !drawn {
+        WAITING.with(|waiting| waiting.borrow_mut().push_back(tile));
+        pump();
+    }
+}
+
+/// The tile's path, image URL and thumbnail slot.
+fn parts(tile: &Element) -> Result<Option<(SafePath, String, Element)>, JsValue> {
     let path = tile.get_attribute("data-path").and_then(|path| SafePath::parse(&path).ok());
-    let (Some(src), Some(path)) = (tile.get_attribute("data-src"), path) else { return Ok(()) };
-    let Some(slot) = tile.query_selector(".thumb")? else { return Ok(()) };
+    let (Some(path), Some(src)) = (path, tile.get_attribute("data-src")) else { return Ok(None) };
+    Ok(tile.query_selector(".thumb")?.map(|slot| (path, src, slot)))
+}
+
+/// True when `tile` shows its thumbnail without making one: an SVG as it is, or a
+/// thumbnail from the cache, checked against the file's version after.
+async fn from_cache(tile: &Element) -> Result<bool, JsValue> {
+    let Some((path, src, slot)) = parts(tile)? else { return Ok(true) };
     if tile.has_attribute("data-as-is") {
         let image = new_image()?;
         image.set_attribute("loading", "lazy")?;
         image.set_src(&src);
         slot.append_child(&image)?;
-        return Ok(());
+        return Ok(true);
     }
-    let cache = open_cache().await?;
-    let key = thumbnail_key(&path);
-    if !tile.has_attribute("data-stale")
-        && let Some((blob, made_from)) = cached(&cache, &key).await?
-    {
-        draw(&slot, &blob).await?;
-        tile.set_attribute("data-thumb-from", "cache")?;
-        CHECKING.with(|checking| checking.set(checking.get() + 1));
-        wasm_bindgen_futures::spawn_local(check(tile.clone(), path, made_from));
-        return Ok(());
+    if tile.has_attribute("data-stale") {
+        return Ok(false);
     }
+    let Some((blob, made_from)) = cached(&open_cache().await?, &thumbnail_key(&path)).await? else {
+        return Ok(false);
+    };
+    draw(&slot, &blob).await?;
+    tile.set_attribute("data-thumb-from", "cache")?;
+    CHECKING.with(|checking| checking.set(checking.get() + 1));
+    wasm_bindgen_futures::spawn_local(check(tile.clone(), path, made_from));
+    Ok(true)
+}
+
+/// Makes `tile`'s thumbnail, caches it and draws it.
+async fn show(tile: &Element) -> Result<(), JsValue> {
+    let Some((path, src, slot)) = parts(tile)? else { return Ok(()) };
     let (blob, version) = make(&src).await?;
     let response = Response::new_with_opt_blob(Some(&blob))?;
     response.headers().set(VERSION_HEADER, &version)?;
     // A full store only costs the next visit its speed.
-    if let Err(error) = JsFuture::from(cache.put_with_str(&key, &response)).await {
+    let cache = open_cache().await?;
+    if let Err(error) = JsFuture::from(cache.put_with_str(&thumbnail_key(&path), &response)).await {
         web_sys::console::warn_1(&error);
     }
     draw(&slot, &blob).await?;
