@@ -8,6 +8,7 @@
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::response::Response;
+use axum::serve::ListenerExt;
 use std::io;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -38,7 +39,11 @@ impl StaticServer {
         let thread = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
             runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener)?;
+                // Nagle's algorithm held the answer's second small write until the
+                // browser's delayed ACK (~40 ms a request on loopback); servers turn it off.
+                let listener = tokio::net::TcpListener::from_std(listener)?.tap_io(|stream| {
+                    let _ = stream.set_nodelay(true);
+                });
                 axum::serve(listener, app)
                     .with_graceful_shutdown(async move {
                         let _ = stopped.await;
