@@ -46,7 +46,7 @@ const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Au
 /// Seconds since 1970 of an HTTP date (RFC 9110 §5.6.7) in any of its three forms:
 /// `Sun, 06 Nov 1994 08:49:37 GMT`, the obsolete `Sunday, 06-Nov-94 08:49:37 GMT` and
 /// asctime's `Sun Nov  6 08:49:37 1994`. The weekday is not checked. `None` for
-/// anything else, or a date before 1970.
+/// anything else, a date before 1970 or a year past 9999.
 ///
 /// ```
 /// use owndir_core::calendar::parse_http_date;
@@ -54,6 +54,7 @@ const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Au
 /// assert_eq!(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"), Some(784_111_777));
 /// assert_eq!(parse_http_date("Sun Nov  6 08:49:37 1994"), Some(784_111_777));
 /// assert_eq!(parse_http_date("yesterday"), None);
+/// assert_eq!(parse_http_date("Sun, 06 Nov 9999999999999999 08:49:37 GMT"), None);
 /// ```
 pub fn parse_http_date(value: &str) -> Option<u64> {
     let (day, month, year, time) = if let Some((_, rest)) = value.split_once(", ") {
@@ -79,6 +80,10 @@ pub fn parse_http_date(value: &str) -> Option<u64> {
             _ => return None,
         }
     };
+    // An HTTP date's year has four digits; a longer one would overflow the day count.
+    if !(0..=9999).contains(&year) {
+        return None;
+    }
     let day: u32 = digits(day)?;
     let month = MONTHS.iter().position(|name| *name == month)? as u32 + 1;
     let mut clock = time.split(':');
