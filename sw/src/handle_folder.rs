@@ -62,6 +62,16 @@ async fn not_found_at_top(check: &RootCheck, name: &str) -> JsValue {
     if name != OWNDIR && check.is_gone().await { JsValue::from_str(GONE) } else { JsValue::NULL }
 }
 
+/// What a walk or lookup resolves to when `name` could not be had: [`GONE`] when the
+/// folder itself went (asked only at the top level), nothing, or the failure.
+async fn missing_child(error: JsValue, name: &str, top_level: Option<&RootCheck>) -> JsValue {
+    match (DomError::from(error.clone()), top_level) {
+        (dom, Some(check)) if dom.name == "NotFoundError" => not_found_at_top(check, name).await,
+        (dom, _) if is_nothing_to_see(&dom) => JsValue::NULL,
+        _ => failure(&error),
+    }
+}
+
 /// Whether a walk or lookup resolved to [`GONE`].
 fn is_gone(value: &JsValue) -> bool {
     value.as_string().as_deref() == Some(GONE)
@@ -224,11 +234,7 @@ impl HandleFolder {
                     }
                     child
                 }
-                Err(error) => match (DomError::from(error.clone()), &top_level) {
-                    (dom, Some(check)) if dom.name == "NotFoundError" => not_found_at_top(check, &name).await,
-                    (dom, _) if is_nothing_to_see(&dom) => JsValue::NULL,
-                    _ => failure(&error),
-                },
+                Err(error) => missing_child(error, &name, top_level.as_ref()).await,
             })
         });
         self.walked.borrow_mut().insert(segments.to_vec(), walk.clone());
@@ -262,13 +268,9 @@ impl HandleFolder {
                     let handle: FileSystemFileHandle = handle.unchecked_into();
                     JsFuture::from(handle.get_file()).await.unwrap_or_else(|error| failure(&error))
                 }
-                Err(error) => match (DomError::from(error.clone()), &top_level) {
-                    // A directory of that name is there.
-                    (dom, _) if dom.name == "TypeMismatchError" => A_DIRECTORY.into(),
-                    (dom, Some(check)) if dom.name == "NotFoundError" => not_found_at_top(check, &name).await,
-                    (dom, _) if is_nothing_to_see(&dom) => JsValue::NULL,
-                    _ => failure(&error),
-                },
+                // A directory of that name is there.
+                Err(error) if DomError::from(error.clone()).name == "TypeMismatchError" => A_DIRECTORY.into(),
+                Err(error) => missing_child(error, &name, top_level.as_ref()).await,
             })
         })
     }
