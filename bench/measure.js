@@ -139,6 +139,22 @@ window.bench = (() => {
     return { time, entries, status: 200, type: response.headers.get("content-type") };
   }
 
+  /** GETs of `path`, one after another, while one JSON listing of `dir` runs: the ms of
+   * each, at most `n`; the last one starts before the listing ends. */
+  async function duringListing(dir, path, n) {
+    let listed = false;
+    const listingDone = listing(dir).then(() => (listed = true));
+    const times = await sequentialWhile(path, n, () => !listed);
+    await listingDone;
+    return times;
+  }
+
+  async function sequentialWhile(path, n, going) {
+    const times = [];
+    while (going() && times.length < n) times.push(...(await sequential([path], 1)));
+    return times;
+  }
+
   /** One GET of `path` (a cold start, after the harness stopped the worker): its time in
    * ms, and the Resource Timing marks, in ms after the fetch began, that say where it went. */
   async function once(path) {
@@ -260,7 +276,7 @@ window.bench = (() => {
   }
 
   return {
-    seedFile, seedMany, digest, sequential, concurrent, whole, ranges, rangesWork, listing, once,
+    seedFile, seedMany, digest, sequential, concurrent, whole, ranges, rangesWork, listing, duringListing, once,
     put, writeDirectly, stepCosts, startStream, resumeStream, stream,
   };
 })();

@@ -65,9 +65,10 @@ pub async fn measure(bench: &Bench) -> Result<(Vec<Row>, Vec<Breakdown>)> {
     }
     if bench.wants("listing") {
         rows.push(shown(listing(bench, &present).await?));
-        let names_only = format!("bench.listing('/{}/?names').then((answer) => answer.time)", files::MANY);
-        let times = bench.rounds(&[Host::PlainWorker], LISTING_ROUNDS, |_| names_only.clone()).await?;
-        breakdown.push(breakdown_line("listing 10,000 entries, names only (no getFile per entry)", times));
+        rows.push(shown(names_only(bench).await?));
+        let during = |_| format!("bench.duringListing('/{}/', {}, {})", files::MANY, small[0], SEQUENTIAL.0);
+        let times = bench.rounds(&[Host::Ours, Host::PlainWorker], LISTING_ROUNDS, during).await?;
+        breakdown.push(breakdown_line("4 KB GET while a 10,000-entry JSON listing runs (sizes and times)", times));
     }
     if bench.wants("cold_start") {
         let (row, marks) = cold_starts(bench).await?;
@@ -182,6 +183,20 @@ async fn listing(bench: &Bench, present: &[Host]) -> Result<Row> {
         row.outcomes.insert(server, Outcome::Absent(why));
     }
     Ok(row)
+}
+
+/// The 10,000 names with their kinds, no file opened: ours `children&kind=1`, the plain
+/// worker's `?names` (the floor: one directory iteration).
+async fn names_only(bench: &Bench) -> Result<Row> {
+    let expression = |server| {
+        let url = match server {
+            Host::Ours => format!("/@/fs/{}?call=children&kind=1", files::MANY),
+            _ => format!("/{}/?names", files::MANY),
+        };
+        format!("bench.listing({url:?}).then((answer) => answer.time)")
+    };
+    let name = "names and kinds of 10,000 entries (no file opened)";
+    bench.row("names_only", name, Kind::Latency, &[Host::Ours, Host::PlainWorker], LISTING_ROUNDS, expression).await
 }
 
 /// A breakdown line: the median of each server's samples.
