@@ -13,7 +13,7 @@ use crate::state::{self, OpenConflict};
 use crate::views::{log, show_error, toast};
 use owndir_browser::DomError;
 use owndir_core::SafePath;
-use owndir_view::conflict::{Change, Line, Pair, Row, differing_rows, is_diffable, looks_binary, side_by_side};
+use owndir_view::conflict::{Change, Line, Pair, Row, differing_rows, is_diffable, looks_binary};
 use owndir_view::location::file_href;
 use owndir_view::{human_size, human_time};
 use wasm_bindgen::JsValue;
@@ -57,7 +57,10 @@ pub async fn show(directory: SafePath, pair: Pair) -> Result<(), DomError> {
     };
     // Text is read with its version: the one compared is the one kept.
     let mut texts = None;
-    if is_diffable(pair.original.as_str(), this.size, other.size)
+    // The diff is the second wasm's: it loads while the texts are read.
+    let diffable = is_diffable(pair.original.as_str(), this.size, other.size);
+    let extras = diffable.then(crate::extras::load);
+    if diffable
         && let (Ok((this_text, this_etag)), Ok((other_text, other_etag))) =
             (api::read_text(&this_path).await, api::read_text(&other_path).await)
         && !looks_binary(&this_text)
@@ -65,6 +68,10 @@ pub async fn show(directory: SafePath, pair: Pair) -> Result<(), DomError> {
     {
         texts = Some((this_text, this_etag, other_text, other_etag));
     }
+    let rows = match (&texts, extras) {
+        (Some((this_text, _, other_text, _)), Some(extras)) => Some(extras.diff_rows(this_text, other_text).await),
+        _ => None,
+    };
     let (this_etag, other_etag) = match &texts {
         Some((_, this_etag, _, other_etag)) => (this_etag.clone(), other_etag.clone()),
         None => (this.etag.clone(), other.etag.clone()),
@@ -94,9 +101,8 @@ pub async fn show(directory: SafePath, pair: Pair) -> Result<(), DomError> {
     add(&sides, &side("This one", pair.this(), &this, "Keep this one", "keep-this", "primary")?)?;
     add(&sides, &side("The other", pair.other(), &other, "Keep the other", "keep-other", "secondary")?)?;
     add(&view, &sides)?;
-    match texts {
-        Some((this_text, _, other_text, _)) => {
-            let rows = side_by_side(&this_text, &other_text);
+    match rows {
+        Some(Ok(rows)) => {
             let summary = match differing_rows(&rows) {
                 0 => "The two versions have the same text.".to_owned(),
                 1 => "1 line differs.".to_owned(),
@@ -104,6 +110,12 @@ pub async fn show(directory: SafePath, pair: Pair) -> Result<(), DomError> {
             };
             add(&view, &text_element("p", "conflict-summary", &summary)?)?;
             add(&view, &diff_table(&rows, pair.this(), pair.other())?)?;
+        }
+        Some(Err(error)) => {
+            let why = format!(
+                "The line-by-line comparison could not load ({error}): download the versions to look, then keep one."
+            );
+            add(&view, &text_element("p", "conflict-summary", &why)?)?;
         }
         None => {
             let why = "These versions are not compared line by line (not text, or over 256 KB): download them to \

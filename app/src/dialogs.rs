@@ -188,7 +188,9 @@ async fn draw_folders(list: &Element, here: &SafePath, moving: &SafePath) -> Res
     }
     let entries = api::kinds(here).await.map_err(|failure| DomError::new("NetworkError", failure.message))?;
     let mut folders: Vec<_> = entries.iter().filter(|entry| entry.is_directory && !entry.is_hidden()).collect();
-    owndir_core::sort::sort_by(&mut folders, |a, b| owndir_view::entry::natural_cmp(&a.name, &b.name));
+    owndir_core::sort::sort_by(&mut folders, |a, b| {
+        owndir_view::entry::natural_cmp(&a.name, &b.name, crate::dom::lowercase)
+    });
     for folder in folders {
         if here.join(&folder.name).is_ok_and(|path| &path == moving) {
             continue;

@@ -14,6 +14,12 @@ pub fn document() -> Document {
     window().document().expect("a page has a document")
 }
 
+/// `text` lower-cased by the browser (`toLowerCase`), for `owndir_view`'s comparisons
+/// that ignore case: Rust's own would bring its Unicode case tables into the page.
+pub fn lowercase(text: &str) -> String {
+    js_sys::JsString::from(text).to_lower_case().into()
+}
+
 /// The element the app renders into.
 pub fn root() -> Result<Element, DomError> {
     by_id("app")

@@ -99,7 +99,14 @@ async fn photo(path: &SafePath, name: &str) -> Result<(), DomError> {
         return Ok(());
     }
     let (previous, next) = state::with(|app| {
-        let shown = owndir_view::arrange(&app.entries, app.sort, app.order, &app.filter, app.show_hidden);
+        let shown = owndir_view::arrange(
+            &app.entries,
+            app.sort,
+            app.order,
+            &app.filter,
+            app.show_hidden,
+            crate::dom::lowercase,
+        );
         let shown: Vec<owndir_view::Entry> = shown.into_iter().cloned().collect();
         let (previous, next) = owndir_view::photos::neighbours(&shown, name);
         (previous.map(str::to_owned), next.map(str::to_owned))

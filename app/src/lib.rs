@@ -8,6 +8,7 @@ mod conflict_view;
 mod connect;
 mod dialogs;
 mod dom;
+mod extras;
 mod features;
 mod file_frame;
 mod file_view;

@@ -100,7 +100,7 @@ pub fn draw_listing() -> Result<(), DomError> {
 /// The directory on screen and its entries as the listing shows them: sorted, filtered.
 fn arranged() -> (Option<SafePath>, Vec<Entry>) {
     state::with(|app| {
-        let shown = arrange(&app.entries, app.sort, app.order, &app.filter, app.show_hidden);
+        let shown = arrange(&app.entries, app.sort, app.order, &app.filter, app.show_hidden, crate::dom::lowercase);
         (app.directory.clone(), shown.into_iter().cloned().collect())
     })
 }

@@ -100,7 +100,7 @@ pub fn form() -> Result<Element, DomError> {
         let inside = document()
             .get_element_by_id("search-inside")
             .is_some_and(|input| input.unchecked_into::<HtmlInputElement>().checked());
-        match Query::new(&typed) {
+        match Query::new(&typed, crate::dom::lowercase) {
             Some(query) => log(start(query, inside)),
             None => close(),
         }
@@ -360,7 +360,8 @@ impl Search {
         } else {
             format!("Searching {place}… {what} so far in {looked}{more}")
         };
-        let text = format!("{}{}", text[..1].to_uppercase(), &text[1..]);
+        let mut text = text;
+        text[..1].make_ascii_uppercase();
         self.status.set_text_content(Some(&text));
         if finished || stopped {
             self.results.set_attribute("data-done-ms", &with_decimals(js_sys::Date::now() - self.started, 0))?;

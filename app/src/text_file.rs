@@ -4,6 +4,7 @@
 use crate::api;
 use crate::dialogs::{self, Choice};
 use crate::dom::{action_button, add, by_id, document, element, text_element};
+use crate::extras::{self, Extras};
 use crate::file_frame::{download_offer, show_missing, status, toolbar, viewer};
 use crate::state;
 use crate::views::{log, toast};
@@ -16,6 +17,8 @@ use web_sys::{Element, HtmlTextAreaElement};
 
 /// Draws the text file at `path`: in the editor when `editing`.
 pub async fn show_text(path: &SafePath, kind: FileKind, editing: bool) -> Result<(), DomError> {
+    // Markdown is rendered by the second wasm: it loads while the file is read.
+    let extras = (kind == FileKind::Markdown && !editing).then(extras::load);
     let (text, etag) = match api::read_text(path).await {
         Ok(read) => read,
         Err(failure) => return show_missing(path, &failure),
@@ -30,17 +33,38 @@ pub async fn show_text(path: &SafePath, kind: FileKind, editing: bool) -> Result
             file.conflict = None;
         }
     });
-    if editing { draw_editor(path, &text) } else { draw_view(path, kind, &text) }
+    match extras {
+        Some(extras) => draw_markdown(path, extras, &text).await,
+        None if editing => draw_editor(path, &text),
+        None => draw_view(path, &text),
+    }
 }
 
-fn draw_view(path: &SafePath, kind: FileKind, text: &str) -> Result<(), DomError> {
+async fn draw_markdown(path: &SafePath, extras: Extras, text: &str) -> Result<(), DomError> {
+    let rendered = extras.render_markdown(text, &path.parent().unwrap_or_default()).await;
+    // Another file may have been opened while the renderer loaded.
+    if state::with(|app| app.file.as_ref().map(|file| &file.path) != Some(path)) {
+        return Ok(());
+    }
+    match rendered {
+        Ok(html) => {
+            toolbar(&[("Edit", "edit", "primary")], path)?;
+            let article = element("article", "markdown")?;
+            article.set_inner_html(&html);
+            add(&viewer()?, &article)
+        }
+        // Not rendered (the second wasm could not load): the text itself, as any text file.
+        Err(error) => {
+            draw_view(path, text)?;
+            status(&format!("Shown as text: the Markdown view could not load ({error})."));
+            Ok(())
+        }
+    }
+}
+
+fn draw_view(path: &SafePath, text: &str) -> Result<(), DomError> {
     toolbar(&[("Edit", "edit", "primary")], path)?;
     let viewer = viewer()?;
-    if kind == FileKind::Markdown {
-        let article = element("article", "markdown")?;
-        article.set_inner_html(&owndir_view::markdown::render(text, &path.parent().unwrap_or_default()));
-        return add(&viewer, &article);
-    }
     if FileKind::is_folder_page(path) {
         offer_page(path, &viewer)?;
     }

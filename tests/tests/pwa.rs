@@ -211,3 +211,28 @@ async fn the_phone_layout() -> Result {
     harness.screenshot("listing-phone-390x844", 390, 844, true).await?;
     harness.finish().await
 }
+
+/// Markdown and the conflict diff are drawn by a second wasm, loaded the first time a page
+/// needs it: offline, with the static host gone and the worker cold, it comes from the
+/// shell cache like the rest of the app.
+#[tokio::test]
+async fn offline_the_markdown_and_diff_views_load_on_first_use() -> Result {
+    const COPY: &str = "plan.sync-conflict-20261129-101010-ABCDEFG.txt";
+    let mut harness = Harness::connected(&[
+        ("notes/read.md", b"# Offline\n\nStill *rendered*.\n"),
+        ("plan.txt", b"a\nb\n"),
+        (COPY, b"a\nB\n"),
+    ])
+    .await?;
+    harness.element("table.listing").await?;
+    harness.stop_server();
+    harness.stop_worker().await?;
+    // Each `open` is a new page, which has not loaded the second wasm yet.
+    harness.open("/@/browse/notes/read.md").await?;
+    harness.element("article.markdown h1").await?;
+    assert_eq!(harness.value("document.querySelector('article.markdown em').textContent").await?, "rendered");
+    harness.open("/@/browse/plan.txt").await?;
+    harness.element("table.diff tr.changed").await?;
+    assert_eq!(harness.value("document.querySelector('.conflict-summary').textContent").await?, "1 line differs.");
+    harness.finish().await
+}

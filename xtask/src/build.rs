@@ -5,6 +5,8 @@
 //! dist/sw.js                   the worker: glue + wasm (base64) + the line that starts it
 //! dist/@/app/index.html        the app page the worker serves as the frame
 //! dist/@/app/app.js, app_bg.wasm, boot.js, style.css, manifest.webmanifest, icons/
+//! dist/@/app/snippets/         JS the page's wasm imports (the loader of the extras)
+//! dist/@/app/extras.js, extras_bg.wasm  the page's second wasm, loaded on first use
 //! dist/@/fsnode.js             the FsNode client library for folder apps
 //! ```
 
@@ -27,9 +29,14 @@ pub fn build() -> Result<PathBuf> {
     step("compiling the worker and the page to wasm, with their JS glue (wasm-pack build --release)");
     wasm_pack_build(&wasm_pack, &root.join("sw"), &generated.join("sw"), "sw", "no-modules")?;
     wasm_pack_build(&wasm_pack, &root.join("app"), &generated.join("app"), "app", "web")?;
+    wasm_pack_build(&wasm_pack, &root.join("app-extras"), &generated.join("extras"), "extras", "web")?;
     if let Some(wasm_opt) = &wasm_opt {
         step("optimising wasm (wasm-opt -Oz)");
-        for wasm in [generated.join("sw").join("sw_bg.wasm"), generated.join("app").join("app_bg.wasm")] {
+        for wasm in [
+            generated.join("sw").join("sw_bg.wasm"),
+            generated.join("app").join("app_bg.wasm"),
+            generated.join("extras").join("extras_bg.wasm"),
+        ] {
             optimise(wasm_opt, &wasm)?;
         }
     }
@@ -45,6 +52,12 @@ pub fn build() -> Result<PathBuf> {
 /// pinned wasm-bindgen (never downloaded). wasm-opt is off in the crates' wasm-pack
 /// metadata: `optimise` runs npm's binaryen with the features rustc enables.
 fn wasm_pack_build(wasm_pack: &Path, krate: &Path, out: &Path, name: &str, target: &str) -> Result {
+    // Fresh files, not old ones rewritten: a worktree's seeded `target/` shares them by
+    // hard link with other worktrees, and every file under `snippets/` is shipped, so
+    // none may be left from an old build.
+    if out.exists() {
+        std::fs::remove_dir_all(out).map_err(|error| format!("cannot clear {}: {error}", out.display()))?;
+    }
     run(Command::new(wasm_pack)
         .args(["--quiet", "build", "--release", "--mode", "no-install", "--no-typescript", "--no-pack"])
         .args(["--target", target, "--out-name", name, "--out-dir"])
@@ -84,7 +97,16 @@ fn assemble(root: &Path, generated: &Path, dist: &Path) -> Result {
         ("/@/fsnode.js".into(), read(&static_dir.join("fsnode.js"))?),
         ("/@/app/app.js".into(), read(&generated.join("app").join("app.js"))?),
         ("/@/app/app_bg.wasm".into(), read(&generated.join("app").join("app_bg.wasm"))?),
+        // Loaded on first use (Markdown, the conflict diff), and cached with the rest so
+        // that first use works offline.
+        ("/@/app/extras.js".into(), read(&generated.join("extras").join("extras.js"))?),
+        ("/@/app/extras_bg.wasm".into(), read(&generated.join("extras").join("extras_bg.wasm"))?),
     ];
+    // wasm-bindgen writes the JS the page's wasm imports (`#[wasm_bindgen(module)]`) under
+    // `snippets/`, which `app.js` imports by relative URL.
+    for (relative, snippet) in files_under(&generated.join("app").join("snippets"))? {
+        shell.push((format!("/@/app/snippets/{relative}"), read(&snippet)?));
+    }
     let mut icons: Vec<PathBuf> = std::fs::read_dir(static_dir.join("icons"))
         .map_err(|error| format!("cannot list static/icons: {error}"))?
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
@@ -143,6 +165,28 @@ fn assemble(root: &Path, generated: &Path, dist: &Path) -> Result {
     Ok(())
 }
 
+/// The files under `dir` (none if it is missing), each with its `/`-separated path
+/// relative to `dir`, sorted.
+fn files_under(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+    let mut files = Vec::new();
+    let mut pending = vec![(String::new(), dir.to_path_buf())];
+    while let Some((prefix, dir)) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for entry in entries {
+            let entry = entry.map_err(|error| format!("cannot list {}: {error}", dir.display()))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let relative = if prefix.is_empty() { name } else { format!("{prefix}/{name}") };
+            if entry.path().is_dir() {
+                pending.push((relative, entry.path()));
+            } else {
+                files.push((relative, entry.path()));
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
 /// `/@/fsnode.js` for folder handlers inside the worker: the same module as a function of
 /// the `fetch` it calls, since a worker's own fetches go to the network, not to itself.
 fn fsnode_factory(module: &[u8]) -> Result<Vec<u8>> {
@@ -173,6 +217,7 @@ fn report_sizes(dist: &Path) -> Result {
         ("worker sw.js (glue + base64 wasm)", dist.join("sw.js")),
         ("page wasm", dist.join("@").join("app").join("app_bg.wasm")),
         ("page glue app.js", dist.join("@").join("app").join("app.js")),
+        ("page extras wasm (loaded on first use)", dist.join("@").join("app").join("extras_bg.wasm")),
     ] {
         let bytes = read(&path)?;
         eprintln!("    {label}: {} bytes, {} gzip", bytes.len(), gzip_size(&bytes)?);

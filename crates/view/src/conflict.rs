@@ -7,6 +7,7 @@
 
 use crate::kind::FileKind;
 use owndir_core::sync_names::conflict_original;
+use serde::{Deserialize, Serialize};
 use similar::DiffOp;
 use similar::algorithms::{Capture, Replace, myers};
 use std::collections::{BTreeMap, BTreeSet};
@@ -154,7 +155,7 @@ pub fn looks_binary(text: &str) -> bool {
 }
 
 /// How a row of the side-by-side diff differs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Change {
     /// The same line on both sides.
     Same,
@@ -179,7 +180,7 @@ impl Change {
 }
 
 /// One line of one side: its number (from 1) and its text without the line ending.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Line {
     /// The line's number in its file, from 1.
     pub number: usize,
@@ -188,7 +189,7 @@ pub struct Line {
 }
 
 /// A row of the side-by-side view.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Row {
     /// A line on either side or both.
     Lines {

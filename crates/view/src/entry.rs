@@ -3,6 +3,11 @@
 use serde::Deserialize;
 use std::cmp::Ordering;
 
+/// Lower-cases text, to compare names and words ignoring case: `str::to_lowercase`
+/// natively; the page passes the browser's `toLowerCase`, so that its wasm carries no
+/// Unicode case tables of its own.
+pub type Lowercase = fn(&str) -> String;
+
 /// One entry of a directory listing, as the worker sends it (`children&info=1`).
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -84,13 +89,13 @@ impl SortOrder {
 
 /// The entries to show, in order: folders first, then files, each sorted by `key`
 /// (ties broken by name); hidden entries only with `show_hidden`; only names containing
-/// `filter` (ignoring case) when it is not empty.
+/// `filter` (ignoring case, as `lowercase` has it) when it is not empty.
 ///
 /// ```
 /// use owndir_view::{Entry, SortKey, SortOrder, arrange};
 /// let entry = |name: &str, is_directory| Entry { name: name.into(), is_directory, size: 0, mtime: 0 };
 /// let entries = [entry("file10", false), entry(".git", true), entry("file2", false), entry("docs", true)];
-/// let shown = arrange(&entries, SortKey::Name, SortOrder::Ascending, "", false);
+/// let shown = arrange(&entries, SortKey::Name, SortOrder::Ascending, "", false, str::to_lowercase);
 /// let names: Vec<_> = shown.iter().map(|entry| entry.name.as_str()).collect();
 /// assert_eq!(names, ["docs", "file2", "file10"]);
 /// ```
@@ -100,30 +105,40 @@ pub fn arrange<'a>(
     order: SortOrder,
     filter: &str,
     show_hidden: bool,
+    lowercase: Lowercase,
 ) -> Vec<&'a Entry> {
-    let filter = filter.trim().to_lowercase();
-    let mut shown: Vec<&Entry> = entries
+    let filter = lowercase(filter.trim());
+    // Each name lower-cased once, not at every comparison.
+    let mut shown: Vec<(&Entry, String)> = entries
         .iter()
         .filter(|entry| show_hidden || !entry.is_hidden())
-        .filter(|entry| filter.is_empty() || entry.name.to_lowercase().contains(&filter))
+        .map(|entry| (entry, lowercase(&entry.name)))
+        .filter(|(_, lower)| filter.is_empty() || lower.contains(&filter))
         .collect();
-    owndir_core::sort::sort_by(&mut shown, |a, b| {
+    owndir_core::sort::sort_by(&mut shown, |(a, a_lower), (b, b_lower)| {
+        let by_name = || natural_cmp_lowered(&a.name, a_lower, &b.name, b_lower);
         let by_key = match key {
-            SortKey::Name => natural_cmp(&a.name, &b.name),
-            SortKey::Size => a.size.cmp(&b.size).then_with(|| natural_cmp(&a.name, &b.name)),
-            SortKey::Modified => a.mtime.cmp(&b.mtime).then_with(|| natural_cmp(&a.name, &b.name)),
+            SortKey::Name => by_name(),
+            SortKey::Size => a.size.cmp(&b.size).then_with(by_name),
+            SortKey::Modified => a.mtime.cmp(&b.mtime).then_with(by_name),
         };
         let by_key = if order == SortOrder::Descending { by_key.reverse() } else { by_key };
         // Folders stay on top whatever the order, as in every file manager.
         b.is_directory.cmp(&a.is_directory).then(by_key)
     });
-    shown
+    shown.into_iter().map(|(entry, _)| entry).collect()
 }
 
-/// Compares names as people read them: letters ignoring case, runs of digits by value;
-/// equal-looking names fall back to code point order so the order is total.
-pub fn natural_cmp(a: &str, b: &str) -> Ordering {
-    let (mut left, mut right) = (a.chars().peekable(), b.chars().peekable());
+/// Compares names as people read them: letters ignoring case (as `lowercase` has it),
+/// runs of digits by value; equal-looking names fall back to code point order so the
+/// order is total.
+pub fn natural_cmp(a: &str, b: &str, lowercase: Lowercase) -> Ordering {
+    natural_cmp_lowered(a, &lowercase(a), b, &lowercase(b))
+}
+
+/// [`natural_cmp`] of `a` and `b`, given them lower-cased.
+fn natural_cmp_lowered(a: &str, a_lower: &str, b: &str, b_lower: &str) -> Ordering {
+    let (mut left, mut right) = (a_lower.chars().peekable(), b_lower.chars().peekable());
     loop {
         match (left.peek().copied(), right.peek().copied()) {
             (None, None) => return a.cmp(b),
@@ -138,9 +153,8 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
                 }
             }
             (Some(x), Some(y)) => {
-                let by_letter = x.to_lowercase().cmp(y.to_lowercase());
-                if by_letter != Ordering::Equal {
-                    return by_letter;
+                if x != y {
+                    return x.cmp(&y);
                 }
                 left.next();
                 right.next();
@@ -183,51 +197,60 @@ mod tests {
     #[test]
     fn folders_come_first_then_names_ignoring_case() {
         let entries = sample();
-        let shown = arrange(&entries, SortKey::Name, SortOrder::Ascending, "", false);
+        let shown = arrange(&entries, SortKey::Name, SortOrder::Ascending, "", false, str::to_lowercase);
         assert_eq!(names(&shown), ["alpha", "zeta", "A.txt", "b.txt", "c.bin"]);
     }
 
     #[test]
     fn descending_keeps_folders_first() {
         let entries = sample();
-        let shown = arrange(&entries, SortKey::Name, SortOrder::Descending, "", false);
+        let shown = arrange(&entries, SortKey::Name, SortOrder::Descending, "", false, str::to_lowercase);
         assert_eq!(names(&shown), ["zeta", "alpha", "c.bin", "b.txt", "A.txt"]);
     }
 
     #[test]
     fn size_and_time_sort_each_way() {
         let entries = sample();
-        let by_size = arrange(&entries, SortKey::Size, SortOrder::Descending, "", false);
+        let by_size = arrange(&entries, SortKey::Size, SortOrder::Descending, "", false, str::to_lowercase);
         assert_eq!(names(&by_size), ["zeta", "alpha", "b.txt", "c.bin", "A.txt"]);
-        let by_time = arrange(&entries, SortKey::Modified, SortOrder::Ascending, "", false);
+        let by_time = arrange(&entries, SortKey::Modified, SortOrder::Ascending, "", false, str::to_lowercase);
         assert_eq!(names(&by_time), ["alpha", "zeta", "A.txt", "b.txt", "c.bin"]);
     }
 
     #[test]
     fn dotfiles_show_only_when_asked() {
         let entries = sample();
-        assert!(!names(&arrange(&entries, SortKey::Name, SortOrder::Ascending, "", false)).contains(&".hidden".into()));
-        assert!(names(&arrange(&entries, SortKey::Name, SortOrder::Ascending, "", true)).contains(&".hidden".into()));
+        assert!(
+            !names(&arrange(&entries, SortKey::Name, SortOrder::Ascending, "", false, str::to_lowercase))
+                .contains(&".hidden".into())
+        );
+        assert!(
+            names(&arrange(&entries, SortKey::Name, SortOrder::Ascending, "", true, str::to_lowercase))
+                .contains(&".hidden".into())
+        );
     }
 
     #[test]
     fn the_filter_matches_part_of_a_name_ignoring_case() {
         let entries = sample();
-        assert_eq!(names(&arrange(&entries, SortKey::Name, SortOrder::Ascending, " TXT ", false)), ["A.txt", "b.txt"]);
-        assert!(arrange(&entries, SortKey::Name, SortOrder::Ascending, "nothing", true).is_empty());
+        assert_eq!(
+            names(&arrange(&entries, SortKey::Name, SortOrder::Ascending, " TXT ", false, str::to_lowercase)),
+            ["A.txt", "b.txt"]
+        );
+        assert!(arrange(&entries, SortKey::Name, SortOrder::Ascending, "nothing", true, str::to_lowercase).is_empty());
     }
 
     #[test]
     fn numbers_in_names_compare_by_value() {
         let mut list = vec!["file10", "file2", "File1", "file02", "file", "a100b", "a20b"];
-        list.sort_by(|a, b| natural_cmp(a, b));
+        list.sort_by(|a, b| natural_cmp(a, b, str::to_lowercase));
         assert_eq!(list, ["a20b", "a100b", "file", "File1", "file02", "file2", "file10"]);
     }
 
     #[test]
     fn the_order_is_total_for_names_equal_but_for_case() {
-        assert_eq!(natural_cmp("a", "A"), "a".cmp("A"));
-        assert_ne!(natural_cmp("Readme", "README"), Ordering::Equal);
+        assert_eq!(natural_cmp("a", "A", str::to_lowercase), "a".cmp("A"));
+        assert_ne!(natural_cmp("Readme", "README", str::to_lowercase), Ordering::Equal);
     }
 
     #[test]

@@ -99,7 +99,8 @@ impl FileKind {
     /// assert_eq!(FileKind::of("archive.7z"), FileKind::Other);
     /// ```
     pub fn of(name: &str) -> FileKind {
-        let lower = name.to_lowercase();
+        // The names and extensions known are ASCII: ASCII case is all there is to ignore.
+        let lower = name.to_ascii_lowercase();
         let Some((stem, extension)) = lower.rsplit_once('.') else {
             return if TEXT_NAMES.contains(&lower.as_str()) { FileKind::Text } else { FileKind::Other };
         };
@@ -128,7 +129,7 @@ impl FileKind {
     /// assert!(!FileKind::is_folder_page(&SafePath::parse("notes.md").unwrap()));
     /// ```
     pub fn is_folder_page(path: &owndir_core::SafePath) -> bool {
-        let name = path.name().unwrap_or_default().to_lowercase();
+        let name = path.name().unwrap_or_default().to_ascii_lowercase();
         (name.ends_with(".html") || name.ends_with(".htm"))
             && !path.segments().iter().any(|segment| segment == owndir_core::read_only::OWNDIR)
     }

@@ -14,7 +14,7 @@ pub mod photos;
 pub mod search;
 pub mod trash;
 
-pub use entry::{Entry, SortKey, SortOrder, arrange};
+pub use entry::{Entry, Lowercase, SortKey, SortOrder, arrange};
 pub use format::{human_size, human_time};
 pub use kind::FileKind;
 pub use location::Location;

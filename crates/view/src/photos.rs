@@ -82,7 +82,7 @@ pub fn thumbnail_of(entry: &Entry) -> Option<Thumbnail> {
     if entry.is_directory || FileKind::of(&entry.name) != FileKind::Image {
         return None;
     }
-    let svg = entry.name.to_lowercase().ends_with(".svg");
+    let svg = entry.name.to_ascii_lowercase().ends_with(".svg");
     Some(if svg { Thumbnail::AsIs } else { Thumbnail::Resized })
 }
 

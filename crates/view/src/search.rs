@@ -4,7 +4,7 @@
 //! entry.
 
 use crate::FileKind;
-use crate::entry::Entry;
+use crate::entry::{Entry, Lowercase};
 
 /// The largest file read when searching inside files: past it, a "text" file is more
 /// likely a log or a data dump than something a person wrote.
@@ -12,29 +12,31 @@ pub const MAX_TEXT_BYTES: u64 = 1024 * 1024;
 /// The longest line excerpt shown for a match inside a file, in characters.
 const EXCERPT_CHARS: usize = 120;
 
-/// What is searched for: the words typed, each of which must appear (any case).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What is searched for: the words typed, each of which must appear (any case, as
+/// its `lowercase` has it).
+#[derive(Clone, Debug)]
 pub struct Query {
     words: Vec<String>,
+    lowercase: Lowercase,
 }
 
 impl Query {
     /// The query for what was typed; `None` when nothing was.
     ///
     /// ```
-    /// let query = owndir_view::search::Query::new("  Tax 2024 ").unwrap();
+    /// let query = owndir_view::search::Query::new("  Tax 2024 ", str::to_lowercase).unwrap();
     /// assert!(query.matches("tax-return-2024.pdf"));
     /// assert!(!query.matches("tax-return-2023.pdf"));
-    /// assert!(owndir_view::search::Query::new("   ").is_none());
+    /// assert!(owndir_view::search::Query::new("   ", str::to_lowercase).is_none());
     /// ```
-    pub fn new(typed: &str) -> Option<Query> {
-        let words: Vec<String> = typed.split_whitespace().map(str::to_lowercase).collect();
-        if words.is_empty() { None } else { Some(Query { words }) }
+    pub fn new(typed: &str, lowercase: Lowercase) -> Option<Query> {
+        let words: Vec<String> = typed.split_whitespace().map(lowercase).collect();
+        if words.is_empty() { None } else { Some(Query { words, lowercase }) }
     }
 
     /// True when every word is in `text`, ignoring case.
     pub fn matches(&self, text: &str) -> bool {
-        let text = text.to_lowercase();
+        let text = (self.lowercase)(text);
         self.words.iter().all(|word| text.contains(word.as_str()))
     }
 
@@ -42,7 +44,7 @@ impl Query {
     /// excerpt short enough for a results row, cut around the first word.
     ///
     /// ```
-    /// let query = owndir_view::search::Query::new("milk").unwrap();
+    /// let query = owndir_view::search::Query::new("milk", str::to_lowercase).unwrap();
     /// assert_eq!(query.matching_line("eggs\n- Milk, 2 l\n"), Some((2, "- Milk, 2 l".to_owned())));
     /// ```
     pub fn matching_line(&self, text: &str) -> Option<(usize, String)> {
@@ -55,11 +57,11 @@ impl Query {
         if chars.len() <= EXCERPT_CHARS {
             return line.to_owned();
         }
-        // Where the first word starts, in characters (lowercasing may change lengths, so
-        // look for it character by character).
-        let lowered: Vec<String> = chars.iter().map(|c| c.to_lowercase().collect()).collect();
-        let first = &self.words[0];
-        let at = (0..chars.len()).find(|&start| lowered[start..].concat().starts_with(first.as_str())).unwrap_or(0);
+        // Where the first word starts, in characters of the lower-cased line: of the line
+        // too, but for the few characters that lower-case to two (`İ`), which only moves
+        // the excerpt a little.
+        let lowered = (self.lowercase)(line);
+        let at = lowered.find(self.words[0].as_str()).map_or(0, |byte| lowered[..byte].chars().count());
         let start = at.saturating_sub(EXCERPT_CHARS / 3).min(chars.len() - EXCERPT_CHARS);
         let end = start + EXCERPT_CHARS;
         let mut excerpt = String::new();
@@ -111,25 +113,26 @@ mod tests {
 
     #[test]
     fn names_match_every_word_in_any_case() {
-        let query = Query::new("ÉTÉ photo").unwrap();
+        let query = Query::new("ÉTÉ photo", str::to_lowercase).unwrap();
         assert!(query.matches("Photos de l’été.zip"));
         assert!(!query.matches("été.zip"));
-        assert!(Query::new("日本").unwrap().matches("旅行-日本.jpg"));
+        assert!(Query::new("日本", str::to_lowercase).unwrap().matches("旅行-日本.jpg"));
     }
 
     #[test]
     fn long_lines_are_cut_around_the_match() {
         let line = format!("{}needle{}", "a".repeat(300), "b".repeat(300));
-        let (number, excerpt) = Query::new("NEEDLE").unwrap().matching_line(&format!("x\n{line}")).unwrap();
+        let (number, excerpt) =
+            Query::new("NEEDLE", str::to_lowercase).unwrap().matching_line(&format!("x\n{line}")).unwrap();
         assert_eq!(number, 2);
         assert!(excerpt.contains("needle"), "{excerpt}");
         assert!(excerpt.starts_with('…') && excerpt.ends_with('…'));
         assert!(excerpt.chars().count() <= EXCERPT_CHARS + 2);
         // At the end of a line too, and with characters wider than a byte.
         let line = format!("{}ünïcode", "é".repeat(400));
-        let (_, excerpt) = Query::new("ÜNÏ").unwrap().matching_line(&line).unwrap();
+        let (_, excerpt) = Query::new("ÜNÏ", str::to_lowercase).unwrap().matching_line(&line).unwrap();
         assert!(excerpt.ends_with("ünïcode"), "{excerpt}");
-        assert_eq!(Query::new("nothing").unwrap().matching_line("a\nb"), None);
+        assert_eq!(Query::new("nothing", str::to_lowercase).unwrap().matching_line("a\nb"), None);
     }
 
     #[test]
