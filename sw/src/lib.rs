@@ -28,6 +28,11 @@ mod zip;
 use wasm_bindgen::prelude::*;
 use web_sys::{ExtendableEvent, FetchEvent, ServiceWorkerGlobalScope};
 
+// Talc instead of the standard dlmalloc: the same job in a few KB less of wasm.
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// Adds the worker's listeners. Runs inside `initSync`, during first evaluation.
 // Not in the worker's own tests: their runner's worker must not answer fetches.
 #[cfg_attr(not(test), wasm_bindgen(start))]
