@@ -4,6 +4,7 @@ use crate::folder_gone::RootCheck;
 use crate::folder_writes;
 use crate::promise::{children, settle_as};
 use crate::shared_listings;
+use crate::shared_walks;
 use owndir_browser::folder_store::PendingMove;
 use owndir_browser::{DomError, folder_store};
 use owndir_core::content::OWNDIR;
@@ -25,7 +26,8 @@ use web_sys::{Blob, File, FileSystemDirectoryHandle, FileSystemFileHandle, FileS
 /// who need it, so [`HandleFolder::prefetch`] can begin every step of a request at once
 /// (the file, and `.owndir` at each level) and the core's lookups, made one after another
 /// in OwnDir's order, find them done or under way. Nothing outlives the request, so
-/// nothing goes stale.
+/// nothing goes stale; a walk still under way is shared with the requests arriving
+/// meanwhile too ([`shared_walks`]), so reads at once in one directory walk it once.
 #[derive(Debug)]
 pub struct HandleFolder {
     root: FileSystemDirectoryHandle,
@@ -180,14 +182,15 @@ impl HandleFolder {
     }
 
     /// Starts a change: forgets the walked directories (the change may make or remove
-    /// some), and once the guard is dropped, when the change is over, no listing begun
-    /// before it is shared again.
+    /// some), and once the guard is dropped, when the change is over, no walk or listing
+    /// begun before it is shared again.
     fn changing(&self) -> Changing<'_> {
         self.forget_walks();
         Changing(self)
     }
 
     fn forget_walks(&self) {
+        shared_walks::forget();
         self.walked.borrow_mut().clear();
         self.prefetched.borrow_mut().clear();
     }
@@ -217,28 +220,36 @@ impl HandleFolder {
         if let Some(known) = self.walked.borrow().get(segments) {
             return known.clone();
         }
-        let parent = self.walk(parents);
-        let name = name.clone();
-        let top_level = parents.is_empty().then(|| self.root_check.clone());
-        let walk = future_to_promise(async move {
-            let parent = JsFuture::from(parent).await?;
-            let parent = match parent.dyn_into::<FileSystemDirectoryHandle>() {
-                Ok(parent) => parent,
-                // Nothing there, or a failure: the same for what is below.
-                Err(missing) => return Ok(missing),
-            };
-            Ok(match JsFuture::from(parent.get_directory_handle(&name)).await {
-                Ok(child) => {
-                    if let Some(check) = &top_level {
-                        check.saw(&name, true);
-                    }
-                    child
-                }
-                Err(error) => missing_child(error, &name, top_level.as_ref()).await,
+        let walk = shared_walks::joined_or_begun(&self.root, segments, |settled| {
+            let parent = self.walk(parents);
+            let name = name.clone();
+            let top_level = parents.is_empty().then(|| self.root_check.clone());
+            future_to_promise(async move {
+                let _settled = settled;
+                Self::walk_step(parent, &name, top_level.as_ref()).await
             })
         });
         self.walked.borrow_mut().insert(segments.to_vec(), walk.clone());
         walk
+    }
+
+    /// A step of a walk: `name` in the directory `parent` resolves to.
+    async fn walk_step(parent: js_sys::Promise, name: &str, top_level: Option<&RootCheck>) -> Result<JsValue, JsValue> {
+        let parent = JsFuture::from(parent).await?;
+        let parent = match parent.dyn_into::<FileSystemDirectoryHandle>() {
+            Ok(parent) => parent,
+            // Nothing there, or a failure: the same for what is below.
+            Err(missing) => return Ok(missing),
+        };
+        Ok(match JsFuture::from(parent.get_directory_handle(name)).await {
+            Ok(child) => {
+                if let Some(check) = top_level {
+                    check.saw(name, true);
+                }
+                child
+            }
+            Err(error) => missing_child(error, name, top_level).await,
+        })
     }
 
     /// The lookup of the file at `segments`, begun now (see [`A_DIRECTORY`]).

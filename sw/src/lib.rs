@@ -21,6 +21,7 @@ mod lifecycle;
 mod promise;
 mod respond;
 mod shared_listings;
+mod shared_walks;
 mod shell;
 mod watch;
 mod zip;

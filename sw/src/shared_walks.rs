@@ -1,0 +1,83 @@
+//! Directory walks under way in this worker, which requests arriving meanwhile join: 16
+//! reads at once in one directory need its walk (and its `.owndir` probes) once, not 16
+//! times, and the browser's file-system backend serves its calls in turn.
+//!
+//! Only walks still under way are shared; each leaves the table as it settles, so a
+//! request never sees an answer from a call that finished before it arrived. A walk is
+//! joined only for the same root handle (the same record), and a change through this
+//! worker empties the table as it starts and as it ends, so a request sees our own
+//! changes at once.
+
+use std::cell::RefCell;
+use web_sys::FileSystemDirectoryHandle;
+
+/// A walk under way.
+struct Walk {
+    path: Vec<String>,
+    /// The folder's root handle: another folder connected meanwhile has another.
+    root: FileSystemDirectoryHandle,
+    /// Which walk a [`Settled`] takes out.
+    id: u64,
+    promise: js_sys::Promise,
+}
+
+/// A handful at a time (a read begins one per level), so a list is enough.
+#[derive(Default)]
+struct Walks {
+    under_way: Vec<Walk>,
+    next_id: u64,
+}
+
+thread_local! {
+    static WALKS: RefCell<Walks> = RefCell::default();
+}
+
+/// Takes its walk out of the table when dropped: the walk's future holds it, so it goes
+/// as the walk settles (or is cut off).
+pub struct Settled {
+    id: u64,
+}
+
+impl Drop for Settled {
+    fn drop(&mut self) {
+        WALKS.with(|walks| walks.borrow_mut().under_way.retain(|walk| walk.id != self.id));
+    }
+}
+
+/// The walk to `path` in the folder at `root` that is under way, joined; otherwise the
+/// one `begin` makes, shared until it settles. `begin`'s future must hold the [`Settled`]
+/// it is given until it is over.
+pub fn joined_or_begun(
+    root: &FileSystemDirectoryHandle,
+    path: &[String],
+    begin: impl FnOnce(Settled) -> js_sys::Promise,
+) -> js_sys::Promise {
+    let under_way = WALKS.with(|walks| {
+        // The same handle object, not merely the same entry: the record is read once per
+        // worker life, so its handle is one object until another folder is connected.
+        let walks = walks.borrow();
+        walks.under_way.iter().find(|walk| walk.path == path && walk.root == *root).map(|walk| walk.promise.clone())
+    });
+    if let Some(promise) = under_way {
+        return promise;
+    }
+    let id = WALKS.with(|walks| {
+        let mut walks = walks.borrow_mut();
+        walks.next_id += 1;
+        walks.next_id
+    });
+    // `future_to_promise` first polls in a later microtask, so the walk is in the table
+    // before it can settle.
+    let promise = begin(Settled { id });
+    WALKS.with(|walks| {
+        let walk = Walk { path: path.to_vec(), root: root.clone(), id, promise: promise.clone() };
+        walks.borrow_mut().under_way.push(walk);
+    });
+    promise
+}
+
+/// Forgets every walk under way: a change through this worker is starting or over, and
+/// what it makes or removes must be seen by every request after it.
+pub fn forget() {
+    WALKS.with(|walks| walks.borrow_mut().under_way.clear());
+}
