@@ -417,8 +417,14 @@ pub fn sizes(dist: &Path) -> Result<Vec<Size>> {
     let files: Vec<(&str, Vec<u8>, Option<usize>)> = vec![
         ("worker wasm (inside sw.js)", sw_wasm, Some(150_000)),
         ("sw.js as shipped (glue + base64 wasm + JS)", sw, None),
-        ("page wasm app_bg.wasm", read(app.join("app_bg.wasm"))?, Some(250_000)),
+        // Issue 8 asked ≤ 250 KB; issue 17, ≤ 220 KB.
+        ("page wasm app_bg.wasm", read(app.join("app_bg.wasm"))?, Some(220_000)),
         ("page glue app.js", read(app.join("app.js"))?, None),
+        (
+            "page extras wasm extras_bg.wasm (Markdown, diff: loaded on first use)",
+            read(app.join("extras_bg.wasm"))?,
+            None,
+        ),
         ("boot.js", read(app.join("boot.js"))?, None),
         ("fsnode.js", read(dist.join("@").join("fsnode.js"))?, None),
         ("bench/plain-sw.js (for scale)", read(plain)?, None),
