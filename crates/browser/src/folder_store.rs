@@ -104,8 +104,21 @@ pub async fn load() -> Result<Option<FolderRecord>, DomError> {
     Ok(parse_record(&read_record().await?))
 }
 
-/// The record as stored (`undefined` when there is none).
+/// The record as stored (`undefined` when there is none). Site data cleared closes the
+/// connection by force, and a read can meet it closed before its `close` event has made
+/// us let go of it (`AbortError`, seen once in `hardening`): a failed read is tried once
+/// more on a fresh connection.
 async fn read_record() -> Result<JsValue, DomError> {
+    match read_record_once().await {
+        Err(_) => {
+            CONNECTION.with(|connection| connection.borrow_mut().take().map(|database| database.close()));
+            read_record_once().await
+        }
+        read => read,
+    }
+}
+
+async fn read_record_once() -> Result<JsValue, DomError> {
     let database = open().await?;
     let transaction = database.transaction(&[STORE], TransactionMode::ReadOnly)?;
     let value = transaction.object_store(STORE)?.get(JsValue::from_str(CURRENT))?.await?;
