@@ -6,13 +6,7 @@
 /// assert_eq!(owndir_view::human_size(1536), "1.5 KB");
 /// ```
 pub fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 6] = ["B", "KB", "MB", "GB", "TB", "PB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
+    let (value, unit) = in_largest_unit(bytes);
     // One decimal while it says something (1.5 KB), none once the number is large.
     let decimals = if unit == 0 || value >= 9.95 { 0 } else { 1 };
     // Rounded in integers as `{:.1}` rounds the float (exactly, ties to even): float
@@ -29,6 +23,19 @@ pub fn human_size(bytes: u64) -> String {
     } else {
         format!("{}.{} {}", shown / 10, shown % 10, UNITS[unit])
     }
+}
+
+const UNITS: [&str; 6] = ["B", "KB", "MB", "GB", "TB", "PB"];
+
+/// `bytes` in the largest unit of [`UNITS`] it reaches: the value and the unit's index.
+fn in_largest_unit(bytes: u64) -> (f64, usize) {
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    (value, unit)
 }
 
 /// A non-negative number (a duration, say) with `decimals` decimals (0 or 1), rounded as
@@ -86,15 +93,10 @@ mod tests {
         }
     }
 
-    /// The float formula `human_size` rounds like, `{:.0}`/`{:.1}` of the size in its unit.
+    /// The float formula `human_size` rounds like, `{:.0}`/`{:.1}` of the size in its unit
+    /// (the unit found as `human_size` finds it: what is checked is the rounding).
     fn float_size(bytes: u64) -> String {
-        const UNITS: [&str; 6] = ["B", "KB", "MB", "GB", "TB", "PB"];
-        let mut value = bytes as f64;
-        let mut unit = 0;
-        while value >= 1024.0 && unit < UNITS.len() - 1 {
-            value /= 1024.0;
-            unit += 1;
-        }
+        let (value, unit) = in_largest_unit(bytes);
         if unit == 0 || value >= 9.95 {
             format!("{value:.0} {}", UNITS[unit])
         } else {
