@@ -149,6 +149,54 @@ window.bench = (() => {
     return times;
   }
 
+  /** GETs of `path`: `idle` of them one after another, then as many as fit, one after
+   * another, while one JSON listing of `dir` runs: `{idle, during, startedAt, listing}` in
+   * ms (`startedAt`: when each GET of `during` began, after the listing began). */
+  async function idleThenDuringListing(dir, path, idle) {
+    const idleTimes = await sequential([path], idle);
+    let listed = false;
+    const start = performance.now();
+    const listingDone = listing(dir).then((answer) => {
+      listed = true;
+      if (answer.status !== 200) throw new Error(`${dir}: status ${answer.status}`);
+      return performance.now() - start;
+    });
+    const during = [];
+    const startedAt = [];
+    while (!listed) {
+      startedAt.push(performance.now() - start);
+      during.push(...(await sequential([path], 1)));
+    }
+    return { idle: idleTimes, during, startedAt, listing: await listingDone };
+  }
+
+  /** In the file app showing the folder that holds `name`: clicks `name` and waits until
+   * `rows` of its rows are drawn (checked at each animation frame), the ms from the click.
+   * Then waits for the sizes and times to come, and goes back. */
+  async function appDraws(name, rows) {
+    const ROWS = "#listing tr[data-name]";
+    const busy = () => document.getElementById("listing")?.hasAttribute("aria-busy") ?? true;
+    const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+    const until = async (test, what) => {
+      const start = performance.now();
+      while (!test()) {
+        if (performance.now() - start > 120000) throw new Error(`never: ${what}`);
+        await frame();
+      }
+    };
+    const parent = location.pathname;
+    const link = () => document.querySelector(`${ROWS}[data-name="${name}"] a`);
+    await until(() => link() && !busy(), `${name} listed in ${parent}`);
+    const start = performance.now();
+    link().click();
+    await until(() => location.pathname !== parent && document.querySelectorAll(ROWS).length >= rows, `${rows} rows`);
+    const time = performance.now() - start;
+    await until(() => !busy(), "the sizes and times");
+    history.back();
+    await until(() => location.pathname === parent && link() && !busy(), `back in ${parent}`);
+    return time;
+  }
+
   async function sequentialWhile(path, n, going) {
     const times = [];
     while (going() && times.length < n) times.push(...(await sequential([path], 1)));
@@ -276,7 +324,7 @@ window.bench = (() => {
   }
 
   return {
-    seedFile, seedMany, digest, sequential, concurrent, whole, ranges, rangesWork, listing, duringListing, once,
+    seedFile, seedMany, digest, sequential, concurrent, whole, ranges, rangesWork, listing, duringListing, idleThenDuringListing, appDraws, once,
     put, writeDirectly, stepCosts, startStream, resumeStream, stream,
   };
 })();

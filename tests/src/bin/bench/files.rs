@@ -23,6 +23,10 @@ pub const DEEP: &str = "d1/d2/d3/d4/deep.bin";
 pub const MANY: &str = "many";
 /// Its entries.
 pub const MANY_COUNT: u64 = 10_000;
+/// The directory listed while small files are read (made only when that is measured).
+pub const HUNDRED_K: &str = "many100k";
+/// Its entries.
+pub const HUNDRED_K_COUNT: u64 = 100_000;
 
 /// The small files' paths, `small/00.bin` …; file `k` holds the pattern from `k * SMALL_SIZE`.
 pub fn small_paths() -> Vec<String> {
@@ -62,12 +66,18 @@ pub fn write_native_copy(root: &Path) -> io::Result<()> {
     std::fs::create_dir_all(deep.parent().unwrap_or(root))?;
     write_pattern(&deep, SMALL_SIZE, 0)?;
     write_pattern(&root.join(BIG), BIG_SIZE, 0)?;
-    let many = root.join(MANY);
+    write_many(root, MANY, MANY_COUNT)?;
+    std::fs::write(root.join("index.html"), "<!doctype html><title>owndir bench: native</title>\n")
+}
+
+/// `count` empty files in `root/dir`, named as `seedMany` names them.
+pub fn write_many(root: &Path, dir: &str, count: u64) -> io::Result<()> {
+    let many = root.join(dir);
     std::fs::create_dir_all(&many)?;
-    for n in 0..MANY_COUNT {
+    for n in 0..count {
         std::fs::File::create(many.join(format!("f{n:05}.txt")))?;
     }
-    std::fs::write(root.join("index.html"), "<!doctype html><title>owndir bench: native</title>\n")
+    Ok(())
 }
 
 #[cfg(test)]

@@ -140,7 +140,7 @@ async fn open_tabs(hosts: &Hosts, only: Option<Vec<String>>) -> Result<(Bench, S
             absent.insert(Host::StaticWebServer, "not installed".to_owned());
         }
     }
-    let bench = Bench { harness, tabs, only, absent };
+    let bench = Bench { harness, tabs, only, absent, disk: hosts.disk.path().to_owned() };
     for tab in bench.tabs.values() {
         tab.install_helpers(bench.devtools()).await?;
     }

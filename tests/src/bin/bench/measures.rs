@@ -4,6 +4,7 @@ use crate::report::{Breakdown, Kind, MemoryTrace, Outcome, Row, Size, Ways};
 use crate::servers::Host;
 use crate::session::{Bench, LONG, numbers, shown};
 use crate::stats::Summary;
+use crate::tab::Tab;
 use crate::{Result, fail, files, say};
 use owndir_e2e::WorkerMemory;
 use serde_json::{Value, json};
@@ -21,6 +22,8 @@ const WHOLE_ROUNDS: usize = 5;
 const RANGE_ROUNDS: usize = 5;
 /// Listings of the 10,000-entry directory, one per round.
 const LISTING_ROUNDS: usize = 7;
+/// Listings of the 100,000-entry directory, each with GETs beside it.
+const LONG_LISTING_ROUNDS: usize = 3;
 /// Cold starts per worker.
 const COLD_ROUNDS: usize = 10;
 /// 64 MB writes each way.
@@ -66,9 +69,13 @@ pub async fn measure(bench: &Bench) -> Result<(Vec<Row>, Vec<Breakdown>)> {
     if bench.wants("listing") {
         rows.push(shown(listing(bench, &present).await?));
         rows.push(shown(names_only(bench).await?));
+        rows.push(shown(app_draws_names(bench).await?));
         let during = |_| format!("bench.duringListing('/{}/', {}, {})", files::MANY, small[0], SEQUENTIAL.0);
         let times = bench.rounds(&[Host::Ours, Host::PlainWorker], LISTING_ROUNDS, during).await?;
         breakdown.push(breakdown_line("4 KB GET while a 10,000-entry JSON listing runs (sizes and times)", times));
+    }
+    if bench.wants("listing_100k") {
+        breakdown.extend(during_a_long_listing(bench).await?);
     }
     if bench.wants("cold_start") {
         let (row, marks) = cold_starts(bench).await?;
@@ -200,6 +207,112 @@ async fn names_only(bench: &Bench) -> Result<Row> {
 }
 
 /// A breakdown line: the median of each server's samples.
+/// The file app (ours, on OPFS and on disk) clicked into the 10,000-entry folder, until
+/// its first 500 rows are drawn; against the plain worker's names-only listing, the floor
+/// for any worker that lists a directory.
+async fn app_draws_names(bench: &Bench) -> Result<Row> {
+    let name = "file app: first 500 of 10,000 names drawn, from the click (plain-JS sw: its names-only listing)";
+    say(name);
+    let devtools = bench.devtools();
+    let mut apps = Vec::new();
+    for host in [Host::Ours, Host::OursDisk] {
+        let origin = bench.eval(host, "location.origin").await?;
+        let origin = origin.as_str().ok_or("no origin")?;
+        // A tab of its own: the app follows the folder it shows live, which must not go on
+        // under the other measures.
+        let tab = Tab::open(devtools, &format!("{origin}/")).await?;
+        tab.until(
+            devtools,
+            &format!("!!document.querySelector('#listing tr[data-name={:?}]')", files::MANY),
+            "the app",
+        )
+        .await?;
+        tab.install_helpers(devtools).await?;
+        apps.push((host, tab));
+    }
+    let mut samples: BTreeMap<Host, Vec<f64>> = BTreeMap::new();
+    let plain = format!("bench.listing('/{}/?names').then((answer) => answer.time)", files::MANY);
+    for round in 0..LISTING_ROUNDS {
+        for k in 0..=apps.len() {
+            let (host, value) = match (round + k) % (apps.len() + 1) {
+                0 => (Host::PlainWorker, bench.eval(Host::PlainWorker, &plain).await?),
+                n => {
+                    let (host, tab) = &apps[n - 1];
+                    (*host, tab.eval(devtools, &format!("bench.appDraws({:?}, 500)", files::MANY), LONG).await?)
+                }
+            };
+            samples.entry(host).or_default().extend(numbers(&value)?);
+        }
+    }
+    for (_, tab) in apps {
+        tab.close(devtools).await?;
+    }
+    Ok(bench.summarise("app_names", name, Kind::Latency, samples, "not run"))
+}
+
+/// A 4 KB GET, idle and then while a 100,000-entry listing with sizes and times runs, in
+/// our worker on OPFS and on disk; in the plain worker, while its names-only listing runs.
+async fn during_a_long_listing(bench: &Bench) -> Result<Vec<Breakdown>> {
+    say("4 KB GETs while a 100,000-entry listing runs");
+    let started = Instant::now();
+    let seed = format!("bench.seedMany({:?}, {}, 64)", files::HUNDRED_K, files::HUNDRED_K_COUNT);
+    let (made, plain_made, _) = tokio::join!(
+        bench.eval(Host::Ours, &seed),
+        bench.eval(Host::PlainWorker, &seed),
+        tokio::task::spawn_blocking({
+            let disk = bench.disk.clone();
+            move || files::write_many(&disk, files::HUNDRED_K, files::HUNDRED_K_COUNT)
+        })
+    );
+    made?;
+    plain_made?;
+    eprintln!("    made in {:.1} s", started.elapsed().as_secs_f64());
+    let (mut idle, mut during, mut slowest_times, mut listing) =
+        (BTreeMap::new(), BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+    let expression = |host| {
+        // The plain worker's JSON listing opens all 100,000 files at once; its names-only
+        // listing is the floor: the browser's own iteration of the directory.
+        let query = if host == Host::PlainWorker { "?names" } else { "" };
+        format!("bench.idleThenDuringListing('/{}/{query}', '/small/00.bin', 25)", files::HUNDRED_K)
+    };
+    for round in 0..LONG_LISTING_ROUNDS {
+        for host in [Host::Ours, Host::OursDisk, Host::PlainWorker] {
+            let answer = bench.eval(host, &expression(host)).await?;
+            let times = numbers(&answer["during"])?;
+            let started_at = numbers(&answer["startedAt"])?;
+            let slowest = (0..times.len()).max_by(|&a, &b| times[a].total_cmp(&times[b]));
+            eprintln!(
+                "    {} round {round}: {} GETs during a {:.0} ms listing, slowest {:.0} ms (began at {:.0} ms)",
+                host.label(),
+                times.len(),
+                answer["listing"].as_f64().unwrap_or(f64::NAN),
+                slowest.map_or(f64::NAN, |k| times[k]),
+                slowest.map_or(f64::NAN, |k| started_at[k]),
+            );
+            let stalls: Vec<String> = (0..times.len())
+                .filter(|&k| times[k] > 200.0)
+                .map(|k| format!("{:.0} ms at {:.0}", times[k], started_at[k]))
+                .collect();
+            if !stalls.is_empty() {
+                eprintln!("      over 200 ms: {}", stalls.join(", "));
+            }
+            idle.entry(host).or_insert_with(Vec::new).extend(numbers(&answer["idle"])?);
+            slowest_times.entry(host).or_insert_with(Vec::new).extend(slowest.map(|k| times[k]));
+            during.entry(host).or_insert_with(Vec::new).extend(times);
+            listing.entry(host).or_insert_with(Vec::new).extend(answer["listing"].as_f64());
+        }
+    }
+    Ok(vec![
+        breakdown_line("4 KB GET idle, just before each 100,000-entry listing", idle),
+        breakdown_line(
+            "4 KB GET while a 100,000-entry JSON listing runs (ours: sizes and times; plain: names)",
+            during,
+        ),
+        breakdown_line("the same, the slowest GET of each listing", slowest_times),
+        breakdown_line("the 100,000-entry listing itself (ours: sizes and times; plain: names)", listing),
+    ])
+}
+
 fn breakdown_line(what: &str, samples: BTreeMap<Host, Vec<f64>>) -> Breakdown {
     let medians =
         samples.into_iter().filter_map(|(server, samples)| Some((server, Summary::of(samples)?.median))).collect();

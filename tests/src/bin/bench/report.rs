@@ -311,16 +311,14 @@ impl Report {
             }
         }
         if !self.breakdown.is_empty() {
-            let workers = [Host::Ours, Host::PlainWorker];
-            let _ = writeln!(
-                out,
-                "\n| where the time goes (medians, ms) | {} | {} |\n|---|---|---|",
-                workers[0].label(),
-                workers[1].label()
-            );
+            let workers = [Host::Ours, Host::OursDisk, Host::PlainWorker];
+            let labels: Vec<&str> = workers.iter().map(|worker| worker.label()).collect();
+            let _ =
+                writeln!(out, "\n| where the time goes (medians, ms) | {} |\n|---|---|---|---|", labels.join(" | "));
             for line in &self.breakdown {
                 let cell = |server| line.medians.get(&server).map(|&ms| milliseconds(ms)).unwrap_or_else(|| "—".into());
-                let _ = writeln!(out, "| {} | {} | {} |", line.what, cell(workers[0]), cell(workers[1]));
+                let cells: Vec<String> = workers.iter().map(|&worker| cell(worker)).collect();
+                let _ = writeln!(out, "| {} | {} |", line.what, cells.join(" | "));
             }
         }
         for trace in &self.memory {

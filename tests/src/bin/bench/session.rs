@@ -22,6 +22,8 @@ pub struct Bench {
     pub only: Option<Vec<String>>,
     /// Why a server is left out of every measure (static-web-server not installed).
     pub absent: BTreeMap<Host, String>,
+    /// The native copy on disk, which `Host::OursDisk` serves too.
+    pub disk: std::path::PathBuf,
 }
 
 impl Bench {

@@ -13,6 +13,7 @@ const MEASURE_JS: &str = include_str!("../../../../bench/measure.js");
 /// A tab and its DevTools session.
 #[derive(Debug)]
 pub struct Tab {
+    target: String,
     session: String,
 }
 
@@ -27,9 +28,14 @@ impl Tab {
 
     /// Takes over the tab `target_id` (one chromedriver opened, say) as it is.
     pub async fn adopt(devtools: &Cdp, target_id: &str) -> Result<Tab, String> {
-        let tab = Tab { session: devtools.attach_target(target_id).await? };
+        let tab = Tab { target: target_id.to_owned(), session: devtools.attach_target(target_id).await? };
         tab.until(devtools, "document.readyState === 'complete'", "the page to load").await?;
         Ok(tab)
+    }
+
+    /// Closes the tab (its page stops, and with it anything it asked the worker to do).
+    pub async fn close(self, devtools: &Cdp) -> Result<(), String> {
+        devtools.call("Target.closeTarget", json!({ "targetId": self.target }), None).await.map(|_| ())
     }
 
     /// Puts `window.bench` into the page (again after any navigation).
