@@ -3,8 +3,9 @@
 use crate::folder_gone::RootCheck;
 use crate::folder_writes;
 use crate::promise::{children, settle_as};
+use crate::reads_first;
 use crate::shared_listings;
-use crate::shared_walks;
+use crate::shared_walks::{self, Call};
 use owndir_browser::folder_store::PendingMove;
 use owndir_browser::{DomError, folder_store};
 use owndir_core::content::OWNDIR;
@@ -170,10 +171,22 @@ impl HandleFolder {
     }
 
     /// The handles in the directory at `path`: [`FolderError::NotFound`] when nothing is
-    /// there, [`FolderError::NotADirectory`] for a file, as `list` promises.
+    /// there, [`FolderError::NotADirectory`] for a file, as `list` promises. An iteration
+    /// of it under way is joined.
     async fn children_of(&self, path: &SafePath) -> Result<Vec<web_sys::FileSystemHandle>, FolderError> {
         match self.directory(path.segments()).await? {
-            Step::Found(directory) => self.unless_gone(children(&directory).await.map_err(FolderError::from)).await,
+            Step::Found(directory) => {
+                let iteration = shared_walks::joined_or_begun(&self.root, Call::Children, path.segments(), |settled| {
+                    future_to_promise(async move {
+                        let _settled = settled;
+                        let handles = children(&directory).await.map_err(|error| error.to_js())?;
+                        Ok(handles.into_iter().collect::<js_sys::Array>().into())
+                    })
+                });
+                let handles = settle_as::<js_sys::Array>(iteration).await;
+                let handles = handles.map(|handles| handles.iter().map(JsCast::unchecked_into).collect());
+                self.unless_gone(handles.map_err(FolderError::from)).await
+            }
             Step::Missing => Err(match self.lookup(path).await? {
                 Some(Entry::File { .. }) => FolderError::NotADirectory,
                 _ => FolderError::NotFound,
@@ -220,7 +233,7 @@ impl HandleFolder {
         if let Some(known) = self.walked.borrow().get(segments) {
             return known.clone();
         }
-        let walk = shared_walks::joined_or_begun(&self.root, segments, |settled| {
+        let walk = shared_walks::joined_or_begun(&self.root, Call::Walk, segments, |settled| {
             let parent = self.walk(parents);
             let name = name.clone();
             let top_level = parents.is_empty().then(|| self.root_check.clone());
@@ -264,7 +277,9 @@ impl HandleFolder {
         let parent = self.walk(parents);
         let name = name.clone();
         let top_level = parents.is_empty().then(|| self.root_check.clone());
+        let reading = reads_first::reading();
         future_to_promise(async move {
+            let _reading = reading;
             let parent = JsFuture::from(parent).await?;
             let parent = match parent.dyn_into::<FileSystemDirectoryHandle>() {
                 Ok(parent) => parent,
@@ -303,6 +318,7 @@ impl HandleFolder {
         // Sizes and times need every file opened. Ask in batches: all at once is no faster,
         // and it queues every other request's file access behind the whole folder.
         for batch in files.chunks(OPEN_AT_ONCE) {
+            reads_first::after_reads().await;
             let pending: js_sys::Array = batch.iter().map(|handle| JsValue::from(handle.get_file())).collect();
             let opened: js_sys::Array = settle_as(js_sys::Promise::all(&pending)).await?;
             for file in opened.iter() {

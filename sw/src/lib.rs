@@ -19,6 +19,7 @@ mod fs_api;
 mod handle_folder;
 mod lifecycle;
 mod promise;
+mod reads_first;
 mod respond;
 mod shared_listings;
 mod shared_walks;

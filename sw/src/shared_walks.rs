@@ -1,9 +1,12 @@
-//! Directory walks under way in this worker, which requests arriving meanwhile join: 16
-//! reads at once in one directory need its walk (and its `.owndir` probes) once, not 16
-//! times, and the browser's file-system backend serves its calls in turn.
+//! Directory walks and directory iterations under way in this worker, which requests
+//! arriving meanwhile join: 16 reads at once in one directory need its walk (and its
+//! `.owndir` probes) once, not 16 times; the file app's names and its live follower's
+//! snapshot read a big directory once, not one after the other. The browser's file-system
+//! backend serves its calls in turn, and a directory's iteration holds every other call
+//! until it is over.
 //!
-//! Only walks still under way are shared; each leaves the table as it settles, so a
-//! request never sees an answer from a call that finished before it arrived. A walk is
+//! Only calls still under way are shared; each leaves the table as it settles, so a
+//! request never sees an answer from a call that finished before it arrived. A call is
 //! joined only for the same root handle (the same record), and a change through this
 //! worker empties the table as it starts and as it ends, so a request sees our own
 //! changes at once.
@@ -11,8 +14,18 @@
 use std::cell::RefCell;
 use web_sys::FileSystemDirectoryHandle;
 
-/// A walk under way.
+/// What is shared.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Call {
+    /// The walk down to the directory at the path: its handle.
+    Walk,
+    /// The iteration of the directory at the path: an array of its handles.
+    Children,
+}
+
+/// A call under way.
 struct Walk {
+    call: Call,
     path: Vec<String>,
     /// The folder's root handle: another folder connected meanwhile has another.
     root: FileSystemDirectoryHandle,
@@ -44,11 +57,12 @@ impl Drop for Settled {
     }
 }
 
-/// The walk to `path` in the folder at `root` that is under way, joined; otherwise the
+/// The `call` for `path` in the folder at `root` that is under way, joined; otherwise the
 /// one `begin` makes, shared until it settles. `begin`'s future must hold the [`Settled`]
 /// it is given until it is over.
 pub fn joined_or_begun(
     root: &FileSystemDirectoryHandle,
+    call: Call,
     path: &[String],
     begin: impl FnOnce(Settled) -> js_sys::Promise,
 ) -> js_sys::Promise {
@@ -56,7 +70,11 @@ pub fn joined_or_begun(
         // The same handle object, not merely the same entry: the record is read once per
         // worker life, so its handle is one object until another folder is connected.
         let walks = walks.borrow();
-        walks.under_way.iter().find(|walk| walk.path == path && walk.root == *root).map(|walk| walk.promise.clone())
+        walks
+            .under_way
+            .iter()
+            .find(|walk| walk.call == call && walk.path == path && walk.root == *root)
+            .map(|walk| walk.promise.clone())
     });
     if let Some(promise) = under_way {
         return promise;
@@ -70,7 +88,7 @@ pub fn joined_or_begun(
     // before it can settle.
     let promise = begin(Settled { id });
     WALKS.with(|walks| {
-        let walk = Walk { path: path.to_vec(), root: root.clone(), id, promise: promise.clone() };
+        let walk = Walk { call, path: path.to_vec(), root: root.clone(), id, promise: promise.clone() };
         walks.borrow_mut().under_way.push(walk);
     });
     promise

@@ -20,6 +20,14 @@ impl DomError {
         DomError { name: name.to_owned(), message: message.into() }
     }
 
+    /// As a JavaScript `Error` with the same name and message, which [`DomError::from`]
+    /// reads back as it was: to pass a failure through a shared promise.
+    pub fn to_js(&self) -> JsValue {
+        let error = js_sys::Error::new(&self.message);
+        error.set_name(&self.name);
+        error.into()
+    }
+
     /// What this failure means for the folder.
     pub fn to_folder_error(&self) -> FolderError {
         match self.name.as_str() {
