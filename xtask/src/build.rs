@@ -82,6 +82,8 @@ fn optimise(wasm_opt: &Path, wasm: &Path) -> Result {
         // inlines anyway): pasting large ones into the async handlers' huge state machines
         // gave functions that gzip compresses far worse (the worker 8 KB, the page 13 KB).
         .arg("--one-caller-inline-max-function-size=20")
+        // Custom sections no browser reads: which compilers made the wasm, and its features.
+        .args(["--strip-producers", "--strip-target-features"])
         // The features rustc enables by default for wasm32 today; wasm-opt must accept them.
         .args(["--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext"])
         .args(["--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", "-o"])
