@@ -8,6 +8,7 @@
 
 use crate::handle_folder::HandleFolder;
 use crate::promise::settle;
+use litemap::LiteMap;
 use owndir_core::content::OWNDIR;
 use owndir_core::folder::Folder;
 use owndir_core::folder_routes::{HandlerFailure, MethodFilter, Pattern, Stage, locate_in_stack};
@@ -15,7 +16,6 @@ use owndir_core::module_files::{Fingerprint, fingerprint, present_modules, sourc
 use owndir_core::owndir_module::ModuleFormat;
 use owndir_core::{Entry, FolderError, SafePath};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -77,7 +77,7 @@ pub type Loaded = Result<Rc<Module>, HandlerFailure>;
 
 thread_local! {
     /// Each level's modules, with the fingerprint they were loaded at.
-    static MODULES: RefCell<HashMap<SafePath, (Fingerprint, Vec<Loaded>)>> = RefCell::default();
+    static MODULES: RefCell<LiteMap<SafePath, (Fingerprint, Vec<Loaded>)>> = RefCell::default();
 }
 
 /// The modules of `level`, in [`MODULE_FILES`](owndir_core::owndir_module::MODULE_FILES) order (none when it has neither file).

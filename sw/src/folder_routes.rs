@@ -10,11 +10,11 @@
 
 use crate::folder_modules::{Handler, Loaded, Module, failure_of, load_level};
 use crate::handle_folder::HandleFolder;
+use litemap::LiteMap;
 use owndir_core::folder_routes::{FolderHandlers, Handled, Stage};
 use owndir_core::owndir_module::{BodyKind, ModuleFormat, express_params, express_place};
 use owndir_core::{FolderError, Method, Route, SafePath};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
 use web_sys::{Request, RequestInit, Response, Url};
@@ -55,7 +55,7 @@ pub struct WorkerHandlers<'a> {
     method: Method,
     origin: String,
     /// Each level's modules, looked up once per request.
-    levels: RefCell<HashMap<SafePath, Vec<Loaded>>>,
+    levels: RefCell<LiteMap<SafePath, Vec<Loaded>>>,
     /// OwnDir's `req` and `res`, shared by the request's Express handlers, made when the
     /// first of them runs.
     exchange: RefCell<Option<JsValue>>,

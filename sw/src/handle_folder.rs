@@ -6,6 +6,7 @@ use crate::promise::{children, settle_as};
 use crate::reads_first;
 use crate::shared_listings;
 use crate::shared_walks::{self, Call};
+use litemap::LiteMap;
 use owndir_browser::folder_store::PendingMove;
 use owndir_browser::{DomError, folder_store};
 use owndir_core::content::OWNDIR;
@@ -13,7 +14,6 @@ use owndir_core::folder::{DirEntry, Entry, EntryKind, FileMeta, Folder, Metadata
 use owndir_core::listing::is_hidden_artifact;
 use owndir_core::{FolderError, SafePath};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
 use web_sys::{Blob, File, FileSystemDirectoryHandle, FileSystemFileHandle, FileSystemHandleKind};
@@ -38,9 +38,9 @@ pub struct HandleFolder {
     root_check: RootCheck,
     /// Directory walks by path: promises of a handle, `null` or `[error]` (see
     /// [`A_DIRECTORY`]).
-    walked: RefCell<HashMap<Vec<String>, js_sys::Promise>>,
+    walked: RefCell<LiteMap<Vec<String>, js_sys::Promise>>,
     /// File lookups begun by [`HandleFolder::prefetch`], each taken by its first lookup.
-    prefetched: RefCell<HashMap<Vec<String>, js_sys::Promise>>,
+    prefetched: RefCell<LiteMap<Vec<String>, js_sys::Promise>>,
     /// Whether [`Folder::list`] may wait for a listing of the same directory begun
     /// earlier. Only for the `sub` poller, which looks again a second later: a request
     /// must see what was there when it arrived, and a listing begun before it may have

@@ -18,9 +18,14 @@ use web_sys::{File, ReadableStream, ReadableStreamDefaultController, Response};
 
 /// Bytes read from a file per pull.
 const CHUNK: f64 = 1024.0 * 1024.0;
-/// Zip's CRC-32, computed with one 1 KB table: crc32fast's sixteen tables are faster but
-/// were 16 KB of incompressible data in the worker's wasm (most of its download).
-static CRC32: crc::Crc<u32, crc::Table<1>> = crc::Crc::<u32, crc::Table<1>>::new(&crc::CRC_32_ISO_HDLC);
+thread_local! {
+    /// Zip's CRC-32, computed with one 1 KB table: crc32fast's sixteen tables are faster
+    /// but were 16 KB of incompressible data in the worker's wasm (most of its download).
+    /// The table is made on the first zip rather than stored: its 1 KB of bits was ~1 KB
+    /// of the gzipped wasm, the loop that makes it far less.
+    static CRC32: &'static crc::Crc<u32, crc::Table<1>> =
+        Box::leak(Box::new(crc::Crc::<u32, crc::Table<1>>::new(&crc::CRC_32_ISO_HDLC)));
+}
 
 /// Answers `/@/zip` + `rest` (the directory's URL path); `search` may select some of its
 /// entries (`?name=a&name=b`).
@@ -144,7 +149,7 @@ impl Archive {
             // A file deleted since the plan was made is left out.
             if let Ok(Some(Entry::File { meta, body })) = self.folder.lookup(&item.path).await {
                 enqueue(controller, &writer.start_file(&item.name, meta.size, meta.modified_ms))?;
-                self.reading = Some(Reading { file: body, offset: 0.0, crc: CRC32.digest() });
+                self.reading = Some(Reading { file: body, offset: 0.0, crc: CRC32.with(|crc| crc.digest()) });
                 return Ok(false);
             }
         }

@@ -9,6 +9,7 @@
 
 mod build;
 mod fuzz;
+mod short_names;
 mod tools;
 
 use std::path::{Path, PathBuf};

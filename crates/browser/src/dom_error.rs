@@ -2,7 +2,7 @@
 
 use owndir_core::FolderError;
 use std::fmt;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// A rejected promise or thrown exception: its `name` (`NotFoundError`,
 /// `TypeMismatchError`, `NotAllowedError`, `QuotaExceededError`, …) and `message`.
@@ -67,9 +67,62 @@ impl From<DomError> for FolderError {
 }
 
 impl From<idb::Error> for DomError {
+    /// Named `IndexedDbError` whatever the browser's exception (so no IndexedDB failure
+    /// reads as a missing file), with that exception's `name: message` as the message.
+    /// idb's own texts (its `Display`) were ~1.2 KB of the worker's gzipped wasm.
     fn from(error: idb::Error) -> DomError {
-        DomError::new("IndexedDbError", error.to_string())
+        use idb::Error::*;
+        let message = match &error {
+            DomException(exception) => described(exception),
+            AddFailed(value)
+            | ClearFailed(value)
+            | CountFailed(value)
+            | CursorAdvanceFailed(value)
+            | CursorContinueFailed(value)
+            | CursorKeyNotFound(value)
+            | CursorPrimaryKeyNotFound(value)
+            | CursorValueNotFound(value)
+            | DeleteFailed(value)
+            | GetAllFailed(value)
+            | GetAllKeysFailed(value)
+            | GetFailed(value)
+            | GetKeyFailed(value)
+            | IndexCreateFailed(value)
+            | IndexDeleteFailed(value)
+            | IndexedDbDeleteFailed(value)
+            | IndexedDbNotFound(value)
+            | IndexedDbOpenFailed(value)
+            | IndexNotFound(value)
+            | KeyPathNotFound(value)
+            | KeyRangeBoundNotFound(value)
+            | KeyRangeCreateFailed(value)
+            | KeyRangeIncludesFailed(value)
+            | ObjectStoreCreateFailed(value)
+            | ObjectStoreDeleteFailed(value)
+            | ObjectStoreNotFound(value)
+            | OpenCursorFailed(value)
+            | OpenKeyCursorFailed(value)
+            | RequestErrorNotFound(value)
+            | RequestResultNotFound(value)
+            | TransactionAbortError(value)
+            | TransactionCommitError(value)
+            | TransactionModeNotFound(value)
+            | TransactionOpenFailed(value)
+            | UnexpectedJsType(_, value)
+            | UpdateFailed(value) => described(value),
+            _ => "the request failed without an exception".to_owned(),
+        };
+        DomError::new("IndexedDbError", message)
     }
+}
+
+/// `String(value)`, as idb's texts showed a failure's value (a `DOMException` reads
+/// `InvalidStateError: …`).
+fn described(value: &JsValue) -> String {
+    if value.is_undefined() || value.is_null() {
+        return if value.is_null() { "null" } else { "undefined" }.to_owned();
+    }
+    value.unchecked_ref::<js_sys::Object>().to_string().into()
 }
 
 impl fmt::Display for DomError {
