@@ -171,7 +171,8 @@ window.bench = (() => {
   }
 
   /** In the file app showing the folder that holds `name`: clicks `name` and waits until
-   * `rows` of its rows are drawn (checked at each animation frame), the ms from the click.
+   * `rows` of its rows are drawn (checked at each animation frame): `{time, asked,
+   * answered}`, ms from the click to the rows, and to the names request's start and end.
    * Then waits for the sizes and times to come, and goes back. */
   async function appDraws(name, rows) {
     const ROWS = "#listing tr[data-name]";
@@ -191,10 +192,17 @@ window.bench = (() => {
     link().click();
     await until(() => location.pathname !== parent && document.querySelectorAll(ROWS).length >= rows, `${rows} rows`);
     const time = performance.now() - start;
+    // Where the names request was: asked and answered, in ms after the click.
+    const names = performance
+      .getEntriesByType("resource")
+      .filter((entry) => entry.name.includes("kind=1") && entry.startTime >= start)
+      .pop();
+    const asked = names ? names.startTime - start : NaN;
+    const answered = names ? names.responseEnd - start : NaN;
     await until(() => !busy(), "the sizes and times");
     history.back();
     await until(() => location.pathname === parent && link() && !busy(), `back in ${parent}`);
-    return time;
+    return { time, asked, answered };
   }
 
   async function sequentialWhile(path, n, going) {
