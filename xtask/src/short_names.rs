@@ -149,3 +149,74 @@ impl ShortNames {
 fn invalid(error: impl std::fmt::Display) -> String {
     format!("cannot shorten the wasm's names: {error}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A module importing `wbg.<import>` (a function of no arguments) and exporting it
+    /// again as `export`, and exporting its memory as `memory`.
+    fn module(import: &str, export: &str) -> Vec<u8> {
+        let mut types = wasm_encoder::TypeSection::new();
+        types.ty().function([], []);
+        let mut imports = wasm_encoder::ImportSection::new();
+        imports.import("wbg", import, wasm_encoder::EntityType::Function(0));
+        let mut memories = wasm_encoder::MemorySection::new();
+        memories.memory(wasm_encoder::MemoryType {
+            minimum: 1,
+            maximum: None,
+            memory64: false,
+            shared: false,
+            page_size_log2: None,
+        });
+        let mut exports = wasm_encoder::ExportSection::new();
+        exports.export(export, wasm_encoder::ExportKind::Func, 0);
+        exports.export("memory", wasm_encoder::ExportKind::Memory, 0);
+        let mut module = wasm_encoder::Module::new();
+        module.section(&types).section(&imports).section(&memories).section(&exports);
+        module.finish()
+    }
+
+    fn names(wasm: &[u8]) -> (Vec<String>, Vec<String>) {
+        let (mut imports, mut exports) = (Vec::new(), Vec::new());
+        for payload in Parser::new(0).parse_all(wasm) {
+            match payload.unwrap() {
+                Payload::ImportSection(reader) => {
+                    imports.extend(reader.into_imports().map(|import| import.unwrap().name.to_owned()))
+                }
+                Payload::ExportSection(reader) => {
+                    exports.extend(reader.into_iter().map(|export| export.unwrap().name.to_owned()))
+                }
+                _ => {}
+            }
+        }
+        (imports, exports)
+    }
+
+    #[test]
+    fn hashed_names_are_renamed_in_the_wasm_and_in_the_glue_alike() {
+        let import = "__wbg_log_0123456789abcdef";
+        let export = "wasm_bindgen__convert__closures_____invoke__h0123456789abcdef";
+        let glue = format!("imports.wbg.{import} = function() {{}};\nwasm.{export}(); wasm.memory; x{import}y;\n");
+        let (wasm, glue) = shorten(&module(import, export), &glue).unwrap();
+        assert_eq!(names(&wasm), (vec!["a".to_owned()], vec!["b".to_owned(), "memory".to_owned()]));
+        // Only whole identifiers: the one inside `x…y` is another name and stays.
+        assert_eq!(glue, format!("imports.wbg.a = function() {{}};\nwasm.b(); wasm.memory; x{import}y;\n"));
+    }
+
+    #[test]
+    fn a_name_the_glue_never_spells_fails_the_build() {
+        let wasm = module("__wbg_log_0123456789abcdef", "run");
+        let error = shorten(&wasm, "imports.wbg.__wbg_other_fedcba9876543210 = 1;").unwrap_err();
+        assert!(error.contains("__wbg_log_0123456789abcdef"), "{error}");
+    }
+
+    #[test]
+    fn short_names_skip_the_taken_ones_and_grow_a_letter_after_z() {
+        let mut short = ShortNames { count: 0, taken: ["b".to_owned()].into() };
+        let first: Vec<String> = (0..3).map(|_| short.next()).collect();
+        assert_eq!(first, ["a", "c", "d"]);
+        let mut short = ShortNames { count: 51, taken: BTreeSet::new() };
+        assert_eq!([short.next(), short.next(), short.next()], ["Z", "ba", "bb"]);
+    }
+}
