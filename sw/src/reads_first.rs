@@ -4,24 +4,14 @@
 //! calls, so a small GET during a big listing took 4× its idle time.
 
 use gloo_timers::future::TimeoutFuture;
-use std::cell::RefCell;
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Poll, Waker};
+use std::cell::Cell;
 
 /// The longest a batch waits for reads, so that a stream of reads slows a listing but
 /// never stops it.
 const WAIT_AT_MOST_MS: u32 = 50;
 
-#[derive(Default)]
-struct Reads {
-    under_way: usize,
-    /// Batches waiting for `under_way` to reach 0.
-    waiting: Vec<Waker>,
-}
-
 thread_local! {
-    static READS: RefCell<Reads> = RefCell::default();
+    static READS_UNDER_WAY: Cell<usize> = const { Cell::new(0) };
 }
 
 /// A read under way, until dropped.
@@ -29,37 +19,21 @@ pub struct Reading(());
 
 /// Counts a read as under way while the returned value lives.
 pub fn reading() -> Reading {
-    READS.with(|reads| reads.borrow_mut().under_way += 1);
+    READS_UNDER_WAY.with(|reads| reads.set(reads.get() + 1));
     Reading(())
 }
 
 impl Drop for Reading {
     fn drop(&mut self) {
-        let waiting = READS.with(|reads| {
-            let mut reads = reads.borrow_mut();
-            reads.under_way -= 1;
-            if reads.under_way == 0 { std::mem::take(&mut reads.waiting) } else { Vec::new() }
-        });
-        waiting.into_iter().for_each(Waker::wake);
+        READS_UNDER_WAY.with(|reads| reads.set(reads.get() - 1));
     }
 }
 
-fn reads_under_way() -> bool {
-    READS.with(|reads| reads.borrow().under_way > 0)
-}
-
-/// Resolves once no read is under way, or after [`WAIT_AT_MOST_MS`].
+/// Resolves once no read is under way (looked at every timer tick: a read takes a few
+/// milliseconds), or after [`WAIT_AT_MOST_MS`].
 pub async fn after_reads() {
-    if !reads_under_way() {
-        return;
+    let until = js_sys::Date::now() + f64::from(WAIT_AT_MOST_MS);
+    while READS_UNDER_WAY.with(Cell::get) > 0 && js_sys::Date::now() < until {
+        TimeoutFuture::new(1).await;
     }
-    let mut limit = TimeoutFuture::new(WAIT_AT_MOST_MS);
-    std::future::poll_fn(|cx| {
-        if !reads_under_way() || Pin::new(&mut limit).poll(cx).is_ready() {
-            return Poll::Ready(());
-        }
-        READS.with(|reads| reads.borrow_mut().waiting.push(cx.waker().clone()));
-        Poll::Pending
-    })
-    .await
 }
