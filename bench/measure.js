@@ -139,20 +139,10 @@ window.bench = (() => {
     return { time, entries, status: 200, type: response.headers.get("content-type") };
   }
 
-  /** GETs of `path`, one after another, while one JSON listing of `dir` runs: the ms of
-   * each, at most `n`; the last one starts before the listing ends. */
-  async function duringListing(dir, path, n) {
-    let listed = false;
-    const listingDone = listing(dir).then(() => (listed = true));
-    const times = await sequentialWhile(path, n, () => !listed);
-    await listingDone;
-    return times;
-  }
-
   /** GETs of `path`: `idle` of them one after another, then as many as fit, one after
    * another, while one JSON listing of `dir` runs: `{idle, during, startedAt, listing}` in
    * ms (`startedAt`: when each GET of `during` began, after the listing began). */
-  async function idleThenDuringListing(dir, path, idle) {
+  async function duringListing(dir, path, idle) {
     const idleTimes = await sequential([path], idle);
     let listed = false;
     const start = performance.now();
@@ -206,12 +196,6 @@ window.bench = (() => {
     // last round end before anything else is measured.
     await new Promise((resolve) => setTimeout(resolve, 2500));
     return { time, asked, answered };
-  }
-
-  async function sequentialWhile(path, n, going) {
-    const times = [];
-    while (going() && times.length < n) times.push(...(await sequential([path], 1)));
-    return times;
   }
 
   /** One GET of `path` (a cold start, after the harness stopped the worker): its time in
@@ -335,7 +319,7 @@ window.bench = (() => {
   }
 
   return {
-    seedFile, seedMany, digest, sequential, concurrent, whole, ranges, rangesWork, listing, duringListing, idleThenDuringListing, appDraws, once,
+    seedFile, seedMany, digest, sequential, concurrent, whole, ranges, rangesWork, listing, duringListing, appDraws, once,
     put, writeDirectly, stepCosts, startStream, resumeStream, stream,
   };
 })();

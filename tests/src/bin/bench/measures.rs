@@ -69,7 +69,8 @@ pub async fn measure(bench: &Bench) -> Result<(Vec<Row>, Vec<Breakdown>)> {
     if bench.wants("listing") {
         rows.push(shown(listing(bench, &present).await?));
         rows.push(shown(names_only(bench).await?));
-        let during = |_| format!("bench.duringListing('/{}/', {}, {})", files::MANY, small[0], SEQUENTIAL.0);
+        let during =
+            |_| format!("bench.duringListing('/{}/', {}, 0).then((answer) => answer.during)", files::MANY, small[0]);
         let times = bench.rounds(&[Host::Ours, Host::PlainWorker], LISTING_ROUNDS, during).await?;
         breakdown.push(breakdown_line("4 KB GET while a 10,000-entry JSON listing runs (sizes and times)", times));
     }
@@ -208,7 +209,6 @@ async fn names_only(bench: &Bench) -> Result<Row> {
     bench.row("names_only", name, Kind::Latency, &[Host::Ours, Host::PlainWorker], LISTING_ROUNDS, expression).await
 }
 
-/// A breakdown line: the median of each server's samples.
 /// The file app (ours, on OPFS and on disk) clicked into the 10,000-entry folder, until
 /// its first 500 rows are drawn; against the plain worker's names-only listing, the floor
 /// for any worker that lists a directory.
@@ -283,7 +283,7 @@ async fn during_a_long_listing(bench: &Bench) -> Result<Vec<Breakdown>> {
         // The plain worker's JSON listing opens all 100,000 files at once; its names-only
         // listing is the floor: the browser's own iteration of the directory.
         let query = if host == Host::PlainWorker { "?names" } else { "" };
-        format!("bench.idleThenDuringListing('/{}/{query}', '/small/00.bin', 25)", files::HUNDRED_K)
+        format!("bench.duringListing('/{}/{query}', '/small/00.bin', 25)", files::HUNDRED_K)
     };
     for round in 0..LONG_LISTING_ROUNDS {
         for host in [Host::Ours, Host::OursDisk, Host::PlainWorker] {
@@ -323,6 +323,7 @@ async fn during_a_long_listing(bench: &Bench) -> Result<Vec<Breakdown>> {
     ])
 }
 
+/// A breakdown line: the median of each server's samples.
 fn breakdown_line(what: &str, samples: BTreeMap<Host, Vec<f64>>) -> Breakdown {
     let medians =
         samples.into_iter().filter_map(|(server, samples)| Some((server, Summary::of(samples)?.median))).collect();
