@@ -17,6 +17,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The crates built to wasm: folder, output name, wasm-bindgen target (the worker's
+/// glue is a classic script; the page's are modules).
+const WASM_CRATES: [(&str, &str, &str); 3] =
+    [("sw", "sw", "no-modules"), ("app", "app", "web"), ("app-extras", "extras", "web")];
+
 /// Builds everything into `dist/` and returns its path.
 pub fn build() -> Result<PathBuf> {
     let root = workspace_root();
@@ -27,23 +32,20 @@ pub fn build() -> Result<PathBuf> {
 
     let generated = root.join("target").join("wasm-out");
     step("compiling the worker and the page to wasm, with their JS glue (wasm-pack build --release)");
-    wasm_pack_build(&wasm_pack, &root.join("sw"), &generated.join("sw"), "sw", "no-modules")?;
-    wasm_pack_build(&wasm_pack, &root.join("app"), &generated.join("app"), "app", "web")?;
-    wasm_pack_build(&wasm_pack, &root.join("app-extras"), &generated.join("extras"), "extras", "web")?;
+    for (krate, name, target) in WASM_CRATES {
+        wasm_pack_build(&wasm_pack, &root.join(krate), &generated.join(name), name, target)?;
+    }
+    // Each crate's output: `target/wasm-out/<name>/<name>_bg.wasm` and `<name>.js`.
+    let output = |name: &str, suffix: &str| generated.join(name).join(format!("{name}{suffix}"));
     if let Some(wasm_opt) = &wasm_opt {
         step("optimising wasm (wasm-opt -Oz)");
-        for wasm in [
-            generated.join("sw").join("sw_bg.wasm"),
-            generated.join("app").join("app_bg.wasm"),
-            generated.join("extras").join("extras_bg.wasm"),
-        ] {
-            optimise(wasm_opt, &wasm)?;
+        for (_, name, _) in WASM_CRATES {
+            optimise(wasm_opt, &output(name, "_bg.wasm"))?;
         }
     }
     step("shortening wasm-bindgen's hashed names (wasm and glue)");
-    for (dir, name) in [("sw", "sw"), ("app", "app"), ("extras", "extras")] {
-        let dir = generated.join(dir);
-        shorten_names(&dir.join(format!("{name}_bg.wasm")), &dir.join(format!("{name}.js")))?;
+    for (_, name, _) in WASM_CRATES {
+        shorten_names(&output(name, "_bg.wasm"), &output(name, ".js"))?;
     }
 
     step("assembling dist/");
