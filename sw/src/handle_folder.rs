@@ -4,8 +4,8 @@ use crate::folder_gone::RootCheck;
 use crate::folder_writes;
 use crate::promise::{children, settle_as};
 use crate::reads_first;
+use crate::shared_calls::{self, Call};
 use crate::shared_listings;
-use crate::shared_walks::{self, Call};
 use litemap::LiteMap;
 use owndir_browser::folder_store::PendingMove;
 use owndir_browser::{DomError, folder_store};
@@ -28,7 +28,7 @@ use web_sys::{Blob, File, FileSystemDirectoryHandle, FileSystemFileHandle, FileS
 /// (the file, and `.owndir` at each level) and the core's lookups, made one after another
 /// in OwnDir's order, find them done or under way. Nothing outlives the request, so
 /// nothing goes stale; a walk still under way is shared with the requests arriving
-/// meanwhile too ([`shared_walks`]), so reads at once in one directory walk it once.
+/// meanwhile too ([`shared_calls`]), so reads at once in one directory walk it once.
 #[derive(Debug)]
 pub struct HandleFolder {
     root: FileSystemDirectoryHandle,
@@ -176,7 +176,7 @@ impl HandleFolder {
     async fn children_of(&self, path: &SafePath) -> Result<Vec<web_sys::FileSystemHandle>, FolderError> {
         match self.directory(path.segments()).await? {
             Step::Found(directory) => {
-                let iteration = shared_walks::joined_or_begun(&self.root, Call::Children, path.segments(), |settled| {
+                let iteration = shared_calls::joined_or_begun(&self.root, Call::Children, path.segments(), |settled| {
                     future_to_promise(async move {
                         let _settled = settled;
                         let handles = children(&directory).await.map_err(|error| error.to_js())?;
@@ -203,7 +203,7 @@ impl HandleFolder {
     }
 
     fn forget_walks(&self) {
-        shared_walks::forget();
+        shared_calls::forget();
         self.walked.borrow_mut().clear();
         self.prefetched.borrow_mut().clear();
     }
@@ -233,7 +233,7 @@ impl HandleFolder {
         if let Some(known) = self.walked.borrow().get(segments) {
             return known.clone();
         }
-        let walk = shared_walks::joined_or_begun(&self.root, Call::Walk, segments, |settled| {
+        let walk = shared_calls::joined_or_begun(&self.root, Call::Walk, segments, |settled| {
             let parent = self.walk(parents);
             let name = name.clone();
             let top_level = parents.is_empty().then(|| self.root_check.clone());

@@ -24,36 +24,36 @@ pub enum Call {
 }
 
 /// A call under way.
-struct Walk {
+struct UnderWay {
     call: Call,
     path: Vec<String>,
     /// The folder's root handle: another folder connected meanwhile has another.
     root: FileSystemDirectoryHandle,
-    /// Which walk a [`Settled`] takes out.
+    /// Which call a [`Settled`] takes out.
     id: u64,
     promise: js_sys::Promise,
 }
 
-/// A handful at a time (a read begins one per level), so a list is enough.
+/// A handful at a time (a read begins one walk per level), so a list is enough.
 #[derive(Default)]
-struct Walks {
-    under_way: Vec<Walk>,
+struct Calls {
+    under_way: Vec<UnderWay>,
     next_id: u64,
 }
 
 thread_local! {
-    static WALKS: RefCell<Walks> = RefCell::default();
+    static CALLS: RefCell<Calls> = RefCell::default();
 }
 
-/// Takes its walk out of the table when dropped: the walk's future holds it, so it goes
-/// as the walk settles (or is cut off).
+/// Takes its call out of the table when dropped: the call's future holds it, so it goes
+/// as the call settles (or is cut off).
 pub struct Settled {
     id: u64,
 }
 
 impl Drop for Settled {
     fn drop(&mut self) {
-        WALKS.with(|walks| walks.borrow_mut().under_way.retain(|walk| walk.id != self.id));
+        CALLS.with(|calls| calls.borrow_mut().under_way.retain(|call| call.id != self.id));
     }
 }
 
@@ -66,36 +66,36 @@ pub fn joined_or_begun(
     path: &[String],
     begin: impl FnOnce(Settled) -> js_sys::Promise,
 ) -> js_sys::Promise {
-    let under_way = WALKS.with(|walks| {
+    let under_way = CALLS.with(|calls| {
         // The same handle object, not merely the same entry: the record is read once per
         // worker life, so its handle is one object until another folder is connected.
-        let walks = walks.borrow();
-        walks
+        let calls = calls.borrow();
+        calls
             .under_way
             .iter()
-            .find(|walk| walk.call == call && walk.path == path && walk.root == *root)
-            .map(|walk| walk.promise.clone())
+            .find(|shared| shared.call == call && shared.path == path && shared.root == *root)
+            .map(|shared| shared.promise.clone())
     });
     if let Some(promise) = under_way {
         return promise;
     }
-    let id = WALKS.with(|walks| {
-        let mut walks = walks.borrow_mut();
-        walks.next_id += 1;
-        walks.next_id
+    let id = CALLS.with(|calls| {
+        let mut calls = calls.borrow_mut();
+        calls.next_id += 1;
+        calls.next_id
     });
-    // `future_to_promise` first polls in a later microtask, so the walk is in the table
+    // `future_to_promise` first polls in a later microtask, so the call is in the table
     // before it can settle.
     let promise = begin(Settled { id });
-    WALKS.with(|walks| {
-        let walk = Walk { call, path: path.to_vec(), root: root.clone(), id, promise: promise.clone() };
-        walks.borrow_mut().under_way.push(walk);
+    CALLS.with(|calls| {
+        let shared = UnderWay { call, path: path.to_vec(), root: root.clone(), id, promise: promise.clone() };
+        calls.borrow_mut().under_way.push(shared);
     });
     promise
 }
 
-/// Forgets every walk under way: a change through this worker is starting or over, and
+/// Forgets every call under way: a change through this worker is starting or over, and
 /// what it makes or removes must be seen by every request after it.
 pub fn forget() {
-    WALKS.with(|walks| walks.borrow_mut().under_way.clear());
+    CALLS.with(|calls| calls.borrow_mut().under_way.clear());
 }
