@@ -360,8 +360,6 @@ impl Search {
         } else {
             format!("Searching {place}… {what} so far in {looked}{more}")
         };
-        let mut text = text;
-        text[..1].make_ascii_uppercase();
         self.status.set_text_content(Some(&text));
         if finished || stopped {
             self.results.set_attribute("data-done-ms", &with_decimals(js_sys::Date::now() - self.started, 0))?;
