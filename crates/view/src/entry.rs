@@ -138,37 +138,35 @@ pub fn natural_cmp(a: &str, b: &str, lowercase: Lowercase) -> Ordering {
 
 /// [`natural_cmp`] of `a` and `b`, given them lower-cased.
 fn natural_cmp_lowered(a: &str, a_lower: &str, b: &str, b_lower: &str) -> Ordering {
-    let (mut left, mut right) = (a_lower.chars().peekable(), b_lower.chars().peekable());
+    // Slices of the names, not copies: a big folder's sort makes ~130,000 comparisons.
+    let (mut left, mut right) = (a_lower, b_lower);
     loop {
-        match (left.peek().copied(), right.peek().copied()) {
+        match (left.chars().next(), right.chars().next()) {
             (None, None) => return a.cmp(b),
             (None, Some(_)) => return Ordering::Less,
             (Some(_), None) => return Ordering::Greater,
             (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
-                let (x_digits, y_digits) = (take_digits(&mut left), take_digits(&mut right));
+                let ((x_digits, x_rest), (y_digits, y_rest)) = (split_digits(left), split_digits(right));
                 let (x_value, y_value) = (x_digits.trim_start_matches('0'), y_digits.trim_start_matches('0'));
                 let by_value = x_value.len().cmp(&y_value.len()).then_with(|| x_value.cmp(y_value));
                 if by_value != Ordering::Equal {
                     return by_value;
                 }
+                (left, right) = (x_rest, y_rest);
             }
             (Some(x), Some(y)) => {
                 if x != y {
                     return x.cmp(&y);
                 }
-                left.next();
-                right.next();
+                (left, right) = (&left[x.len_utf8()..], &right[y.len_utf8()..]);
             }
         }
     }
 }
 
-fn take_digits(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> String {
-    let mut digits = String::new();
-    while let Some(digit) = chars.next_if(char::is_ascii_digit) {
-        digits.push(digit);
-    }
-    digits
+/// The run of ASCII digits `text` begins with, and the rest.
+fn split_digits(text: &str) -> (&str, &str) {
+    text.split_at(text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len()))
 }
 
 #[cfg(test)]
