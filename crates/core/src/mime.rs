@@ -50,24 +50,42 @@ pub fn known(name: &str) -> Option<&'static str> {
     }
 }
 
-// mime_guess's mapping, written by `build.rs`: `MIME_TABLE` has one `extension type` line
-// per extension (lowercase, sorted). Linked as a crate, mime_guess (a table of string
-// slices, and Unicode case folding for its lookups) made the worker's gzipped wasm ~10 KB
-// bigger than this text does.
+// mime_guess's mapping, written by `build.rs`: `MIME_TABLE_CODED` has one `extension type`
+// line per extension (lowercase, sorted), each type's common beginning coded as one byte
+// (`MIME_PREFIXES`). Linked as a crate, mime_guess (a table of string slices, and Unicode
+// case folding for its lookups) made the worker's gzipped wasm ~10 KB bigger than this text.
 include!(concat!(env!("OUT_DIR"), "/mime_types.rs"));
 
-/// The type on `extension`'s line of [`MIME_TABLE`], by binary search over the text itself:
+/// The table with its prefixes written out, made on the first lookup (a few µs) so lookups
+/// can hand out `&'static str`s.
+fn mime_table() -> &'static str {
+    static TABLE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = String::with_capacity(MIME_TABLE_CODED.len() * 2);
+        for character in MIME_TABLE_CODED.chars() {
+            // The codes are 0x10..=0x1f: only they index the prefixes.
+            match MIME_PREFIXES.get((character as usize).wrapping_sub(0x10)) {
+                Some(prefix) => table.push_str(prefix),
+                None => table.push(character),
+            }
+        }
+        table
+    })
+}
+
+/// The type on `extension`'s line of the table, by binary search over the text itself:
 /// each probe reads the line around the middle byte of what is left, so no table of line
 /// starts is needed (it was 2.7 KB of the gzipped worker: numbers compress badly).
 fn look_up(extension: &str) -> Option<&'static str> {
-    let bytes = MIME_TABLE.as_bytes();
+    let table = mime_table();
+    let bytes = table.as_bytes();
     // Both ends are line starts (or the end of the text).
     let (mut low, mut high) = (0, bytes.len());
     while low < high {
         let middle = low + (high - low) / 2;
         let start = bytes[low..middle].iter().rposition(|&byte| byte == b'\n').map_or(low, |at| low + at + 1);
         let end = bytes[start..high].iter().position(|&byte| byte == b'\n').map_or(high, |at| start + at);
-        let (known, mime) = MIME_TABLE.get(start..end)?.split_once(' ')?;
+        let (known, mime) = table.get(start..end)?.split_once(' ')?;
         match known.cmp(extension) {
             std::cmp::Ordering::Equal => return Some(mime),
             std::cmp::Ordering::Less => low = end + 1,
