@@ -42,7 +42,9 @@ pub async fn show(directory: SafePath) {
     let name = directory.name().map(str::to_owned).or_else(|| state::with(|app| app.record.clone().map(|r| r.name)));
     document().set_title(&format!("{} — OwnDir", name.unwrap_or_default()));
     log(skeleton(&directory));
-    match api::kinds(&directory).await {
+    let kinds = api::kinds(&directory).await;
+    crate::live::names_are_in(&directory);
+    match kinds {
         Ok(entries) => {
             // Sizes are asked after the names: both make the browser read the directory,
             // and the names should not wait for the other's reading.

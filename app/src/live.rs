@@ -28,6 +28,8 @@ struct Watch {
 
 thread_local! {
     static WATCH: RefCell<Option<Watch>> = const { RefCell::new(None) };
+    /// A directory to follow once its names are in ([`watch_after_names`]).
+    static DEFERRED: RefCell<Option<SafePath>> = const { RefCell::new(None) };
     static REFRESH_PENDING: Cell<bool> = const { Cell::new(false) };
 }
 
@@ -42,8 +44,25 @@ pub fn watch(directory: &SafePath, file: Option<&SafePath>) {
     open(directory.clone(), file.cloned(), String::new());
 }
 
+/// Follows `directory` from when [`names_are_in`] says so, replacing what was followed.
+/// The worker's first snapshot of the subtree opens every file, and the listing's names
+/// should not wait for it; a change made before the snapshot is in the sizes' listing,
+/// which the listing asks for after its names too.
+pub fn watch_after_names(directory: &SafePath) {
+    stop();
+    DEFERRED.with(|deferred| deferred.replace(Some(directory.clone())));
+}
+
+/// `directory`'s names are in: follow it, if it is still what the page means to follow.
+pub fn names_are_in(directory: &SafePath) {
+    if DEFERRED.with(|deferred| deferred.borrow_mut().take_if(|deferred| deferred == directory).is_some()) {
+        open(directory.clone(), None, String::new());
+    }
+}
+
 /// Stops following.
 pub fn stop() {
+    DEFERRED.with(|deferred| deferred.take());
     if let Some(watch) = WATCH.with(|watch| watch.borrow_mut().take()) {
         watch.source.close();
     }

@@ -56,12 +56,13 @@ pub async fn show_current() {
             app.browse_mode = location.browse;
         }
     });
-    // Followed live from before it is drawn, so no change made meanwhile is missed.
+    // Followed live from before it is drawn, so no change made meanwhile is missed (a
+    // listing from when its names are in: `live::watch_after_names`).
     if location.is_directory && location.path == owndir_view::trash::trash_dir() {
         live::stop();
         trash_view::show().await;
     } else if location.is_directory {
-        live::watch(&location.path, None);
+        live::watch_after_names(&location.path);
         listing::show(location.path).await;
     } else {
         live::watch(&location.path.parent().unwrap_or_default(), Some(&location.path));
