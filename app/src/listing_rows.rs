@@ -2,11 +2,12 @@
 //! the line that draws the next page, and sizes and times put in place when they arrive
 //! after the names (`listing.rs` shows names first).
 
-use crate::dom::{action_button, add, app_link, document, element, text_element};
+use crate::dom::{action_button, add, document, element, text_element};
 use crate::views::log;
 use crate::{grid, selection, state};
 use owndir_browser::DomError;
 use owndir_core::SafePath;
+use owndir_view::listing_row::ListingRow;
 use owndir_view::location::{dir_href, file_href};
 use owndir_view::photos::FolderView;
 use owndir_view::{Entry, SortKey, arrange, human_size, human_time};
@@ -84,11 +85,7 @@ pub fn draw_listing() -> Result<(), DomError> {
     add(&head, &head_row)?;
     add(&table, &head)?;
     let body = element("tbody", "")?;
-    let offset = -(js_sys::Date::new_0().get_timezone_offset() as i64);
-    let marks = conflict_marks();
-    for entry in shown.iter().take(rows_drawn) {
-        add(&body, &row(&directory, entry, offset, &marks)?)?;
-    }
+    body.set_inner_html(&rows_html(&directory, &shown[..rows_drawn.min(shown.len())]));
     add(&table, &body)?;
     add(&area, &table)?;
     if shown.len() > rows_drawn {
@@ -154,11 +151,7 @@ pub fn draw_more() -> Result<(), DomError> {
     if let Some(tiles) = document().query_selector("#listing .grid")? {
         grid::add_tiles(&tiles, &directory, &page)?;
     } else {
-        let offset = -(js_sys::Date::new_0().get_timezone_offset() as i64);
-        let marks = conflict_marks();
-        for entry in &page {
-            add(&body, &row(&directory, entry, offset, &marks)?)?;
-        }
+        body.insert_adjacent_html("beforeend", &rows_html(&directory, &page))?;
     }
     if let Some(old) = document().query_selector("#listing .more-rows")? {
         old.remove();
@@ -183,48 +176,31 @@ fn conflict_marks() -> Marks {
 
 type Marks = std::collections::BTreeMap<String, owndir_view::conflict::Mark>;
 
-fn row(directory: &SafePath, entry: &Entry, offset_minutes: i64, marks: &Marks) -> Result<Element, DomError> {
-    let tr = element("tr", if entry.is_directory { "dir" } else { "file" })?;
-    tr.set_attribute("data-name", &entry.name)?;
-    let Ok(path) = directory.join(&entry.name) else { return Ok(tr) };
-    let select_cell = element("td", "select")?;
-    let select: HtmlInputElement = element("input", "select")?.unchecked_into();
-    select.set_type("checkbox");
-    select.set_attribute("aria-label", &format!("Select {}", entry.name))?;
-    select.set_tab_index(-1);
-    add(&select_cell, &select)?;
-    add(&tr, &select_cell)?;
-    let name_cell = element("td", "name")?;
-    let href = if entry.is_directory { dir_href(&path, state::with(|app| app.browse_mode)) } else { file_href(&path) };
-    let link = app_link("", &href, "entry")?;
-    // Drawn by CSS: emoji differ per platform and may be missing altogether.
-    let icon = element("span", &format!("icon {}", grid::icon_class(entry)))?;
-    icon.set_attribute("aria-hidden", "true")?;
-    add(&link, &icon)?;
-    add(&link, &text_element("span", "label", &entry.name)?)?;
-    match marks.get(&entry.name) {
-        Some(mark) => {
-            // Beside the link, not in it: the link's name stays the file's name.
-            let line = element("div", "name-line")?;
-            add(&line, &link)?;
-            let badge = text_element("span", "badge conflict", "conflict")?;
-            badge.set_attribute("title", &mark.title())?;
-            add(&line, &badge)?;
-            add(&name_cell, &line)?;
-        }
-        None => add(&name_cell, &link)?,
+/// The table rows of `entries`, as HTML: one call into the DOM draws them all.
+fn rows_html(directory: &SafePath, entries: &[Entry]) -> String {
+    let offset = -(js_sys::Date::new_0().get_timezone_offset() as i64);
+    let marks = conflict_marks();
+    let browse_mode = state::with(|app| app.browse_mode);
+    let mut html = String::with_capacity(entries.len() * 600);
+    for entry in entries {
+        let href = directory
+            .join(&entry.name)
+            .ok()
+            .map(|path| if entry.is_directory { dir_href(&path, browse_mode) } else { file_href(&path) });
+        let conflict = marks.get(&entry.name).map(|mark| mark.title());
+        let (size, modified) = size_and_time(entry, offset);
+        let row = ListingRow {
+            name: &entry.name,
+            is_directory: entry.is_directory,
+            href: href.as_deref(),
+            icon: grid::icon_class(entry),
+            conflict: conflict.as_deref(),
+            size: &size,
+            modified: &modified,
+        };
+        row.write_html(&mut html);
     }
-    add(&tr, &name_cell)?;
-    let (size, modified) = size_and_time(entry, offset_minutes);
-    add(&tr, &text_element("td", "size", &size)?)?;
-    add(&tr, &text_element("td", "modified", &modified)?)?;
-    let actions = element("td", "actions")?;
-    let menu = action_button("⋯", "entry-menu", "icon-button")?;
-    menu.set_attribute("aria-label", &format!("Actions for {}", entry.name))?;
-    menu.set_attribute("data-name", &entry.name)?;
-    add(&actions, &menu)?;
-    add(&tr, &actions)?;
-    Ok(tr)
+    html
 }
 
 /// Draws the next page of rows (the "Show more" button).

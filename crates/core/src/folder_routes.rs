@@ -318,8 +318,8 @@ impl HandlerFailure {
             "<!doctype html>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width\">\n\
              <title>500: a folder handler failed</title>\n<h1>A folder handler failed</h1>\n\
              <p>At <code>{}</code>:</p>\n<pre>{}</pre>\n",
-            escape_html(&self.place()),
-            escape_html(&self.message)
+            crate::html::escape(&self.place()),
+            crate::html::escape(&self.message)
         );
         HttpResponse {
             status: 500,
@@ -327,20 +327,6 @@ impl HandlerFailure {
             body: ResponseBody::Text(page),
         }
     }
-}
-
-fn escape_html(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '&' => escaped.push_str("&amp;"),
-            '"' => escaped.push_str("&quot;"),
-            other => escaped.push(other),
-        }
-    }
-    escaped
 }
 
 /// Where a handler's failure happened, found in its error's stack: the first

@@ -17,6 +17,7 @@ pub mod folder_cases;
 pub mod folder_routes;
 pub mod fs_api;
 pub mod fs_call;
+pub mod html;
 pub mod http;
 pub mod listing;
 pub mod memory;

@@ -7,6 +7,7 @@ pub mod conflict;
 pub mod entry;
 pub mod format;
 pub mod kind;
+pub mod listing_row;
 pub mod location;
 pub mod markdown;
 pub mod names;

@@ -1,0 +1,150 @@
+//! A listing's table row as HTML. The page draws a page of rows with one call into the
+//! DOM: built node by node, a row took a few dozen calls across the wasm boundary, and
+//! 500 rows held the first view of a big folder for 50–160 ms.
+
+use owndir_core::html::push_escaped;
+
+/// What a row shows of one entry; the page has worked out the link, the icon and the
+/// texts.
+#[derive(Clone, Copy, Debug)]
+pub struct ListingRow<'a> {
+    /// The entry's name.
+    pub name: &'a str,
+    /// A directory (class `dir`) or a file (class `file`).
+    pub is_directory: bool,
+    /// Where the name links; `None` when the name cannot be a path under the directory,
+    /// which draws the row without cells.
+    pub href: Option<&'a str>,
+    /// The icon's class beside `icon` (drawn by CSS).
+    pub icon: &'a str,
+    /// The sync-conflict badge's title, when the entry has one.
+    pub conflict: Option<&'a str>,
+    /// The size column's text.
+    pub size: &'a str,
+    /// The modified column's text.
+    pub modified: &'a str,
+}
+
+impl ListingRow<'_> {
+    /// Appends the row's `<tr>` to `html`. The checkbox and the menu button are named for
+    /// screen readers; the badge sits beside the link, so the link's name stays the file's.
+    ///
+    /// ```
+    /// use owndir_view::listing_row::ListingRow;
+    /// let mut html = String::new();
+    /// let row = ListingRow { name: "a&b", is_directory: false, href: Some("/@/browse/a%26b"),
+    ///     icon: "other", conflict: None, size: "1 KB", modified: "today" };
+    /// row.write_html(&mut html);
+    /// assert!(html.starts_with(r#"<tr class="file" data-name="a&amp;b"><td class="select">"#));
+    /// ```
+    pub fn write_html(&self, html: &mut String) {
+        let name = |html: &mut String| push_escaped(html, self.name);
+        html.push_str(if self.is_directory {
+            r#"<tr class="dir" data-name=""#
+        } else {
+            r#"<tr class="file" data-name=""#
+        });
+        name(html);
+        html.push_str(r#"">"#);
+        let Some(href) = self.href else {
+            html.push_str("</tr>");
+            return;
+        };
+        html.push_str(r#"<td class="select"><input class="select" type="checkbox" tabindex="-1" aria-label="Select "#);
+        name(html);
+        html.push_str(r#""></td><td class="name">"#);
+        if self.conflict.is_some() {
+            html.push_str(r#"<div class="name-line">"#);
+        }
+        html.push_str(r#"<a class="entry" data-nav="" href=""#);
+        push_escaped(html, href);
+        html.push_str(r#""><span class="icon "#);
+        push_escaped(html, self.icon);
+        html.push_str(r#"" aria-hidden="true"></span><span class="label">"#);
+        name(html);
+        html.push_str("</span></a>");
+        if let Some(title) = self.conflict {
+            html.push_str(r#"<span class="badge conflict" title=""#);
+            push_escaped(html, title);
+            html.push_str(r#"">conflict</span></div>"#);
+        }
+        html.push_str(r#"</td><td class="size">"#);
+        push_escaped(html, self.size);
+        html.push_str(r#"</td><td class="modified">"#);
+        push_escaped(html, self.modified);
+        html.push_str(r#"</td><td class="actions"><button class="icon-button" type="button" data-action="entry-menu" aria-label="Actions for "#);
+        name(html);
+        html.push_str(r#"" data-name=""#);
+        name(html);
+        html.push_str(r#"">⋯</button></td></tr>"#);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html_of(row: ListingRow) -> String {
+        let mut html = String::new();
+        row.write_html(&mut html);
+        html
+    }
+
+    const FILE: ListingRow = ListingRow {
+        name: "notes.md",
+        is_directory: false,
+        href: Some("/@/browse/notes.md"),
+        icon: "text",
+        conflict: None,
+        size: "2 KB",
+        modified: "3 Nov 2026, 10:04",
+    };
+
+    #[test]
+    fn a_file_row_has_its_cells_in_order() {
+        assert_eq!(
+            html_of(FILE),
+            concat!(
+                r#"<tr class="file" data-name="notes.md">"#,
+                r#"<td class="select"><input class="select" type="checkbox" tabindex="-1" aria-label="Select notes.md"></td>"#,
+                r#"<td class="name"><a class="entry" data-nav="" href="/@/browse/notes.md">"#,
+                r#"<span class="icon text" aria-hidden="true"></span><span class="label">notes.md</span></a></td>"#,
+                r#"<td class="size">2 KB</td><td class="modified">3 Nov 2026, 10:04</td>"#,
+                r#"<td class="actions"><button class="icon-button" type="button" data-action="entry-menu" aria-label="Actions for notes.md" data-name="notes.md">⋯</button></td></tr>"#,
+            )
+        );
+    }
+
+    #[test]
+    fn names_that_look_like_html_stay_text() {
+        let html = html_of(ListingRow { name: r#"<b>"x" & y</b>"#, ..FILE });
+        let escaped = "&lt;b&gt;&quot;x&quot; &amp; y&lt;/b&gt;";
+        assert_eq!(html.matches(escaped).count(), 5, "{html}");
+        assert!(!html.contains("<b>"), "{html}");
+    }
+
+    #[test]
+    fn a_conflict_badge_sits_beside_the_link() {
+        let html = html_of(ListingRow { conflict: Some("Two devices changed this file"), ..FILE });
+        assert!(
+            html.contains(concat!(
+                r#"<td class="name"><div class="name-line"><a class="entry""#,
+                r#" data-nav="" href="/@/browse/notes.md">"#
+            )),
+            "{html}"
+        );
+        assert!(
+            html.contains(
+                r#"</a><span class="badge conflict" title="Two devices changed this file">conflict</span></div></td>"#
+            ),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn a_directory_row_and_a_name_with_no_path() {
+        let directory = html_of(ListingRow { name: "photos", is_directory: true, icon: "folder", ..FILE });
+        assert!(directory.starts_with(r#"<tr class="dir" data-name="photos">"#), "{directory}");
+        assert_eq!(html_of(ListingRow { href: None, ..FILE }), r#"<tr class="file" data-name="notes.md"></tr>"#);
+    }
+}
