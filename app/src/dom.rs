@@ -15,8 +15,12 @@ pub fn document() -> Document {
 }
 
 /// `text` lower-cased by the browser (`toLowerCase`), for `owndir_view`'s comparisons
-/// that ignore case: Rust's own would bring its Unicode case tables into the page.
+/// that ignore case: Rust's own would bring its Unicode case tables into the page. ASCII
+/// is lower-cased here, the same way, without a call to the browser for each name.
 pub fn lowercase(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
     js_sys::JsString::from(text).to_lower_case().into()
 }
 
