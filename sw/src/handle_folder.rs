@@ -2,7 +2,7 @@
 
 use crate::folder_gone::RootCheck;
 use crate::folder_writes;
-use crate::promise::{children, settle_as};
+use crate::promise::{children_array, settle_as};
 use crate::reads_first;
 use crate::shared_calls::{self, Call};
 use crate::shared_listings;
@@ -179,8 +179,7 @@ impl HandleFolder {
                 let iteration = shared_calls::joined_or_begun(&self.root, Call::Children, path.segments(), |settled| {
                     future_to_promise(async move {
                         let _settled = settled;
-                        let handles = children(&directory).await.map_err(|error| error.to_js())?;
-                        Ok(handles.into_iter().collect::<js_sys::Array>().into())
+                        Ok(children_array(&directory).await.map_err(|error| error.to_js())?.into())
                     })
                 });
                 let handles = settle_as::<js_sys::Array>(iteration).await;
