@@ -16,8 +16,8 @@
 //! Markdown table, written to `target/bench.json`, and put into BENCHMARKS.md.
 //!
 //! `--only KEY,KEY` runs only those measures (small_sequential, small_concurrent, deep,
-//! big_whole, big_ranges, listing, cold_start, write, memory) and then leaves
-//! BENCHMARKS.md alone.
+//! big_whole, big_ranges, names_only, listing, app_names, listing_100k, cold_start, write,
+//! memory) and then leaves BENCHMARKS.md alone.
 
 mod files;
 mod measures;

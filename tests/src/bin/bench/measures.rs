@@ -66,9 +66,11 @@ pub async fn measure(bench: &Bench) -> Result<(Vec<Row>, Vec<Breakdown>)> {
     if bench.wants("big_ranges") {
         rows.push(shown(ranges(bench, &present, &big).await?));
     }
+    if bench.wants("names_only") {
+        rows.push(shown(names_only(bench).await?));
+    }
     if bench.wants("listing") {
         rows.push(shown(listing(bench, &present).await?));
-        rows.push(shown(names_only(bench).await?));
         let during =
             |_| format!("bench.duringListing('/{}/', {}, 0).then((answer) => answer.during)", files::MANY, small[0]);
         let times = bench.rounds(&[Host::Ours, Host::PlainWorker], LISTING_ROUNDS, during).await?;
