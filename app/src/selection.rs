@@ -93,12 +93,17 @@ pub fn any() -> bool {
 /// Makes the rows, their checkboxes and the selection bar show the selection. Names no
 /// longer in the listing leave it.
 pub fn sync() -> Result<(), DomError> {
-    let present: Vec<String> = state::with(|app| app.entries.iter().map(|entry| entry.name.clone()).collect());
     let selected = state::update(|app| {
-        app.selected.retain(|name| present.contains(name));
+        let state::App { entries, selected, .. } = app;
+        selected.retain(|name| entries.iter().any(|entry| entry.name == *name));
         app.selected.clone()
     });
-    let rows = document().query_selector_all("#listing table.listing tbody tr[data-name]")?;
+    // Rows are drawn unselected: with nothing selected, only those shown selected change.
+    let rows = if selected.is_empty() {
+        document().query_selector_all("#listing table.listing tbody tr[data-name][aria-selected=true]")?
+    } else {
+        document().query_selector_all("#listing table.listing tbody tr[data-name]")?
+    };
     let mut drawn = 0;
     let mut drawn_selected = 0;
     for index in 0..rows.length() {

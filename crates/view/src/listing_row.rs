@@ -26,8 +26,9 @@ pub struct ListingRow<'a> {
 }
 
 impl ListingRow<'_> {
-    /// Appends the row's `<tr>` to `html`. The checkbox and the menu button are named for
-    /// screen readers; the badge sits beside the link, so the link's name stays the file's.
+    /// Appends the row's `<tr>`, unselected, to `html`. The checkbox and the menu button are
+    /// named for screen readers; the badge sits beside the link, so the link's name stays the
+    /// file's.
     ///
     /// ```
     /// use owndir_view::listing_row::ListingRow;
@@ -35,14 +36,14 @@ impl ListingRow<'_> {
     /// let row = ListingRow { name: "a&b", is_directory: false, href: Some("/@/browse/a%26b"),
     ///     icon: "other", conflict: None, size: "1 KB", modified: "today" };
     /// row.write_html(&mut html);
-    /// assert!(html.starts_with(r#"<tr class="file" data-name="a&amp;b"><td class="select">"#));
+    /// assert!(html.starts_with(r#"<tr class="file" aria-selected="false" data-name="a&amp;b"><td class="select">"#));
     /// ```
     pub fn write_html(&self, html: &mut String) {
         let name = |html: &mut String| push_escaped(html, self.name);
         html.push_str(if self.is_directory {
-            r#"<tr class="dir" data-name=""#
+            r#"<tr class="dir" aria-selected="false" data-name=""#
         } else {
-            r#"<tr class="file" data-name=""#
+            r#"<tr class="file" aria-selected="false" data-name=""#
         });
         name(html);
         html.push_str(r#"">"#);
@@ -105,7 +106,7 @@ mod tests {
         assert_eq!(
             html_of(FILE),
             concat!(
-                r#"<tr class="file" data-name="notes.md">"#,
+                r#"<tr class="file" aria-selected="false" data-name="notes.md">"#,
                 r#"<td class="select"><input class="select" type="checkbox" tabindex="-1" aria-label="Select notes.md"></td>"#,
                 r#"<td class="name"><a class="entry" data-nav="" href="/@/browse/notes.md">"#,
                 r#"<span class="icon text" aria-hidden="true"></span><span class="label">notes.md</span></a></td>"#,
@@ -144,7 +145,10 @@ mod tests {
     #[test]
     fn a_directory_row_and_a_name_with_no_path() {
         let directory = html_of(ListingRow { name: "photos", is_directory: true, icon: "folder", ..FILE });
-        assert!(directory.starts_with(r#"<tr class="dir" data-name="photos">"#), "{directory}");
-        assert_eq!(html_of(ListingRow { href: None, ..FILE }), r#"<tr class="file" data-name="notes.md"></tr>"#);
+        assert!(directory.starts_with(r#"<tr class="dir" aria-selected="false" data-name="photos">"#), "{directory}");
+        assert_eq!(
+            html_of(ListingRow { href: None, ..FILE }),
+            r#"<tr class="file" aria-selected="false" data-name="notes.md"></tr>"#
+        );
     }
 }
