@@ -8,19 +8,14 @@
 /// ```
 pub fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
-    push_escaped(&mut escaped, text);
-    escaped
-}
-
-/// Appends `text` to `html`, escaped as [`escape`] does.
-pub fn push_escaped(html: &mut String, text: &str) {
     for character in text.chars() {
         match character {
-            '<' => html.push_str("&lt;"),
-            '>' => html.push_str("&gt;"),
-            '&' => html.push_str("&amp;"),
-            '"' => html.push_str("&quot;"),
-            other => html.push(other),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '&' => escaped.push_str("&amp;"),
+            '"' => escaped.push_str("&quot;"),
+            other => escaped.push(other),
         }
     }
+    escaped
 }

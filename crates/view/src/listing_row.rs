@@ -2,7 +2,8 @@
 //! DOM: built node by node, a row took a few dozen calls across the wasm boundary, and
 //! 500 rows held the first view of a big folder for 50–160 ms.
 
-use owndir_core::html::push_escaped;
+use owndir_core::html::escape;
+use std::fmt::Write;
 
 /// What a row shows of one entry; the page has worked out the link, the icon and the
 /// texts.
@@ -39,45 +40,37 @@ impl ListingRow<'_> {
     /// assert!(html.starts_with(r#"<tr class="file" aria-selected="false" data-name="a&amp;b"><td class="select">"#));
     /// ```
     pub fn write_html(&self, html: &mut String) {
-        let name = |html: &mut String| push_escaped(html, self.name);
-        html.push_str(if self.is_directory {
-            r#"<tr class="dir" aria-selected="false" data-name=""#
-        } else {
-            r#"<tr class="file" aria-selected="false" data-name=""#
-        });
-        name(html);
-        html.push_str(r#"">"#);
+        let name = escape(self.name);
+        let class = if self.is_directory { "dir" } else { "file" };
+        let _ = write!(html, r#"<tr class="{class}" aria-selected="false" data-name="{name}">"#);
         let Some(href) = self.href else {
             html.push_str("</tr>");
             return;
         };
-        html.push_str(r#"<td class="select"><input class="select" type="checkbox" tabindex="-1" aria-label="Select "#);
-        name(html);
-        html.push_str(r#""></td><td class="name">"#);
-        if self.conflict.is_some() {
-            html.push_str(r#"<div class="name-line">"#);
-        }
-        html.push_str(r#"<a class="entry" data-nav="" href=""#);
-        push_escaped(html, href);
-        html.push_str(r#""><span class="icon "#);
-        push_escaped(html, self.icon);
-        html.push_str(r#"" aria-hidden="true"></span><span class="label">"#);
-        name(html);
-        html.push_str("</span></a>");
-        if let Some(title) = self.conflict {
-            html.push_str(r#"<span class="badge conflict" title=""#);
-            push_escaped(html, title);
-            html.push_str(r#"">conflict</span></div>"#);
-        }
-        html.push_str(r#"</td><td class="size">"#);
-        push_escaped(html, self.size);
-        html.push_str(r#"</td><td class="modified">"#);
-        push_escaped(html, self.modified);
-        html.push_str(r#"</td><td class="actions"><button class="icon-button" type="button" data-action="entry-menu" aria-label="Actions for "#);
-        name(html);
-        html.push_str(r#"" data-name=""#);
-        name(html);
-        html.push_str(r#"">⋯</button></td></tr>"#);
+        let link = format!(
+            r#"<a class="entry" data-nav="" href="{}"><span class="icon {}" aria-hidden="true"></span><span class="label">{name}</span></a>"#,
+            escape(href),
+            escape(self.icon),
+        );
+        let name_cell = match self.conflict {
+            Some(title) => format!(
+                r#"<div class="name-line">{link}<span class="badge conflict" title="{}">conflict</span></div>"#,
+                escape(title)
+            ),
+            None => link,
+        };
+        let _ = write!(
+            html,
+            concat!(
+                r#"<td class="select"><input class="select" type="checkbox" tabindex="-1" aria-label="Select {name}"></td>"#,
+                r#"<td class="name">{name_cell}</td><td class="size">{size}</td><td class="modified">{modified}</td>"#,
+                r#"<td class="actions"><button class="icon-button" type="button" data-action="entry-menu" aria-label="Actions for {name}" data-name="{name}">⋯</button></td></tr>"#,
+            ),
+            name = name,
+            name_cell = name_cell,
+            size = escape(self.size),
+            modified = escape(self.modified),
+        );
     }
 }
 
