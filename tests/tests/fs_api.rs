@@ -256,6 +256,12 @@ async fn another_site_cannot_change_the_folder(backend: Backend) -> Result {
     );
     std::fs::write(attacker_dir.path().join("attack.html"), page).map_err(|error| error.to_string())?;
     let attacker = StaticServer::start(attacker_dir.path(), 0).map_err(|error| error.to_string())?;
+    // The attack runs in a second tab while the app stays open in the first, so the
+    // folder's grant is live, as an attacker would want it. (With no tab left on our
+    // origin, Chrome revokes its grants after 5 s, and the worker would answer 503.)
+    let app_tab = harness.client.window().await.map_err(|error| error.to_string())?;
+    let attack_tab = harness.client.new_window(true).await.map_err(|error| error.to_string())?.handle;
+    harness.client.switch_to_window(attack_tab).await.map_err(|error| error.to_string())?;
     harness.client.goto(&format!("{}/attack.html", attacker.url())).await.map_err(|error| error.to_string())?;
     // The form navigates to our origin, where the worker refuses it.
     let deadline = std::time::Instant::now() + owndir_e2e::WAIT;
@@ -269,6 +275,8 @@ async fn another_site_cannot_change_the_folder(backend: Backend) -> Result {
     }
     let body = harness.client.source().await.map_err(|error| error.to_string())?;
     assert!(body.contains("cannot change the folder"), "{body}");
+    harness.client.close_window().await.map_err(|error| error.to_string())?;
+    harness.client.switch_to_window(app_tab).await.map_err(|error| error.to_string())?;
     harness.open("/").await?;
     harness.wait_for_worker().await?;
     assert_eq!(harness.get("/docs/a.txt").await?.text(), "hello");
