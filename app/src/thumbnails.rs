@@ -33,6 +33,10 @@ thread_local! {
     static RUNNING: Cell<usize> = const { Cell::new(0) };
     /// Cached thumbnails in view being checked against their file's version.
     static CHECKING: Cell<usize> = const { Cell::new(0) };
+    /// Thumbnails being made, by cache key, with the other tiles of the same image that
+    /// asked meanwhile: a grid redrawn (a change on disk) has new tiles for the same files.
+    /// At most [`AT_ONCE`] long.
+    static MAKING: RefCell<Vec<(String, Vec<Element>)>> = const { RefCell::new(Vec::new()) };
     /// Whether the caches of earlier versions were deleted, once per page.
     static OLD_CACHES_GONE: Cell<bool> = const { Cell::new(false) };
     /// Queues a tile when it comes into view (or a screen before).
@@ -169,26 +173,72 @@ async fn from_cache(tile: &Element) -> Result<bool, JsValue> {
     };
     draw(&slot, &blob).await?;
     tile.set_attribute("data-thumb-from", "cache")?;
+    tile.set_attribute("data-made-from", &made_from)?;
     CHECKING.with(|checking| checking.set(checking.get() + 1));
     wasm_bindgen_futures::spawn_local(check(tile.clone(), path, made_from));
     Ok(true)
 }
 
-/// Makes `tile`'s thumbnail, caches it and draws it.
+/// Makes `tile`'s thumbnail, caches it and draws it, in every tile of the same image that
+/// asks meanwhile: one fetch of the image however often the grid is redrawn.
 async fn show(tile: &Element) -> Result<(), JsValue> {
-    let Some((path, src, slot)) = parts(tile)? else { return Ok(()) };
-    let (blob, version) = make(&src).await?;
+    let Some((path, src, _)) = parts(tile)? else { return Ok(()) };
+    let key = thumbnail_key(&path);
+    let first = MAKING.with(|making| {
+        let mut making = making.borrow_mut();
+        if let Some((_, waiting)) = making.iter_mut().find(|(made, _)| *made == key) {
+            waiting.push(tile.clone());
+            return false;
+        }
+        making.push((key.clone(), Vec::new()));
+        true
+    });
+    if !first {
+        return Ok(());
+    }
+    let thumbnail = newer_or_made(tile, &key, &src).await;
+    let waiting = MAKING.with(|making| {
+        let mut making = making.borrow_mut();
+        let index = making.iter().position(|(made, _)| *made == key);
+        index.map(|index| making.swap_remove(index).1).unwrap_or_default()
+    });
+    let (blob, from) = match thumbnail {
+        Ok(thumbnail) => thumbnail,
+        Err(error) => {
+            for other in &waiting {
+                other.class_list().add_1("no-thumbnail")?;
+            }
+            return Err(error);
+        }
+    };
+    for tile in std::iter::once(tile).chain(&waiting).filter(|tile| tile.is_connected()) {
+        let Some((_, _, slot)) = parts(tile)? else { continue };
+        draw(&slot, &blob).await?;
+        tile.remove_attribute("data-stale")?;
+        tile.set_attribute("data-thumb-from", from)?;
+    }
+    Ok(())
+}
+
+/// `tile`'s thumbnail and where it came from: the cache, when another tile of the image
+/// made it since `tile` drew its stale one (the tile a redraw replaced), or made now and
+/// cached.
+async fn newer_or_made(tile: &Element, key: &str, src: &str) -> Result<(Blob, &'static str), JsValue> {
+    let cache = open_cache().await?;
+    if let Some(drawn_from) = tile.get_attribute("data-made-from")
+        && let Some((blob, made_from)) = cached(&cache, key).await?
+        && made_from != drawn_from
+    {
+        return Ok((blob, "cache"));
+    }
+    let (blob, version) = make(src).await?;
     let response = Response::new_with_opt_blob(Some(&blob))?;
     response.headers().set(VERSION_HEADER, &version)?;
     // A full store only costs the next visit its speed.
-    let cache = open_cache().await?;
-    if let Err(error) = JsFuture::from(cache.put_with_str(&thumbnail_key(&path), &response)).await {
+    if let Err(error) = JsFuture::from(cache.put_with_str(key, &response)).await {
         web_sys::console::warn_1(&error);
     }
-    draw(&slot, &blob).await?;
-    tile.remove_attribute("data-stale")?;
-    tile.set_attribute("data-thumb-from", "made")?;
-    Ok(())
+    Ok((blob, "made"))
 }
 
 fn new_image() -> Result<HtmlImageElement, JsValue> {

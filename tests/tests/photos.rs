@@ -181,18 +181,16 @@ async fn the_grid_shows_thumbnails_and_remembers_the_choice(backend: Backend) ->
     harness.element("#listing table.listing tr[data-name=Photos]").await?;
 
     // A changed image (new size and time) gets a new thumbnail, in place of the cached one
-    // shown first; the others stay cached.
+    // shown first; the others stay cached. The worker may report the change to the page
+    // as it opens, which redraws the grid while the thumbnail is being made: the image is
+    // still fetched once.
     harness.seed(&[("Photos/IMG_0001.png", &png(100, 100, 3))]).await?;
     harness.open("/Photos/").await?;
     harness.eventually(ALL_THUMBNAILS, "every thumbnail after a change").await?;
-    harness
-        .eventually(
-            "return document.querySelector(`.tile[data-name='IMG_0001.png']`).dataset.thumbFrom === 'made'",
-            "the changed image's thumbnail made again",
-        )
-        .await?;
+    let made_again = "const img = document.querySelector(`.tile[data-name='IMG_0001.png'] .thumb img`); \
+        return !!img && img.naturalWidth === 320 && img.naturalHeight === 320";
+    harness.eventually(made_again, "the changed image's thumbnail made again").await?;
     harness.eventually(ALL_THUMBNAILS, "every thumbnail after the new one").await?;
-    assert_eq!(harness.value(&size("IMG_0001.png")).await?, serde_json::json!([320, 320]));
     assert_eq!(harness.value(IMAGE_FETCHES).await?, 1);
 
     // Back to the list, remembered too.
