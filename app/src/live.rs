@@ -69,8 +69,9 @@ pub fn stop() {
 }
 
 fn open(directory: SafePath, file: Option<SafePath>, since: String) {
-    // Only the directory's own entries matter to a listing; `sub` sends the subtree.
-    let sub = FsCall::Sub { events: EventFilter::all(), since: since.parse().ok() };
+    // Only the directory's own entries matter to a listing (and to a file open in it):
+    // `depth=0` spares the worker a look at the whole subtree every few seconds.
+    let sub = FsCall::Sub { events: EventFilter::all(), since: since.parse().ok(), depth: Some(0) };
     let Ok(source) = EventSource::new(&api_url(&directory, &sub)) else { return };
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let id = event.last_event_id();

@@ -4,6 +4,7 @@ use crate::promise::settle_as;
 use crate::{connection, global_scope, respond};
 use owndir_browser::DomError;
 use owndir_core::fs_api::{FsCall, FsRequest, serve_fs};
+use owndir_core::watch::Watched;
 use owndir_core::{ApiError, Method, body_length};
 use std::cell::RefCell;
 use wasm_bindgen::JsValue;
@@ -72,10 +73,11 @@ pub async fn answer(request: &Request, url: &Url, rest: &str) -> Result<Response
         Ok(folder) => folder,
         Err(error) => return Ok(respond::error(&error)?),
     };
-    let response = if let FsCall::Sub { events, since } = &operation.call {
+    let response = if let FsCall::Sub { events, since, depth } = &operation.call {
         // An EventSource that reconnects says where it stopped.
         let last_event_id = header("Last-Event-ID").and_then(|id| id.trim().parse().ok()).or(*since);
-        return crate::watch::subscribe(operation.path, events.clone(), last_event_id).await;
+        let watched = Watched { path: operation.path, depth: *depth };
+        return crate::watch::subscribe(watched, events.clone(), last_event_id).await;
     } else if operation.call.is_mutating() {
         let upload = match operation.call {
             FsCall::Write { .. } => match request_body(request).await {

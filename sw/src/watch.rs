@@ -14,11 +14,10 @@
 use crate::connection;
 use crate::handle_folder::HandleFolder;
 use owndir_browser::{DomError, folder_store};
-use owndir_core::SafePath;
 use owndir_core::subscribers::{Subscriber, Subscribers};
 use owndir_core::watch::{
-    Change, EntryState, EventFilter, Snapshot, change_from_fields, diff, event_json, snapshot, snapshot_from_entries,
-    sse_event,
+    Change, EntryState, EventFilter, Snapshot, Watched, change_from_fields, diff, event_json, snapshot,
+    snapshot_from_entries, sse_event,
 };
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -31,8 +30,9 @@ const POLL_MS: i32 = 1_000;
 const MAX_POLL_MS: i32 = 30_000;
 /// Streams end before Chrome's 5-minute cut of any event, so the client reconnects cleanly.
 const STREAM_LIFETIME_MS: f64 = 240_000.0;
-/// What an `EventSource` waits before reconnecting.
-const RETRY_MS: u32 = 1_000;
+/// What an `EventSource` waits before reconnecting (1 s), sent first: the response's
+/// first bytes also tell the page the stream is open.
+const RETRY: &str = "retry: 1000\n\n";
 
 /// What the watcher keeps while the worker lives.
 #[derive(Default)]
@@ -65,8 +65,12 @@ fn send(controller: &ReadableStreamDefaultController, text: &str) -> bool {
     controller.enqueue_with_chunk(&chunk).is_ok()
 }
 
-/// Opens an event stream for changes at or under `path`.
-pub async fn subscribe(path: SafePath, filter: EventFilter, last_event_id: Option<u64>) -> Result<Response, DomError> {
+/// Opens an event stream for changes at or under `watched`'s directory, to its depth.
+pub async fn subscribe(
+    watched: Watched,
+    filter: EventFilter,
+    last_event_id: Option<u64>,
+) -> Result<Response, DomError> {
     if watcher(|watcher| watcher.subscribers.is_retiring()) {
         return retiring_answer();
     }
@@ -84,12 +88,12 @@ pub async fn subscribe(path: SafePath, filter: EventFilter, last_event_id: Optio
     let stream = ReadableStream::new_with_underlying_source(&source)?;
     let controller = captured.borrow_mut().take().ok_or_else(|| DomError::new("InvalidStateError", "no controller"))?;
 
-    let root = path.to_string();
+    let root = watched.key();
     let since = match last_event_id {
         Some(id) => id,
         None => folder_store::last_event_id().await?,
     };
-    send(&controller, &format!("retry: {RETRY_MS}\n: watching /{root}\n\n"));
+    send(&controller, RETRY);
     // Replay until the log has nothing newer: a poll may log events while this awaits,
     // and the subscriber only joins the live deliveries once it has caught up.
     let mut last_sent = since;
@@ -100,7 +104,7 @@ pub async fn subscribe(path: SafePath, filter: EventFilter, last_event_id: Optio
             break;
         }
         for (event_id, data) in missed {
-            if stored_change(&data).is_some_and(|change| filter.accepts(&path, &change)) {
+            if stored_change(&data).is_some_and(|change| filter.accepts(&watched.path, &change)) {
                 send(&controller, &sse_event(event_id, &data));
             }
             last_sent = event_id;
@@ -115,7 +119,7 @@ pub async fn subscribe(path: SafePath, filter: EventFilter, last_event_id: Optio
         return retiring_answer();
     }
     let ends_at_ms = js_sys::Date::now() + STREAM_LIFETIME_MS;
-    let subscriber = Subscriber { id, path, filter, stream: controller, last_sent, ends_at_ms };
+    let subscriber = Subscriber { id, watched, filter, stream: controller, last_sent, ends_at_ms };
     watcher(|watcher| watcher.subscribers.add(subscriber));
     changed();
 
@@ -185,10 +189,10 @@ async fn poll() -> Result<(), DomError> {
     result
 }
 
-async fn poll_roots(folder: &HandleFolder, roots: Vec<SafePath>) -> Result<(), DomError> {
+async fn poll_roots(folder: &HandleFolder, roots: Vec<Watched>) -> Result<(), DomError> {
     for root in roots {
         let current = snapshot(folder, &root).await.map_err(|error| DomError::new("WatchError", error.to_string()))?;
-        let key = root.to_string();
+        let key = root.key();
         let previous = folder_store::snapshot(&key).await?.and_then(|json| stored_snapshot(&json));
         folder_store::set_snapshot(&key, &owndir_core::watch::snapshot_to_json(&current)).await?;
         // The first look is the baseline: nothing to compare with yet.

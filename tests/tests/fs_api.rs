@@ -415,7 +415,39 @@ async fn sub_survives_a_worker_stop_without_losing_events(backend: Backend) -> R
     harness.finish().await
 }
 
+/// `depth=0` follows a directory's own entries, as the file app's listing does: a change
+/// in a subdirectory is not even looked at, while a whole-tree stream beside it reports it.
+async fn sub_to_depth_0_reports_the_directory_s_own_entries_only(backend: Backend) -> Result {
+    let harness = Harness::connected_on(backend, FIXTURES).await?;
+    harness
+        .value(
+            "(() => { window.streams = {};
+            for (const [name, query] of [['own', '&depth=0'], ['tree', '']]) {
+              const seen = (streams[name] = []);
+              const source = new EventSource('/@/fs/docs?call=sub' + query);
+              source.onmessage = (e) => { const change = JSON.parse(e.data); seen.push(change.event + ' ' + change.path); };
+              seen.source = source;
+            }
+            return 1; })()",
+        )
+        .await?;
+    let open = "return Object.values(streams).every((seen) => seen.source.readyState === 1)";
+    harness.eventually(open, "both streams open").await?;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    harness.seed(&[("docs/sub/below.txt", b"below"), ("docs/own.txt", b"own")]).await?;
+    let seen = |stream: &str, event: &str| format!("return streams.{stream}.includes({event:?})");
+    harness.eventually(&seen("tree", "add docs/sub/below.txt"), "the whole tree's event below").await?;
+    harness.eventually(&seen("tree", "add docs/own.txt"), "the whole tree's event").await?;
+    harness.eventually(&seen("own", "add docs/own.txt"), "the own entries' event").await?;
+    assert_eq!(harness.value("streams.own.slice()").await?, json!(["add docs/own.txt"]));
+    // A depth that is not a number of levels is a clear 400.
+    let refused = harness.get("/@/fs/docs?call=sub&depth=all").await?;
+    assert_eq!(refused.status, 400, "{}", refused.text());
+    harness.finish().await
+}
+
 on_both_backends!(
+    sub_to_depth_0_reports_the_directory_s_own_entries_only,
     fsnode_reads_walks_and_lists,
     fsnode_changes_the_folder,
     failures_reject_with_the_error_object,

@@ -51,6 +51,9 @@ pub enum FsCall {
         /// `since`: the last event id the client saw, for a client that reconnects by
         /// itself (an `EventSource` sends `Last-Event-ID` instead).
         since: Option<u64>,
+        /// `depth`: how many levels of subdirectories to follow (chokidar's option): `0`,
+        /// the directory's own entries only. `None`: the whole subtree.
+        depth: Option<u64>,
     },
 }
 
@@ -120,12 +123,15 @@ impl FsCall {
                     query.append_pair("overwrite", "true");
                 }
             }
-            FsCall::Sub { events, since } => {
+            FsCall::Sub { events, since, depth } => {
                 if let Some(events) = events.to_param() {
                     query.append_pair("events", &events);
                 }
                 if let Some(since) = since {
                     query.append_pair("since", &since.to_string());
+                }
+                if let Some(depth) = depth {
+                    query.append_pair("depth", &depth.to_string());
                 }
             }
             _ => {}
@@ -157,20 +163,22 @@ impl FsCall {
 
 fn parse_call(query: &str) -> Result<FsCall, ApiError> {
     let mut call = None;
-    let (mut info, mut kind, mut start, mut end, mut flags, mut to, mut overwrite, mut events, mut since) =
-        (false, false, None, None, None, None, false, None, None);
+    let (mut info, mut kind, mut start, mut end, mut flags, mut to, mut overwrite, mut events, mut since, mut depth) =
+        (false, false, None, None, None, None, false, None, None, None);
     for (key, value) in form_urlencoded::parse(query.as_bytes()) {
         match key.as_ref() {
             "call" => call = Some(value.into_owned()),
             "info" => info = matches!(value.as_ref(), "1" | "true"),
             "kind" => kind = matches!(value.as_ref(), "1" | "true"),
-            "start" => start = Some(offset("start", &value)?),
-            "end" => end = Some(offset("end", &value)?),
+            "start" => start = Some(number("start", &value)?),
+            "end" => end = Some(number("end", &value)?),
             "flags" => flags = Some(value.into_owned()),
             "to" => to = Some(value.into_owned()),
             "overwrite" => overwrite = matches!(value.as_ref(), "1" | "true"),
             "events" => events = Some(value.into_owned()),
-            "since" => since = Some(offset("since", &value)?),
+            "since" => since = Some(number("since", &value)?),
+            // More levels than a path can hold are the whole subtree.
+            "depth" => depth = Some(number("depth", &value)?),
             _ => {}
         }
     }
@@ -196,11 +204,12 @@ fn parse_call(query: &str) -> Result<FsCall, ApiError> {
         "sub" => FsCall::Sub {
             events: EventFilter::parse(events.as_deref()).map_err(|error| ApiError::new(400, error))?,
             since,
+            depth,
         },
         other => return Err(ApiError::new(400, format!("unknown call {other}"))),
     })
 }
 
-fn offset(name: &str, value: &str) -> Result<u64, ApiError> {
-    value.parse().map_err(|_| ApiError::new(400, format!("{name} must be a byte offset, not {value:?}")))
+fn number(name: &str, value: &str) -> Result<u64, ApiError> {
+    value.parse().map_err(|_| ApiError::new(400, format!("{name} must be a whole number, not {value:?}")))
 }

@@ -3,16 +3,15 @@
 //! poller runs. The platform holds one [`Subscribers`] with its streams (`S`) and only
 //! sends and closes what this decides.
 
-use crate::path::SafePath;
-use crate::watch::{Change, EventFilter, sse_event};
+use crate::watch::{Change, EventFilter, Watched, sse_event};
 
 /// One open event stream.
 #[derive(Debug)]
 pub struct Subscriber<S> {
     /// Its number, for [`Subscribers::remove`].
     pub id: u32,
-    /// The directory it watches.
-    pub path: SafePath,
+    /// The directory it watches, and how deep.
+    pub watched: Watched,
     /// The kinds it wants.
     pub filter: EventFilter,
     /// The platform's stream.
@@ -28,11 +27,12 @@ pub struct Subscriber<S> {
 /// ```
 /// use owndir_core::SafePath;
 /// use owndir_core::subscribers::{Subscriber, Subscribers};
-/// use owndir_core::watch::EventFilter;
+/// use owndir_core::watch::{EventFilter, Watched};
 /// let mut subscribers = Subscribers::new();
 /// let id = subscribers.new_id();
-/// let path = SafePath::parse("docs").unwrap();
-/// subscribers.add(Subscriber { id, path, filter: EventFilter::all(), stream: (), last_sent: 0, ends_at_ms: 10.0 });
+/// let watched = Watched { path: SafePath::parse("docs").unwrap(), depth: None };
+/// let filter = EventFilter::all();
+/// subscribers.add(Subscriber { id, watched, filter, stream: (), last_sent: 0, ends_at_ms: 10.0 });
 /// assert!(subscribers.start_polling());
 /// assert!(!subscribers.start_polling(), "one poller at a time");
 /// assert_eq!(subscribers.end_expired(10.0).len(), 1);
@@ -84,12 +84,16 @@ impl<S> Subscribers<S> {
         self.listening.is_empty()
     }
 
-    /// The directories to look at, each once, in order.
-    pub fn watched(&self) -> Vec<SafePath> {
-        let mut paths: Vec<SafePath> = self.listening.iter().map(|subscriber| subscriber.path.clone()).collect();
-        crate::sort::sort_by(&mut paths, Ord::cmp);
-        paths.dedup();
-        paths
+    /// The directories to look at, with their depths, each once, in the order their
+    /// first streams came.
+    pub fn watched(&self) -> Vec<Watched> {
+        let mut watched: Vec<Watched> = Vec::new();
+        for subscriber in &self.listening {
+            if !watched.contains(&subscriber.watched) {
+                watched.push(subscriber.watched.clone());
+            }
+        }
+        watched
     }
 
     /// A newer build is taking over: every stream, to close, and no new ones from now on.
@@ -137,14 +141,14 @@ impl<S> Subscribers<S> {
     /// went away) is dropped.
     pub fn deliver(
         &mut self,
-        root: &SafePath,
+        root: &Watched,
         changes: &[Change],
         ids: &[u64],
         data: &[String],
         mut send: impl FnMut(&S, &str) -> bool,
     ) {
         self.listening.retain_mut(|subscriber| {
-            if subscriber.path != *root {
+            if subscriber.watched != *root {
                 return true;
             }
             for ((change, id), data) in changes.iter().zip(ids).zip(data) {
@@ -152,7 +156,7 @@ impl<S> Subscribers<S> {
                     continue;
                 }
                 subscriber.last_sent = *id;
-                if subscriber.filter.accepts(&subscriber.path, change)
+                if subscriber.filter.accepts(&subscriber.watched.path, change)
                     && !send(&subscriber.stream, &sse_event(*id, data))
                 {
                     return false;
@@ -166,11 +170,16 @@ impl<S> Subscribers<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::path::SafePath;
     use crate::watch::{ChangeKind, event_json};
     use std::cell::RefCell;
 
     fn path(text: &str) -> SafePath {
         SafePath::parse(text).unwrap()
+    }
+
+    fn tree(text: &str) -> Watched {
+        Watched { path: path(text), depth: None }
     }
 
     /// A stream that keeps what it was sent, or refuses everything.
@@ -181,10 +190,21 @@ mod tests {
     }
 
     fn subscriber(subscribers: &mut Subscribers<Stream>, at: &str, events: &str, last_sent: u64) -> u32 {
+        subscriber_to_depth(subscribers, at, None, events, last_sent)
+    }
+
+    fn subscriber_to_depth(
+        subscribers: &mut Subscribers<Stream>,
+        at: &str,
+        depth: Option<u64>,
+        events: &str,
+        last_sent: u64,
+    ) -> u32 {
         let id = subscribers.new_id();
         let filter = EventFilter::parse(Some(events)).unwrap();
         let stream = Stream::default();
-        subscribers.add(Subscriber { id, path: path(at), filter, stream, last_sent, ends_at_ms: 100.0 });
+        let watched = Watched { path: path(at), depth };
+        subscribers.add(Subscriber { id, watched, filter, stream, last_sent, ends_at_ms: 100.0 });
         id
     }
 
@@ -214,13 +234,20 @@ mod tests {
         let adds = subscriber(&mut subscribers, "docs", "add", 0);
         let caught_up = subscriber(&mut subscribers, "docs", "all", 5);
         let elsewhere = subscriber(&mut subscribers, "notes", "all", 0);
+        // The same directory to another depth is another look, with its own events.
+        let shallow = subscriber_to_depth(&mut subscribers, "docs", Some(0), "all", 0);
         let (changes, ids, data) = changes();
-        subscribers.deliver(&path("docs"), &changes, &ids, &data, send);
-        subscribers.deliver(&path("docs"), &changes, &ids, &data, send);
+        subscribers.deliver(&tree("docs"), &changes, &ids, &data, send);
+        subscribers.deliver(&tree("docs"), &changes, &ids, &data, send);
         assert_eq!(sent(&subscribers, all), [sse_event(5, &data[0]), sse_event(6, &data[1])]);
         assert_eq!(sent(&subscribers, adds), [sse_event(5, &data[0])]);
         assert_eq!(sent(&subscribers, caught_up), [sse_event(6, &data[1])]);
         assert!(sent(&subscribers, elsewhere).is_empty());
+        assert!(sent(&subscribers, shallow).is_empty());
+        let own_entries = Watched { path: path("docs"), depth: Some(0) };
+        subscribers.deliver(&own_entries, &changes, &ids, &data, send);
+        assert_eq!(sent(&subscribers, shallow), [sse_event(5, &data[0]), sse_event(6, &data[1])]);
+        assert_eq!(subscribers.watched(), [tree("docs"), tree("notes"), own_entries]);
     }
 
     #[test]
@@ -229,9 +256,9 @@ mod tests {
         let id = subscribers.new_id();
         let stream = Stream { gone: true, ..Stream::default() };
         let filter = EventFilter::all();
-        subscribers.add(Subscriber { id, path: path("docs"), filter, stream, last_sent: 0, ends_at_ms: 100.0 });
+        subscribers.add(Subscriber { id, watched: tree("docs"), filter, stream, last_sent: 0, ends_at_ms: 100.0 });
         let (changes, ids, data) = changes();
-        subscribers.deliver(&path("docs"), &changes, &ids, &data, send);
+        subscribers.deliver(&tree("docs"), &changes, &ids, &data, send);
         assert!(subscribers.is_empty());
     }
 
@@ -241,7 +268,7 @@ mod tests {
         let first = subscriber(&mut subscribers, "b", "all", 0);
         subscriber(&mut subscribers, "a", "all", 0);
         subscriber(&mut subscribers, "b", "all", 0);
-        assert_eq!(subscribers.watched(), [path("a"), path("b")]);
+        assert_eq!(subscribers.watched(), [tree("b"), tree("a")]);
         subscribers.remove(first);
         assert_eq!(subscribers.end_expired(99.0).len(), 0);
         assert!(!subscribers.is_retiring());

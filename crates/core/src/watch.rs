@@ -123,31 +123,65 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> Vec<Change> {
     changes
 }
 
-/// Every entry at or under `root` in `folder`, but the files half written that nobody
-/// is shown. A watched directory that is gone (or is a file) has nothing in it.
+/// A watched directory and how deep below it: what one look at the folder covers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Watched {
+    /// The directory.
+    pub path: SafePath,
+    /// Levels of subdirectories looked into (`0`: the directory's own entries only);
+    /// `None`: the whole subtree.
+    pub depth: Option<u64>,
+}
+
+impl Watched {
+    /// The name its snapshot and its events are stored under: the path, then `//depth`
+    /// when the depth is limited (a path never holds `//`).
+    ///
+    /// ```
+    /// use owndir_core::SafePath;
+    /// use owndir_core::watch::Watched;
+    /// let docs = SafePath::parse("docs").unwrap();
+    /// assert_eq!(Watched { path: docs.clone(), depth: None }.key(), "docs");
+    /// assert_eq!(Watched { path: docs, depth: Some(0) }.key(), "docs//0");
+    /// ```
+    pub fn key(&self) -> String {
+        match self.depth {
+            None => self.path.to_string(),
+            Some(depth) => format!("{}//{depth}", self.path),
+        }
+    }
+}
+
+/// Every entry at or under `watched`'s directory in `folder`, to its depth, but the files
+/// half written that nobody is shown. A watched directory that is gone (or is a file) has
+/// nothing in it.
 ///
 /// ```
 /// use owndir_core::{MemoryFolder, SafePath, block_on};
-/// use owndir_core::watch::{EntryState, snapshot};
+/// use owndir_core::watch::{EntryState, Watched, snapshot};
 /// let folder = MemoryFolder::new();
 /// folder.insert_file("docs/a.txt", b"hi", 5);
-/// let taken = block_on(snapshot(&folder, &SafePath::root())).unwrap();
+/// let tree = Watched { path: SafePath::root(), depth: None };
+/// let taken = block_on(snapshot(&folder, &tree)).unwrap();
 /// assert_eq!(taken.get(&SafePath::parse("docs").unwrap()), Some(&EntryState::Directory));
 /// assert_eq!(taken.len(), 2);
+/// let own_entries = Watched { path: SafePath::root(), depth: Some(0) };
+/// assert_eq!(block_on(snapshot(&folder, &own_entries)).unwrap().len(), 1);
 /// ```
-pub async fn snapshot<F: Folder>(folder: &F, root: &SafePath) -> Result<Snapshot, FolderError> {
+pub async fn snapshot<F: Folder>(folder: &F, watched: &Watched) -> Result<Snapshot, FolderError> {
     let mut snapshot = Snapshot::new();
-    let mut pending = vec![root.clone()];
-    while let Some(directory) = pending.pop() {
+    let mut pending = vec![(watched.path.clone(), 0)];
+    while let Some((directory, level)) = pending.pop() {
         let entries = match folder.list(&directory).await {
             Ok(entries) => entries,
             Err(FolderError::NotFound | FolderError::NotADirectory) => continue,
             Err(error) => return Err(error),
         };
+        let deeper = watched.depth.is_none_or(|depth| level < depth);
         for entry in entries.into_iter().filter(|entry| !is_hidden_artifact(&entry.name)) {
             let Ok(path) = directory.join(&entry.name) else { continue };
-            if entry.meta.kind == EntryKind::Directory {
-                pending.push(path.clone());
+            if deeper && entry.meta.kind == EntryKind::Directory {
+                pending.push((path.clone(), level + 1));
             }
             snapshot.insert(path, EntryState::of(&entry.meta));
         }
@@ -285,7 +319,7 @@ mod tests {
         write("w/a.txt").await?;
         write("w/d/b.txt").await?;
         write("other.txt").await?;
-        let watched = path("w");
+        let watched = Watched { path: path("w"), depth: None };
         let before = super::snapshot(folder, &watched).await.map_err(|error| error.to_string())?;
         let paths: Vec<String> = before.keys().map(SafePath::to_string).collect();
         if paths != ["w/a.txt", "w/d", "w/d/b.txt"] {
@@ -300,9 +334,21 @@ mod tests {
         }
         // A watched directory that is gone, or a file, has nothing in it.
         for gone in ["w/d", "other.txt"] {
-            let taken = super::snapshot(folder, &path(gone)).await.map_err(|error| error.to_string())?;
+            let gone = Watched { path: path(gone), depth: None };
+            let taken = super::snapshot(folder, &gone).await.map_err(|error| error.to_string())?;
             if !taken.is_empty() {
-                return Err(format!("{gone}: {taken:?}"));
+                return Err(format!("{gone:?}: {taken:?}"));
+            }
+        }
+        // A limited depth: the directory's own entries, then one level of subdirectories.
+        write("w/d2/e/f.txt").await?;
+        let own = ["w/a.txt", "w/c.txt", "w/d2"];
+        for (depth, wanted) in [(Some(0), own.to_vec()), (Some(1), [&own[..], &["w/d2/e"]].concat())] {
+            let limited = Watched { path: path("w"), depth };
+            let taken = super::snapshot(folder, &limited).await.map_err(|error| error.to_string())?;
+            let paths: Vec<String> = taken.keys().map(SafePath::to_string).collect();
+            if paths != wanted {
+                return Err(format!("depth {depth:?}: {paths:?}"));
             }
         }
         Ok(())
@@ -320,7 +366,7 @@ mod tests {
         let folder = MemoryFolder::new();
         folder.insert_file("a.txt", b"x", 1);
         folder.insert_file("a.txt.crswap", b"x", 1);
-        let taken = block_on(super::snapshot(&folder, &SafePath::root())).unwrap();
+        let taken = block_on(super::snapshot(&folder, &Watched { path: SafePath::root(), depth: None })).unwrap();
         assert_eq!(taken.keys().map(SafePath::to_string).collect::<Vec<_>>(), ["a.txt"]);
     }
 

@@ -485,8 +485,10 @@ fn every_call_survives_its_query() {
         FsCall::Move { to: "../a b/ü & c=d?.txt".into(), overwrite: false },
         FsCall::Move { to: "/x".into(), overwrite: true },
         FsCall::Delete,
-        FsCall::Sub { events: EventFilter::all(), since: None },
-        FsCall::Sub { events: EventFilter::parse(Some("unlinkDir,add")).unwrap(), since: Some(42) },
+        FsCall::Sub { events: EventFilter::all(), since: None, depth: None },
+        FsCall::Sub { events: EventFilter::parse(Some("unlinkDir,add")).unwrap(), since: Some(42), depth: None },
+        FsCall::Sub { events: EventFilter::all(), since: None, depth: Some(0) },
+        FsCall::Sub { events: EventFilter::all(), since: Some(7), depth: Some(3) },
     ];
     for call in calls {
         let query = call.to_query();
@@ -494,6 +496,10 @@ fn every_call_survives_its_query() {
         let request = request(call.method(), "/docs/a.txt", &query);
         assert!(request.parse().is_ok(), "{query} by {}", call.method().as_str());
     }
+    // A depth is a number of levels, or a clear 400.
+    let refused = FsCall::from_query("call=sub&depth=-1").unwrap_err();
+    assert_eq!(refused.status, 400);
+    assert!(refused.message.contains("depth"), "{}", refused.message);
     // Every name a client may send is one the API knows, and names itself back.
     for name in FsCall::NAMES {
         let query = if name == "move" { "call=move&to=x".to_owned() } else { format!("call={name}") };
