@@ -190,14 +190,18 @@ export class FsNode {
   /** sub([events], [paths], listener, [opts]): calls listener(event, node) for each change
    *  at or under this node (or each of `paths` under it): "add", "addDir", "change",
    *  "unlink", "unlinkDir" (`events` a name or a list; "all", the default, is those five),
-   *  whether made through the API or outside it; "ready" once each stream is open. Returns
-   *  the unsubscribe function. Streams reconnect by themselves (EventSource and
-   *  Last-Event-ID), so a worker restart loses nothing. */
+   *  whether made through the API or outside it; "ready" once each stream is open. Of
+   *  chokidar's `opts`, `depth` is kept (how many levels of subdirectories to follow; 0,
+   *  the node's own entries). Returns the unsubscribe function. Streams reconnect by
+   *  themselves (EventSource and Last-Event-ID), so a worker restart loses nothing. */
   sub(...args) {
     const at = args.findIndex((arg) => typeof arg === "function");
     if (at < 0) throw new TypeError("sub needs a listener function");
     const listener = args[at];
     const [events, paths] = args.slice(0, at);
+    // chokidar takes any number; the API, whole levels (anything else: the whole tree).
+    const asked = args[at + 1]?.depth;
+    const depth = Number.isInteger(asked) && asked >= 0 ? asked : undefined;
     const wanted = [].concat(events ?? []);
     // chokidar's "ready" comes when a stream opens; its "raw" and "error" never come here.
     const kinds = wanted.filter((name) => !["ready", "raw", "error"].includes(name));
@@ -211,7 +215,7 @@ export class FsNode {
     }
     const names = kinds.length ? kinds.join(",") : undefined;
     const open = (node, index, since) => {
-      const source = new EventSource(apiUrl(node.path, "sub", { events: names, since }));
+      const source = new EventSource(apiUrl(node.path, "sub", { events: names, since, depth }));
       if (ready && since === undefined) {
         source.onopen = () => {
           source.onopen = null;

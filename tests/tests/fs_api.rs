@@ -432,6 +432,14 @@ async fn sub_to_depth_0_reports_the_directory_s_own_entries_only(backend: Backen
         )
         .await?;
     let open = "return Object.values(streams).every((seen) => seen.source.readyState === 1)";
+    // fsnode.js passes chokidar's `depth` on.
+    harness
+        .with_fsnode(
+            "window.fsnodeOwn = []; root.walk('docs').sub(undefined, undefined, (event, node) => fsnodeOwn.push(event + ' ' + node.path), { depth: 0 });
+            return null;",
+            json!(null),
+        )
+        .await?;
     harness.eventually(open, "both streams open").await?;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     harness.seed(&[("docs/sub/below.txt", b"below"), ("docs/own.txt", b"own")]).await?;
@@ -439,7 +447,9 @@ async fn sub_to_depth_0_reports_the_directory_s_own_entries_only(backend: Backen
     harness.eventually(&seen("tree", "add docs/sub/below.txt"), "the whole tree's event below").await?;
     harness.eventually(&seen("tree", "add docs/own.txt"), "the whole tree's event").await?;
     harness.eventually(&seen("own", "add docs/own.txt"), "the own entries' event").await?;
+    harness.eventually("return fsnodeOwn.includes('add docs/own.txt')", "fsnode.js's event").await?;
     assert_eq!(harness.value("streams.own.slice()").await?, json!(["add docs/own.txt"]));
+    assert_eq!(harness.value("fsnodeOwn.slice()").await?, json!(["add docs/own.txt"]));
     // A depth that is not a number of levels is a clear 400.
     let refused = harness.get("/@/fs/docs?call=sub&depth=all").await?;
     assert_eq!(refused.status, 400, "{}", refused.text());
