@@ -177,7 +177,6 @@ fn parse_call(query: &str) -> Result<FsCall, ApiError> {
             "overwrite" => overwrite = matches!(value.as_ref(), "1" | "true"),
             "events" => events = Some(value.into_owned()),
             "since" => since = Some(number("since", &value)?),
-            // More levels than a path can hold are the whole subtree.
             "depth" => depth = Some(number("depth", &value)?),
             _ => {}
         }
