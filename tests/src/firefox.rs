@@ -178,6 +178,12 @@ impl Firefox {
         }
         firefox.connect_browser_storage().await?;
         firefox.wait_for_worker().await?;
+        // The app's requests end before a test leaves the page: Firefox reports a response
+        // body cut by leaving as it reports a cut stream, and the pages count only streams
+        // (console.rs). Once the sizes are in, only the live stream is left.
+        let settled = "const listing = document.getElementById('listing');
+            return !!listing && !listing.hasAttribute('aria-busy')";
+        firefox.eventually(settled, "the app's listing with its sizes").await?;
         Ok(firefox)
     }
 
