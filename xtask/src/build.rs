@@ -70,7 +70,27 @@ fn wasm_pack_build(wasm_pack: &Path, krate: &Path, out: &Path, name: &str, targe
         .args(["--target", target, "--out-name", name, "--out-dir"])
         .arg(out)
         .arg(krate)
+        .arg("--")
+        .args(registry_path_remaps())
         .env("PATH", tools::path_with_cargo_bin()))
+}
+
+/// Cargo arguments that name the crates of the registry by a short, machine-free prefix
+/// in the wasm's panic locations (`crates.io/js-sys-0.3.107/src/...`) rather than this
+/// machine's `$CARGO_HOME/registry/src/<index>-<hash>/...`: the same wasm from every
+/// machine, and ~90 B gzip off the worker. The rustflags of `.cargo/config.toml` stay:
+/// cargo appends a `--config` array to the file's.
+fn registry_path_remaps() -> Vec<String> {
+    let registries = tools::cargo_home().join("registry").join("src");
+    let Ok(entries) = std::fs::read_dir(&registries) else { return Vec::new() };
+    let flags: Vec<String> = entries
+        .flatten()
+        .map(|entry| format!("\"--remap-path-prefix={}=crates.io\"", entry.path().display()))
+        .collect();
+    if flags.is_empty() {
+        return Vec::new();
+    }
+    vec!["--config".into(), format!("target.wasm32-unknown-unknown.rustflags=[{}]", flags.join(", "))]
 }
 
 fn optimise(wasm_opt: &Path, wasm: &Path) -> Result {

@@ -89,7 +89,7 @@ fn cargo_install(krate: &str) -> Result {
     run(Command::new(env!("CARGO")).args(["install", krate]))
 }
 
-fn cargo_home() -> PathBuf {
+pub fn cargo_home() -> PathBuf {
     std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")))
