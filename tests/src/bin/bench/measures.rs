@@ -77,7 +77,9 @@ pub async fn measure(bench: &Bench) -> Result<(Vec<Row>, Vec<Breakdown>)> {
         breakdown.push(breakdown_line("4 KB GET while a 10,000-entry JSON listing runs (sizes and times)", times));
     }
     if bench.wants("app_names") {
-        rows.push(shown(app_draws_names(bench).await?));
+        let (row, select_all) = app_draws_names(bench).await?;
+        rows.push(shown(row));
+        breakdown.push(select_all);
     }
     if bench.wants("listing_100k") {
         breakdown.extend(during_a_long_listing(bench).await?);
@@ -213,8 +215,8 @@ async fn names_only(bench: &Bench) -> Result<Row> {
 
 /// The file app (ours, on OPFS and on disk) clicked into the 10,000-entry folder, until
 /// its first 500 rows are drawn; against the plain worker's names-only listing, the floor
-/// for any worker that lists a directory.
-async fn app_draws_names(bench: &Bench) -> Result<Row> {
+/// for any worker that lists a directory. Then, in the same tabs, Ctrl+A on those rows.
+async fn app_draws_names(bench: &Bench) -> Result<(Row, Breakdown)> {
     let name = "file app: first 500 of 10,000 names drawn, from the click (plain-JS sw: its names-only listing)";
     say(name);
     // The plain worker's rounds come first, before the app tabs open: their live
@@ -253,10 +255,21 @@ async fn app_draws_names(bench: &Bench) -> Result<Row> {
             samples.entry(*host).or_default().extend(numbers(&drawn["time"])?);
         }
     }
+    let mut select_all: BTreeMap<Host, Vec<f64>> = BTreeMap::new();
+    for round in 0..LISTING_ROUNDS {
+        for k in 0..apps.len() {
+            let (host, tab) = &apps[(round + k) % apps.len()];
+            let time = tab
+                .eval(devtools, &format!("bench.appSelectsAll({:?}, {})", files::MANY, files::MANY_COUNT), LONG)
+                .await?;
+            select_all.entry(*host).or_default().extend(numbers(&time)?);
+        }
+    }
     for (_, tab) in apps {
         tab.close(devtools).await?;
     }
-    Ok(bench.summarise("app_names", name, Kind::Latency, samples, "not run"))
+    let select_all = breakdown_line("file app: Ctrl+A on all 10,000 rows drawn (its handler)", select_all);
+    Ok((bench.summarise("app_names", name, Kind::Latency, samples, "not run"), select_all))
 }
 
 /// A 4 KB GET, idle and then while a 100,000-entry listing with sizes and times runs, in
