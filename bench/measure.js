@@ -200,8 +200,8 @@ window.bench = (() => {
 
   /** The file app in the folder `name`, all of its `count` rows drawn ("Show more" until
    * none is left): the time of Ctrl+A's handler, which selects them, in ms. (The frame
-   * that paints them is not counted: in this background tab a frame takes ~90 ms even
-   * with nothing changed.) */
+   * that paints them is not counted: in the bench's app tab, a second headless window, a
+   * frame takes ~90 ms even with nothing changed.) */
   async function appSelectsAll(name, count) {
     const ROWS = "#listing tr[data-name]";
     const busy = () => document.getElementById("listing")?.hasAttribute("aria-busy") ?? true;
