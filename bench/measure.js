@@ -160,27 +160,44 @@ window.bench = (() => {
     return { idle: idleTimes, during, startedAt, listing: await listingDone };
   }
 
+  // The file app's listing, for the measures taken in its tab.
+  const APP_ROWS = "#listing tr[data-name]";
+  const appBusy = () => document.getElementById("listing")?.hasAttribute("aria-busy") ?? true;
+  const appRows = () => document.querySelectorAll(APP_ROWS).length;
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  /** Waits until `test()` holds, checked at each animation frame (two minutes at most). */
+  async function until(test, what) {
+    const start = performance.now();
+    while (!test()) {
+      if (performance.now() - start > 120000) throw new Error(`never: ${what}`);
+      await frame();
+    }
+  }
+  /** The link to the entry `name` of the listing, once the listing is drawn. */
+  async function appLink(name) {
+    const link = () => document.querySelector(`${APP_ROWS}[data-name="${name}"] a`);
+    await until(() => link() && !appBusy(), `${name} listed in ${location.pathname}`);
+    return link;
+  }
+  /** Back to `parent`, its `link` drawn; then lets the worker settle: its live follower
+   * lists the folder left once a second, and its last round must end before anything
+   * else is measured. */
+  async function appBack(parent, link) {
+    history.back();
+    await until(() => location.pathname === parent && link() && !appBusy(), `back in ${parent}`);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+  }
+
   /** In the file app showing the folder that holds `name`: clicks `name` and waits until
    * `rows` of its rows are drawn (checked at each animation frame): `{time, asked,
    * answered}`, ms from the click to the rows, and to the names request's start and end.
    * Then waits for the sizes and times to come, goes back, and lets the worker settle. */
   async function appDraws(name, rows) {
-    const ROWS = "#listing tr[data-name]";
-    const busy = () => document.getElementById("listing")?.hasAttribute("aria-busy") ?? true;
-    const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
-    const until = async (test, what) => {
-      const start = performance.now();
-      while (!test()) {
-        if (performance.now() - start > 120000) throw new Error(`never: ${what}`);
-        await frame();
-      }
-    };
     const parent = location.pathname;
-    const link = () => document.querySelector(`${ROWS}[data-name="${name}"] a`);
-    await until(() => link() && !busy(), `${name} listed in ${parent}`);
+    const link = await appLink(name);
     const start = performance.now();
     link().click();
-    await until(() => location.pathname !== parent && document.querySelectorAll(ROWS).length >= rows, `${rows} rows`);
+    await until(() => location.pathname !== parent && appRows() >= rows, `${rows} rows`);
     const time = performance.now() - start;
     // Where the names request was: asked and answered, in ms after the click.
     const names = performance
@@ -189,12 +206,8 @@ window.bench = (() => {
       .pop();
     const asked = names ? names.startTime - start : NaN;
     const answered = names ? names.responseEnd - start : NaN;
-    await until(() => !busy(), "the sizes and times");
-    history.back();
-    await until(() => location.pathname === parent && link() && !busy(), `back in ${parent}`);
-    // The worker's live follower lists the folder left once a second, with sizes: let its
-    // last round end before anything else is measured.
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await until(() => !appBusy(), "the sizes and times");
+    await appBack(parent, link);
     return { time, asked, answered };
   }
 
@@ -203,25 +216,14 @@ window.bench = (() => {
    * that paints them is not counted: in the bench's app tab, a second headless window, a
    * frame takes ~90 ms even with nothing changed.) */
   async function appSelectsAll(name, count) {
-    const ROWS = "#listing tr[data-name]";
-    const busy = () => document.getElementById("listing")?.hasAttribute("aria-busy") ?? true;
-    const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
-    const until = async (test, what) => {
-      const start = performance.now();
-      while (!test()) {
-        if (performance.now() - start > 120000) throw new Error(`never: ${what}`);
-        await frame();
-      }
-    };
     const parent = location.pathname;
-    const link = () => document.querySelector(`${ROWS}[data-name="${name}"] a`);
-    await until(() => link() && !busy(), `${name} listed in ${parent}`);
+    const link = await appLink(name);
     link().click();
-    await until(() => location.pathname !== parent && !busy(), `${name} listed`);
-    while (document.querySelectorAll(ROWS).length < count) {
-      const drawn = document.querySelectorAll(ROWS).length;
+    await until(() => location.pathname !== parent && !appBusy(), `${name} listed`);
+    while (appRows() < count) {
+      const drawn = appRows();
       document.querySelector("#listing .more-rows button")?.click();
-      await until(() => document.querySelectorAll(ROWS).length > drawn, `more than ${drawn} rows`);
+      await until(() => appRows() > drawn, `more than ${drawn} rows`);
     }
     const start = performance.now();
     document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "a", ctrlKey: true, bubbles: true }));
@@ -229,9 +231,7 @@ window.bench = (() => {
     await until(() => document.querySelector(".selection-count")?.textContent === `${count} selected`, "all selected");
     document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
     await until(() => !document.querySelector(".selection-count"), "the selection cleared");
-    history.back();
-    await until(() => location.pathname === parent && link() && !busy(), `back in ${parent}`);
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await appBack(parent, link);
     return time;
   }
 
