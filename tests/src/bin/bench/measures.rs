@@ -7,6 +7,7 @@ use crate::stats::Summary;
 use crate::tab::Tab;
 use crate::{Result, fail, files, say};
 use owndir_e2e::WorkerMemory;
+use owndir_e2e::cdp::Cdp;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -215,7 +216,8 @@ async fn names_only(bench: &Bench) -> Result<Row> {
 
 /// The file app (ours, on OPFS and on disk) clicked into the 10,000-entry folder, until
 /// its first 500 rows are drawn; against the plain worker's names-only listing, the floor
-/// for any worker that lists a directory. Then, in the same tabs, Ctrl+A on those rows.
+/// for any worker that lists a directory. Then, in the same tabs, Ctrl+A on all 10,000
+/// rows (the breakdown line).
 async fn app_draws_names(bench: &Bench) -> Result<(Row, Breakdown)> {
     let name = "file app: first 500 of 10,000 names drawn, from the click (plain-JS sw: its names-only listing)";
     say(name);
@@ -241,35 +243,40 @@ async fn app_draws_names(bench: &Bench) -> Result<(Row, Breakdown)> {
         tab.install_helpers(devtools).await?;
         apps.push((host, tab));
     }
-    for round in 0..LISTING_ROUNDS {
-        for k in 0..apps.len() {
-            let (host, tab) = &apps[(round + k) % apps.len()];
-            let drawn = tab.eval(devtools, &format!("bench.appDraws({:?}, 500)", files::MANY), LONG).await?;
-            eprintln!(
-                "    {}: names asked {:.0} ms after the click, in at {:.0}, 500 rows at {:.0}",
-                host.label(),
-                drawn["asked"].as_f64().unwrap_or(f64::NAN),
-                drawn["answered"].as_f64().unwrap_or(f64::NAN),
-                drawn["time"].as_f64().unwrap_or(f64::NAN),
-            );
-            samples.entry(*host).or_default().extend(numbers(&drawn["time"])?);
-        }
+    let draws = format!("bench.appDraws({:?}, 500)", files::MANY);
+    for (host, drawn) in app_rounds(devtools, &apps, &draws).await? {
+        eprintln!(
+            "    {}: names asked {:.0} ms after the click, in at {:.0}, 500 rows at {:.0}",
+            host.label(),
+            drawn["asked"].as_f64().unwrap_or(f64::NAN),
+            drawn["answered"].as_f64().unwrap_or(f64::NAN),
+            drawn["time"].as_f64().unwrap_or(f64::NAN),
+        );
+        samples.entry(host).or_default().extend(numbers(&drawn["time"])?);
     }
     let mut select_all: BTreeMap<Host, Vec<f64>> = BTreeMap::new();
-    for round in 0..LISTING_ROUNDS {
-        for k in 0..apps.len() {
-            let (host, tab) = &apps[(round + k) % apps.len()];
-            let time = tab
-                .eval(devtools, &format!("bench.appSelectsAll({:?}, {})", files::MANY, files::MANY_COUNT), LONG)
-                .await?;
-            select_all.entry(*host).or_default().extend(numbers(&time)?);
-        }
+    let selects = format!("bench.appSelectsAll({:?}, {})", files::MANY, files::MANY_COUNT);
+    for (host, time) in app_rounds(devtools, &apps, &selects).await? {
+        select_all.entry(host).or_default().extend(numbers(&time)?);
     }
     for (_, tab) in apps {
         tab.close(devtools).await?;
     }
     let select_all = breakdown_line("file app: Ctrl+A on all 10,000 rows drawn (its handler)", select_all);
     Ok((bench.summarise("app_names", name, Kind::Latency, samples, "not run"), select_all))
+}
+
+/// `expression` in each app tab, [`LISTING_ROUNDS`] times, the tabs taking turns to go
+/// first: each answer with its tab's host.
+async fn app_rounds(devtools: &Cdp, apps: &[(Host, Tab)], expression: &str) -> Result<Vec<(Host, Value)>> {
+    let mut answers = Vec::new();
+    for round in 0..LISTING_ROUNDS {
+        for k in 0..apps.len() {
+            let (host, tab) = &apps[(round + k) % apps.len()];
+            answers.push((*host, tab.eval(devtools, expression, LONG).await?));
+        }
+    }
+    Ok(answers)
 }
 
 /// A 4 KB GET, idle and then while a 100,000-entry listing with sizes and times runs, in
