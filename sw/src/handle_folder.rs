@@ -6,6 +6,7 @@ use crate::promise::{children_array, settle_as};
 use crate::reads_first;
 use crate::shared_calls::{self, Call};
 use crate::shared_listings;
+use gloo_timers::future::TimeoutFuture;
 use litemap::LiteMap;
 use owndir_browser::folder_store::PendingMove;
 use owndir_browser::{DomError, folder_store};
@@ -17,6 +18,10 @@ use std::cell::RefCell;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
 use web_sys::{Blob, File, FileSystemDirectoryHandle, FileSystemFileHandle, FileSystemHandleKind};
+
+/// The pauses between tries to remove what a stopped worker held open: about 5 s in all,
+/// short at first, as the lock usually goes within milliseconds.
+const RELEASE_WAITS_MS: [u32; 8] = [10, 20, 40, 80, 160, 320, 1280, 3000];
 
 /// The connected folder. File bodies are `File` blobs: the browser streams them from
 /// disk when they become a `Response` body, without copying through wasm memory.
@@ -165,9 +170,23 @@ impl HandleFolder {
         if let Ok(path) = SafePath::parse(undone)
             && !path.is_root()
         {
-            self.remove(&path).await?;
+            self.remove_once_released(&path).await?;
         }
         Ok(folder_store::set_pending_move(None).await?)
+    }
+
+    /// Removes `path`, waiting for the locks of a stopped worker to go: the copy it cut
+    /// off held a file open for writing, and the browser drops that lock only some time
+    /// after the worker is gone (seen: the next worker's first request came first, every
+    /// time, on a folder on disk).
+    async fn remove_once_released(&self, path: &SafePath) -> Result<(), FolderError> {
+        for wait_ms in RELEASE_WAITS_MS {
+            match self.remove(path).await {
+                Err(error) if error.is_held_by_a_write() => TimeoutFuture::new(wait_ms).await,
+                done => return done,
+            }
+        }
+        self.remove(path).await
     }
 
     /// The handles in the directory at `path`: [`FolderError::NotFound`] when nothing is

@@ -386,8 +386,16 @@ async fn a_worker_stopped_mid_move_leaves_the_old_tree_or_the_new_one(backend: B
     let started = watch_storage(&harness, "moved", "", 20).await?;
     harness.stop_worker().await?;
     let outcome = settled(&harness, "moved").await?;
+    // A write still open in the half copy, as the stopped worker's was for up to 5 s on
+    // a folder on disk (Chrome drops its lock once the write's Safe Browsing check ends):
+    // the mend waits for it.
+    let held = harness.script(HOLD_A_WRITE_SCRIPT, vec![json!("moved"), json!("held.bin"), json!(1000)]).await?;
+    assert_eq!(held, Value::Null, "holding a write in the half copy");
     // The next request starts a worker, which mends the half-done move before answering.
-    assert_eq!(harness.get("/@/status").await?.status, 200);
+    let mending = Instant::now();
+    let status = harness.get("/@/status").await?;
+    assert_eq!(status.status, 200, "{}", status.text());
+    let mending_took = mending.elapsed();
     let (old, new) = (sizes(&harness, "album").await?, sizes(&harness, "moved").await?);
     let whole = |tree: &Option<BTreeMap<String, Option<u64>>>| {
         tree.as_ref().is_some_and(|files| {
@@ -398,7 +406,7 @@ async fn a_worker_stopped_mid_move_leaves_the_old_tree_or_the_new_one(backend: B
     let kept_new = old.is_none() && whole(&new);
     assert!(kept_old || kept_new, "a mix: album {} files, moved {} files", files(&old), files(&new));
     eprintln!(
-        "stopped with {started:?} files copied (move answered {outcome}): {}",
+        "stopped with {started:?} files copied (move answered {outcome}): {}, first answer after {mending_took:?}",
         if kept_old { "the old tree kept" } else { "the move finished" }
     );
     // And the folder works on: the move can be made again.
@@ -410,6 +418,30 @@ async fn a_worker_stopped_mid_move_leaves_the_old_tree_or_the_new_one(backend: B
     }
     harness.finish().await
 }
+
+/// Opens a write to the file `arguments[1]` in the directory `arguments[0]` of the
+/// connected folder (from the record the app keeps) and closes it `arguments[2]` ms later:
+/// meanwhile the file and every directory above it are locked.
+const HOLD_A_WRITE_SCRIPT: &str = r#"
+const [directory, name, holdMs, done] = arguments;
+(async () => {
+  const db = await new Promise((resolve, reject) => {
+    const request = indexedDB.open("owndir");
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const record = await new Promise((resolve, reject) => {
+    const request = db.transaction("folder").objectStore("folder").get("current");
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  db.close();
+  const folder = await record.handle.getDirectoryHandle(directory);
+  const writable = await (await folder.getFileHandle(name, { create: true })).createWritable();
+  await writable.write("held");
+  setTimeout(() => writable.close(), holdMs);
+})().then(() => done(null), (error) => done(String(error)));
+"#;
 
 fn files(tree: &Option<BTreeMap<String, Option<u64>>>) -> usize {
     tree.as_ref().map_or(0, BTreeMap::len)

@@ -78,6 +78,23 @@ impl fmt::Display for FolderError {
 
 impl std::error::Error for FolderError {}
 
+impl FolderError {
+    /// True when the entry is held by a write under way (Chrome's lock on a file being
+    /// written, also taken over every directory above it): removing or replacing it
+    /// fails with `NoModificationAllowedError` until that write ends or is dropped.
+    ///
+    /// ```
+    /// use owndir_core::FolderError;
+    /// let other = |name: &str| FolderError::Other { name: name.into(), message: String::new() };
+    /// assert!(other("NoModificationAllowedError").is_held_by_a_write());
+    /// assert!(!other("InvalidModificationError").is_held_by_a_write());
+    /// assert!(!FolderError::NotFound.is_held_by_a_write());
+    /// ```
+    pub fn is_held_by_a_write(&self) -> bool {
+        matches!(self, FolderError::Other { name, .. } if name == "NoModificationAllowedError")
+    }
+}
+
 /// An answer that is an error: a status and a message, sent as
 /// `{"success": false, "status": <code>, "error": "<message>"}` (docs/http.md).
 ///
