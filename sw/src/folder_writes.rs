@@ -226,21 +226,26 @@ pub async fn move_file(
     Ok(())
 }
 
-/// Copies the directory `from` into a new directory `to_name` of `to_parent`, file by
-/// file (each a `File` blob written through `createWritable`, never buffered here).
-pub async fn copy_directory(
+/// Moves every file of the directory `from` into the directory `to_name` of `to_parent`
+/// (made where missing, joined where there), one `move()` each, keeping the tree's shape;
+/// `from` is left holding empty directories. Chrome cannot move a directory (crbug
+/// 40198034), and a copy would write every byte again (on disk, and wait for Safe
+/// Browsing to check each binary file); a file's move is a rename. Run again after a
+/// stop, it moves what is left.
+pub async fn move_files(
     from: &FileSystemDirectoryHandle,
     to_parent: &FileSystemDirectoryHandle,
     to_name: &str,
 ) -> Result<(), FolderError> {
+    // Listed before the target is made: were it inside `from`, it is not moved into itself.
+    let moving = children(from).await?;
     let target = ensure_directory(to_parent, &[to_name.to_owned()]).await?;
-    for child in children(from).await? {
+    for child in moving {
         let name = child.name();
         if child.kind() == FileSystemHandleKind::Directory {
-            Box::pin(copy_directory(child.unchecked_ref(), &target, &name)).await?;
+            Box::pin(move_files(child.unchecked_ref(), &target, &name)).await?;
         } else {
-            let file: File = settle_as(child.unchecked_ref::<FileSystemFileHandle>().get_file()).await?;
-            write_file(&target, &name, Some(file.into()), false).await?;
+            move_file(child.unchecked_ref(), &target, &name).await?;
         }
     }
     Ok(())

@@ -8,7 +8,7 @@ use crate::shared_calls::{self, Call};
 use crate::shared_listings;
 use gloo_timers::future::TimeoutFuture;
 use litemap::LiteMap;
-use owndir_browser::folder_store::PendingMove;
+use owndir_browser::folder_store::{MoveStage, PendingMove};
 use owndir_browser::{DomError, folder_store};
 use owndir_core::content::OWNDIR;
 use owndir_core::folder::{DirEntry, Entry, EntryKind, FileMeta, Folder, Metadata};
@@ -161,24 +161,56 @@ impl HandleFolder {
         HandleFolder { joins_earlier_listings: true, ..self }
     }
 
-    /// Finishes or undoes a directory move that a stopped worker left half done: once
-    /// the copy was whole the source goes, otherwise the partial copy does.
+    /// Ends a directory move that a stopped worker left half done: finishes one made file
+    /// by file; of a copy (an earlier worker's way), removes the source once the copy was
+    /// whole, otherwise the partial copy.
     pub async fn mend_interrupted_move(&self) -> Result<(), FolderError> {
         let Some(pending) = folder_store::pending_move().await? else { return Ok(()) };
-        let (undone, kept) = if pending.copied { (&pending.from, &pending.to) } else { (&pending.to, &pending.from) };
+        let (Ok(from), Ok(to)) = (SafePath::parse(&pending.from), SafePath::parse(&pending.to)) else {
+            return Ok(folder_store::set_pending_move(None).await?);
+        };
+        let (undone, kept) = match pending.stage {
+            MoveStage::MovingFiles => {
+                web_sys::console::warn_1(&format!("owndir: a move was cut off; finishing it into /{to}").into());
+                return self.move_directory(&from, &to).await;
+            }
+            MoveStage::Copied => (from, to),
+            MoveStage::Copying => (to, from),
+        };
         web_sys::console::warn_1(&format!("owndir: a move was cut off; keeping /{kept}, removing /{undone}").into());
-        if let Ok(path) = SafePath::parse(undone)
-            && !path.is_root()
-        {
-            self.remove_once_released(&path).await?;
+        if !undone.is_root() {
+            self.remove_once_released(&undone).await?;
         }
+        Ok(folder_store::set_pending_move(None).await?)
+    }
+
+    /// Moves the directory `from` to `to` (whose parent is there) file by file, under a
+    /// record the next worker finishes the move from if this one is stopped half way. Run
+    /// again, it moves what is left; with `from` gone, it only clears the record.
+    async fn move_directory(&self, from: &SafePath, to: &SafePath) -> Result<(), FolderError> {
+        let _changing = self.changing();
+        let (Some((from_name, from_parents)), Some((to_name, to_parents))) =
+            (from.segments().split_last(), to.segments().split_last())
+        else {
+            return Err(FolderError::PermissionDenied);
+        };
+        let pending = PendingMove { from: from.to_string(), to: to.to_string(), stage: MoveStage::MovingFiles };
+        folder_store::set_pending_move(Some(&pending)).await?;
+        let Step::Found(target_parent) = self.directory(to_parents).await? else { return Err(FolderError::NotFound) };
+        if let (Step::Found(source_parent), Step::Found(source)) =
+            (self.directory(from_parents).await?, self.directory(from.segments()).await?)
+        {
+            folder_writes::move_files(&source, &target_parent, to_name).await?;
+            folder_writes::remove_entry(&source_parent, from_name).await?;
+        }
+        folder_store::move_directory_times(&pending.from, &pending.to).await?;
         Ok(folder_store::set_pending_move(None).await?)
     }
 
     /// Removes `path`, waiting for the locks of a stopped worker to go: the copy it cut
     /// off held a file open for writing, and the browser drops that lock only some time
-    /// after the worker is gone (seen: the next worker's first request came first, every
-    /// time, on a folder on disk).
+    /// after the worker is gone (on a folder on disk, 0.6–5 s: Chrome first ends that
+    /// file's Safe Browsing check).
     async fn remove_once_released(&self, path: &SafePath) -> Result<(), FolderError> {
         for wait_ms in RELEASE_WAITS_MS {
             match self.remove(path).await {
@@ -471,22 +503,12 @@ impl Folder for HandleFolder {
                 folder_writes::move_file(&handle, &target_parent, to_name).await
             }
             Some(Entry::Directory) => {
-                let source: FileSystemDirectoryHandle =
-                    settle_as(source_parent.get_directory_handle(from_name)).await?;
-                // Journaled, so a worker stopped half way is mended by the next one.
-                let mut pending = PendingMove { from: from.to_string(), to: to.to_string(), copied: false };
-                folder_store::set_pending_move(Some(&pending)).await?;
-                if let Err(error) = folder_writes::copy_directory(&source, &target_parent, to_name).await {
-                    // Half a copy helps nobody; the source is still whole.
-                    let _ = folder_writes::remove_entry(&target_parent, to_name).await;
-                    folder_store::set_pending_move(None).await?;
+                if let Err(error) = self.move_directory(from, to).await {
+                    // Put back what went, so `from` is whole again, as `rename` promises.
+                    self.move_directory(to, from).await?;
                     return Err(error);
                 }
-                pending.copied = true;
-                folder_store::set_pending_move(Some(&pending)).await?;
-                folder_writes::remove_entry(&source_parent, from_name).await?;
-                folder_store::move_directory_times(&pending.from, &pending.to).await?;
-                Ok(folder_store::set_pending_move(None).await?)
+                Ok(())
             }
         }
     }

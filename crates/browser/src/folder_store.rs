@@ -351,19 +351,28 @@ pub async fn set_snapshot(path: &str, json: &str) -> Result<(), DomError> {
     Ok(())
 }
 
-/// A directory move under way. The API cannot move directories, so the worker copies,
-/// then deletes; if it is stopped in between, the next worker finishes or undoes the move
-/// from this record, so the folder ends with the old tree or the new one, never both
-/// halves.
+/// A directory move under way. The API cannot move a directory, so the worker moves its
+/// files one by one; if it is stopped in between, the next worker finishes the move from
+/// this record, so the folder ends with the new tree, never both halves.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PendingMove {
     /// The directory being moved (`a/b`).
     pub from: String,
     /// Where it goes.
     pub to: String,
-    /// False while copying (undo: remove `to`), true once the copy is whole (finish:
-    /// remove `from`).
-    pub copied: bool,
+    /// How far it got.
+    pub stage: MoveStage,
+}
+
+/// How far a [`PendingMove`] got, and so how the next worker ends it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MoveStage {
+    /// Moving file by file: finish by moving what is left in `from`, then removing it.
+    MovingFiles,
+    /// Copying file by file, as workers before 2026-11-30 moved: undo by removing `to`.
+    Copying,
+    /// Such a copy was whole: finish by removing `from`.
+    Copied,
 }
 
 /// The move under way, if a worker was stopped during one.
@@ -372,11 +381,14 @@ pub async fn pending_move() -> Result<Option<PendingMove>, DomError> {
     let transaction = database.transaction(&[STORE], TransactionMode::ReadOnly)?;
     let value = transaction.object_store(STORE)?.get(JsValue::from_str(PENDING_MOVE))?.await?;
     Ok(value.and_then(|value| {
-        Some(PendingMove {
-            from: get(&value, "from").as_string()?,
-            to: get(&value, "to").as_string()?,
-            copied: get(&value, "copied").as_bool()?,
-        })
+        let stage = match (get(&value, "stage").as_string().as_deref(), get(&value, "copied").as_bool()) {
+            (Some("moving"), _) => MoveStage::MovingFiles,
+            // An earlier worker's record: `{from, to, copied}`.
+            (None, Some(false)) => MoveStage::Copying,
+            (None, Some(true)) => MoveStage::Copied,
+            _ => return None,
+        };
+        Some(PendingMove { from: get(&value, "from").as_string()?, to: get(&value, "to").as_string()?, stage })
     }))
 }
 
@@ -391,7 +403,12 @@ pub async fn set_pending_move(pending: Option<&PendingMove>) -> Result<(), DomEr
             let value = js_sys::Object::new();
             js_sys::Reflect::set(&value, &"from".into(), &pending.from.as_str().into())?;
             js_sys::Reflect::set(&value, &"to".into(), &pending.to.as_str().into())?;
-            js_sys::Reflect::set(&value, &"copied".into(), &pending.copied.into())?;
+            match pending.stage {
+                MoveStage::MovingFiles => js_sys::Reflect::set(&value, &"stage".into(), &"moving".into())?,
+                MoveStage::Copying | MoveStage::Copied => {
+                    js_sys::Reflect::set(&value, &"copied".into(), &(pending.stage == MoveStage::Copied).into())?
+                }
+            };
             store.put(&value, Some(&key))?.await?;
         }
         None => {
