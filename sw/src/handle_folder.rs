@@ -172,7 +172,14 @@ impl HandleFolder {
         let (undone, kept) = match pending.stage {
             MoveStage::MovingFiles => {
                 web_sys::console::warn_1(&format!("owndir: a move was cut off; finishing it into /{to}").into());
-                return self.move_directory(&from, &to).await;
+                if let Err(error) = self.move_directory(&from, &to).await {
+                    // The folder changed meanwhile (another program, another device): the
+                    // files stay where they are, nothing is lost, and no request waits on it.
+                    let said = format!("owndir: could not finish moving /{from} to /{to} ({error}); left as it is");
+                    web_sys::console::warn_1(&said.into());
+                    folder_store::set_pending_move(None).await?;
+                }
+                return Ok(());
             }
             MoveStage::Copied => (from, to),
             MoveStage::Copying => (to, from),

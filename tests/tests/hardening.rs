@@ -423,8 +423,8 @@ async fn a_copy_an_earlier_worker_left_half_done_is_undone_once_its_lock_goes(ba
     let (count, size) = (10u64, 1000u64);
     make_files(&harness, "album", count, size).await?;
     make_files(&harness, "moved", 3, size).await?;
-    let left = harness.script(EARLIER_WORKERS_MOVE_SCRIPT, vec![json!("album"), json!("moved")]).await?;
-    assert_eq!(left, Value::Null, "leaving an earlier worker's record");
+    let record = json!({ "from": "album", "to": "moved", "copied": false });
+    assert_eq!(harness.script(LEAVE_MOVE_RECORD_SCRIPT, vec![record]).await?, Value::Null);
     let held = harness.script(HOLD_A_WRITE_SCRIPT, vec![json!("moved"), json!("f3.bin"), json!(1000)]).await?;
     assert_eq!(held, Value::Null, "holding a write in the half copy");
     // The worker that answered so far has looked for a half move already; the next one looks.
@@ -441,10 +441,9 @@ async fn a_copy_an_earlier_worker_left_half_done_is_undone_once_its_lock_goes(ba
     harness.finish().await
 }
 
-/// Leaves the record a worker before 2026-11-30 left when stopped copying the directory
-/// `arguments[0]` to `arguments[1]`.
-const EARLIER_WORKERS_MOVE_SCRIPT: &str = r#"
-const [from, to, done] = arguments;
+/// Leaves the move record `arguments[0]` in the app's IndexedDB, as a stopped worker does.
+const LEAVE_MOVE_RECORD_SCRIPT: &str = r#"
+const [record, done] = arguments;
 (async () => {
   const db = await new Promise((resolve, reject) => {
     const request = indexedDB.open("owndir");
@@ -452,13 +451,28 @@ const [from, to, done] = arguments;
     request.onerror = () => reject(request.error);
   });
   await new Promise((resolve, reject) => {
-    const request = db.transaction("folder", "readwrite").objectStore("folder").put({ from, to, copied: false }, "pendingMove");
+    const request = db.transaction("folder", "readwrite").objectStore("folder").put(record, "pendingMove");
     request.onsuccess = resolve;
     request.onerror = () => reject(request.error);
   });
   db.close();
 })().then(() => done(null), (error) => done(String(error)));
 "#;
+
+/// A move record the next worker cannot finish (the target's folder was deleted by
+/// another program meanwhile) leaves the files where they are, and the folder is served.
+async fn a_move_that_cannot_be_finished_leaves_the_files_and_serves_on(backend: Backend) -> Result {
+    let harness = Harness::connected_on(backend, &[]).await?;
+    make_files(&harness, "album", 5, 100).await?;
+    let record = json!({ "from": "album", "to": "deleted/moved", "stage": "moving" });
+    assert_eq!(harness.script(LEAVE_MOVE_RECORD_SCRIPT, vec![record]).await?, Value::Null);
+    harness.stop_worker().await?;
+    let status = harness.get("/@/status").await?;
+    assert_eq!(status.status, 200, "{}", status.text());
+    assert_eq!(harness.get("/album/f4.bin").await?.body, vec![4u8; 100]);
+    assert_eq!(sizes(&harness, "album").await?.map(|album| album.len()), Some(5));
+    harness.finish().await
+}
 
 /// Opens a write to the file `arguments[1]` in the directory `arguments[0]` of the
 /// connected folder (its handle from the record the app keeps) and aborts it
@@ -670,6 +684,7 @@ on_both_backends!(
     a_worker_stopped_mid_move_leaves_the_old_tree_or_the_new_one,
     a_copy_an_earlier_worker_left_half_done_is_undone_once_its_lock_goes,
     a_move_cut_by_a_held_file_puts_back_what_went,
+    a_move_that_cannot_be_finished_leaves_the_files_and_serves_on,
     a_worker_stopped_mid_write_or_read_loses_nothing_and_swap_files_never_show,
     a_lost_folder_record_answers_503_and_the_app_offers_to_connect,
     a_picked_folder_removed_from_disk_answers_503_and_the_app_offers_another,
