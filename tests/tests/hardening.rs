@@ -377,7 +377,7 @@ async fn a_worker_stopped_mid_move_leaves_the_old_tree_or_the_new_one(backend: B
     let harness = Harness::connected_on(backend, &[]).await?;
     let (count, size) = (400u64, 64u64 << 10);
     make_files(&harness, "album", count, size).await?;
-    // Start the move, and stop the worker once the copy has begun.
+    // Start the move, and stop the worker once files have begun to arrive.
     harness
         .value(
             "(() => { window.moved = fetch('/@/fs/album?call=move&to=moved', { method: 'POST' }).then((r) => r.status, (e) => 'cut'); })()",
@@ -401,7 +401,7 @@ async fn a_worker_stopped_mid_move_leaves_the_old_tree_or_the_new_one(backend: B
     let kept_new = old.is_none() && whole(&new);
     assert!(kept_old || kept_new, "a mix: album {} files, moved {} files", files(&old), files(&new));
     eprintln!(
-        "stopped with {started:?} files copied (move answered {outcome}): {}, first answer after {mending_took:?}",
+        "stopped with {started:?} files moved (move answered {outcome}): {}, first answer after {mending_took:?}",
         if kept_old { "the old tree kept" } else { "the move finished" }
     );
     // And the folder works on: the move can be made again.
