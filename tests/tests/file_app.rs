@@ -275,6 +275,52 @@ async fn two_hundred_navigations_leak_no_listeners() -> Result {
     harness.finish().await
 }
 
+/// Back and forward pressed faster than views draw: what is shown at the end is what the
+/// URL names. A view awaits the worker before it draws, so a slower one asked for first
+/// used to draw over the later one.
+#[tokio::test]
+async fn back_and_forward_faster_than_views_draw_end_on_what_the_url_names() -> Result {
+    let files: Vec<(String, Vec<u8>)> =
+        (0..30).map(|n| (format!("docs/note-{n:02}.txt"), format!("note {n}\n").into_bytes())).collect();
+    let files: Vec<(&str, &[u8])> = files.iter().map(|(path, bytes)| (path.as_str(), bytes.as_slice())).collect();
+    let harness = start(Backend::Opfs, &files).await?;
+    harness.open("/docs/").await?;
+    harness.element("table.listing").await?;
+    harness.click("a[href$='note-00.txt']").await?;
+    harness.element("#viewer .code").await?;
+    for round in 0..10 {
+        // Back to the folder, forward to the file and, as soon as its URL is in, back.
+        harness.value("history.back()").await?;
+        harness.element("table.listing").await?;
+        let moved = harness
+            .script(
+                "const done = arguments[0];
+                const moved = () => new Promise((resolve) => addEventListener('popstate', resolve, { once: true }));
+                (async () => {
+                  const forward = moved();
+                  history.forward();
+                  await forward;
+                  const back = moved();
+                  history.back();
+                  await back;
+                })().then(() => done(null), (error) => done(String(error)));",
+                vec![],
+            )
+            .await?;
+        assert_eq!(moved, Value::Null);
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        let shown = harness
+            .value(
+                "[location.pathname, !!document.getElementById('viewer'), !!document.querySelector('table.listing')]",
+            )
+            .await?;
+        assert_eq!(shown, json!(["/docs/", false, true]), "round {round}");
+        harness.value("history.forward()").await?;
+        harness.element("#viewer .code").await?;
+    }
+    harness.finish().await
+}
+
 /// A WAV of silence, `seconds` long.
 fn wav(seconds: u32) -> Vec<u8> {
     let data = 8000 * seconds;
