@@ -38,8 +38,15 @@ pub async fn show(path: SafePath) {
             return log(show_missing(&path, &failure));
         }
     };
+    if !state::shows_file(&path) {
+        return;
+    }
     // A file in a sync conflict (or its conflict copy) shows the two versions to choose from.
-    if let Some(pair) = crate::conflict_view::find(&path).await {
+    let conflict = crate::conflict_view::find(&path).await;
+    if !state::shows_file(&path) {
+        return;
+    }
+    if let Some(pair) = conflict {
         let drawn = crate::conflict_view::show(directory, pair).await;
         loaded(&path);
         return log(drawn);

@@ -44,6 +44,10 @@ pub async fn show(directory: SafePath) {
     log(skeleton(&directory));
     let kinds = api::kinds(&directory).await;
     crate::live::names_are_in(&directory);
+    // A file opened meanwhile (forward, a link) is on screen instead: nothing more to draw.
+    if state::with(|app| app.file.is_some()) {
+        return;
+    }
     match kinds {
         Ok(entries) => {
             // Sizes are asked after the names: both make the browser read the directory,

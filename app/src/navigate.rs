@@ -5,9 +5,7 @@ use crate::dialogs::may_leave;
 use crate::dom::window;
 use crate::{file_view, listing, live, state, trash_view, views};
 use owndir_view::Location;
-use std::cell::{Cell, RefCell};
-use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::{JsFuture, spawn_local};
+use wasm_bindgen_futures::spawn_local;
 
 /// Follows an app link.
 pub fn go(href: &str) {
@@ -17,7 +15,7 @@ pub fn go(href: &str) {
             return;
         }
         if let Ok(history) = window().history() {
-            let _ = history.push_state_with_url(&JsValue::NULL, "", Some(&href));
+            let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&href));
         }
         show_current().await;
     });
@@ -33,7 +31,7 @@ pub fn on_history_move() {
             // Stay: put the file's URL back.
             if let Ok(history) = window().history() {
                 let href = owndir_view::location::file_href(&path);
-                let _ = history.push_state_with_url(&JsValue::NULL, "", Some(&href));
+                let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&href));
             }
             return;
         }
@@ -41,36 +39,8 @@ pub fn on_history_move() {
     });
 }
 
-thread_local! {
-    /// How many times a view was asked for: only the latest is drawn.
-    static ASKED: Cell<u64> = const { Cell::new(0) };
-    /// Settles once the view asked for before is drawn (or skipped).
-    static DRAWN: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
-}
-
-/// Shows what the URL names: a directory's listing or a file. Views are drawn one after
-/// another, and one asked for before another is skipped: a view awaits the worker before
-/// it draws, so without this a slow one (back, then forward at once) drew over the one
-/// the URL names.
+/// Shows what the URL names: a directory's listing or a file.
 pub async fn show_current() {
-    let asked = ASKED.with(|count| {
-        count.set(count.get() + 1);
-        count.get()
-    });
-    let mut settle = None;
-    let mine = js_sys::Promise::new(&mut |resolve, _| settle = Some(resolve));
-    if let Some(before) = DRAWN.with(|drawn| drawn.replace(Some(mine))) {
-        let _ = JsFuture::from(before).await;
-    }
-    if ASKED.with(Cell::get) == asked {
-        show_view().await;
-    }
-    if let Some(settle) = settle {
-        let _ = settle.call0(&JsValue::NULL);
-    }
-}
-
-async fn show_view() {
     let pathname = window().location().pathname().unwrap_or_default();
     let location = match Location::from_pathname(&pathname) {
         Ok(location) => location,

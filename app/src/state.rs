@@ -91,6 +91,13 @@ pub fn with<T>(read: impl FnOnce(&App) -> T) -> T {
     APP.with(|app| read(&app.borrow()))
 }
 
+/// Whether the file at `path` is the one on screen still. A view awaits the worker before
+/// it draws, and back or a link may have shown another page meanwhile: it then draws
+/// nothing more (a late part went into the other page, or over it).
+pub fn shows_file(path: &SafePath) -> bool {
+    with(|app| app.file.as_ref().is_some_and(|file| &file.path == path))
+}
+
 /// Changes the state. Never call back into the page from `change`.
 pub fn update<T>(change: impl FnOnce(&mut App) -> T) -> T {
     APP.with(|app| change(&mut app.borrow_mut()))

@@ -23,6 +23,9 @@ pub async fn show_text(path: &SafePath, kind: FileKind, editing: bool) -> Result
         Ok(read) => read,
         Err(failure) => return show_missing(path, &failure),
     };
+    if !state::shows_file(path) {
+        return Ok(());
+    }
     // A NUL near the start means this "text" is binary after all.
     if text.chars().take(8_000).any(|c| c == '\0') {
         return download_offer(path, text.len() as f64, "This file is not text.");
@@ -42,8 +45,8 @@ pub async fn show_text(path: &SafePath, kind: FileKind, editing: bool) -> Result
 
 async fn draw_markdown(path: &SafePath, extras: Extras, text: &str) -> Result<(), DomError> {
     let rendered = extras.render_markdown(text, &path.parent().unwrap_or_default()).await;
-    // Another file may have been opened while the renderer loaded.
-    if state::with(|app| app.file.as_ref().map(|file| &file.path) != Some(path)) {
+    // Another page may have been opened while the renderer loaded.
+    if !state::shows_file(path) {
         return Ok(());
     }
     match rendered {
