@@ -23,6 +23,12 @@ use web_sys::{Blob, File, FileSystemDirectoryHandle, FileSystemFileHandle, FileS
 /// short at first, as the lock usually goes within milliseconds.
 const RELEASE_WAITS_MS: [u32; 8] = [10, 20, 40, 80, 160, 320, 1280, 3000];
 
+/// The name of what `path` names, and the directories above it. The folder itself has
+/// none, and is never removed or moved.
+fn name_and_parents(path: &SafePath) -> Result<(&String, &[String]), FolderError> {
+    path.segments().split_last().ok_or(FolderError::PermissionDenied)
+}
+
 /// The connected folder. File bodies are `File` blobs: the browser streams them from
 /// disk when they become a `Response` body, without copying through wasm memory.
 ///
@@ -196,11 +202,7 @@ impl HandleFolder {
     /// again, it moves what is left; with `from` gone, it only clears the record.
     async fn move_directory(&self, from: &SafePath, to: &SafePath) -> Result<(), FolderError> {
         let _changing = self.changing();
-        let (Some((from_name, from_parents)), Some((to_name, to_parents))) =
-            (from.segments().split_last(), to.segments().split_last())
-        else {
-            return Err(FolderError::PermissionDenied);
-        };
+        let ((from_name, from_parents), (to_name, to_parents)) = (name_and_parents(from)?, name_and_parents(to)?);
         let pending = PendingMove { from: from.to_string(), to: to.to_string(), stage: MoveStage::MovingFiles };
         folder_store::set_pending_move(Some(&pending)).await?;
         let Step::Found(target_parent) = self.directory(to_parents).await? else { return Err(FolderError::NotFound) };
@@ -487,7 +489,7 @@ impl Folder for HandleFolder {
 
     async fn remove(&self, path: &SafePath) -> Result<(), FolderError> {
         let _changing = self.changing();
-        let Some((name, parents)) = path.segments().split_last() else { return Err(FolderError::PermissionDenied) };
+        let (name, parents) = name_and_parents(path)?;
         match self.directory(parents).await? {
             Step::Found(directory) => folder_writes::remove_entry(&directory, name).await,
             Step::Missing => Ok(()),
@@ -496,11 +498,7 @@ impl Folder for HandleFolder {
 
     async fn rename(&self, from: &SafePath, to: &SafePath) -> Result<(), FolderError> {
         let _changing = self.changing();
-        let (Some((from_name, from_parents)), Some((to_name, to_parents))) =
-            (from.segments().split_last(), to.segments().split_last())
-        else {
-            return Err(FolderError::PermissionDenied);
-        };
+        let ((from_name, from_parents), (to_name, to_parents)) = (name_and_parents(from)?, name_and_parents(to)?);
         let Step::Found(source_parent) = self.directory(from_parents).await? else { return Err(FolderError::NotFound) };
         let Step::Found(target_parent) = self.directory(to_parents).await? else { return Err(FolderError::NotFound) };
         match self.lookup(from).await? {

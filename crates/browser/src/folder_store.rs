@@ -403,11 +403,11 @@ pub async fn set_pending_move(pending: Option<&PendingMove>) -> Result<(), DomEr
             let value = js_sys::Object::new();
             js_sys::Reflect::set(&value, &"from".into(), &pending.from.as_str().into())?;
             js_sys::Reflect::set(&value, &"to".into(), &pending.to.as_str().into())?;
+            // As an earlier worker wrote its copies' records, so either reads back the same.
             match pending.stage {
                 MoveStage::MovingFiles => js_sys::Reflect::set(&value, &"stage".into(), &"moving".into())?,
-                MoveStage::Copying | MoveStage::Copied => {
-                    js_sys::Reflect::set(&value, &"copied".into(), &(pending.stage == MoveStage::Copied).into())?
-                }
+                MoveStage::Copying => js_sys::Reflect::set(&value, &"copied".into(), &false.into())?,
+                MoveStage::Copied => js_sys::Reflect::set(&value, &"copied".into(), &true.into())?,
             };
             store.put(&value, Some(&key))?.await?;
         }
